@@ -1,0 +1,277 @@
+//! The `presentations/` and `people/` folders that rust.org.il events link to from their `schedule:`.
+//!
+//! Both folders are read once per catalog load, in parallel, so a talk named by many events is parsed
+//! once and its problems are reported once, against its own file.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::front::{non_empty_text, uncut_text, Front};
+use super::frontmatter;
+use super::model::{Speaker, Talk};
+use super::problem::{Position, Problem};
+use super::{is_markdown_file, read_limited, Settings};
+
+/// Loaded presentations and people, keyed by path.
+#[derive(Debug, Default)]
+pub struct Library {
+    site_root: PathBuf,
+    presentations_dir: PathBuf,
+    people_dir: PathBuf,
+    /// `None` for a file that failed to load (its problem is in `problems`).
+    presentations: HashMap<PathBuf, Option<Talk>>,
+    people: HashMap<PathBuf, Option<Speaker>>,
+    /// Problems of the library's own files.
+    pub problems: Vec<Problem>,
+}
+
+/// Why a `schedule:` or `speakers:` entry could not be used.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// No such file; the message says which and suggests the closest.
+    NotFound(String),
+    /// The file exists but has errors of its own (reported against it).
+    Broken,
+}
+
+impl Library {
+    /// Reads both folders. A folder that does not exist is simply empty: only the legacy and native
+    /// formats are in use then, and a `schedule:` entry that needs it gets its own error.
+    pub fn load(settings: &Settings) -> Library {
+        let mut library = Library {
+            site_root: settings.site_root(),
+            presentations_dir: settings.presentations_dir.clone(),
+            people_dir: settings.people_dir.clone(),
+            ..Library::default()
+        };
+        let people: Vec<_> = markdown_files(&settings.people_dir)
+            .into_par_iter()
+            .map(|path| {
+                let (person, problems) = read_person(&path);
+                (path, person, problems)
+            })
+            .collect();
+        for (path, person, problems) in people {
+            library.problems.extend(problems);
+            library.people.insert(path, person);
+        }
+        let talks: Vec<_> = markdown_files(&settings.presentations_dir)
+            .into_par_iter()
+            .map(|path| {
+                let (talk, problems) = read_presentation(&path, &library);
+                (path, talk, problems)
+            })
+            .collect();
+        for (path, talk, problems) in talks {
+            library.problems.extend(problems);
+            library.presentations.insert(path, talk);
+        }
+        library
+    }
+
+    pub fn presentation_count(&self) -> usize {
+        self.presentations.len()
+    }
+
+    pub fn people_count(&self) -> usize {
+        self.people.len()
+    }
+
+    /// The talk a `schedule:` entry such as `presentations/intro.md` names.
+    pub fn presentation(&self, entry: &str) -> Result<Talk, Missing> {
+        let path = self.resolve(entry, "presentations", &self.presentations_dir);
+        match self.presentations.get(&path) {
+            Some(Some(talk)) => Ok(talk.clone()),
+            Some(None) => Err(Missing::Broken),
+            None => Err(Missing::NotFound(not_found(
+                entry,
+                &path,
+                self.presentations.keys(),
+            ))),
+        }
+    }
+
+    /// The person a `speakers:` entry such as `people/jane-doe.md` names.
+    pub fn person(&self, entry: &str) -> Result<Speaker, Missing> {
+        let path = self.resolve(entry, "people", &self.people_dir);
+        match self.people.get(&path) {
+            Some(Some(person)) => Ok(person.clone()),
+            Some(None) => Err(Missing::Broken),
+            None => Err(Missing::NotFound(not_found(
+                entry,
+                &path,
+                self.people.keys(),
+            ))),
+        }
+    }
+
+    /// `presentations/x.md` lives in the configured presentations folder; other relative paths are
+    /// relative to the site root (the parent of the events folder).
+    fn resolve(&self, entry: &str, folder: &str, dir: &Path) -> PathBuf {
+        let entry = entry
+            .trim()
+            .trim_start_matches("./")
+            .trim_start_matches('/');
+        match entry.strip_prefix(folder).and_then(|e| e.strip_prefix('/')) {
+            Some(rest) => dir.join(rest),
+            None => self.site_root.join(entry),
+        }
+    }
+}
+
+fn not_found<'a>(entry: &str, path: &Path, known: impl Iterator<Item = &'a PathBuf>) -> String {
+    let wanted = path.file_name().and_then(|n| n.to_str()).unwrap_or(entry);
+    let closest = known
+        .filter_map(|p| p.file_name().and_then(|n| n.to_str()))
+        .map(|name| (strsim::jaro_winkler(name, wanted), name))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let hint = match closest {
+        Some((_, name)) => format!("did you mean `{name}`?"),
+        None => format!("create {} or fix the name", path.display()),
+    };
+    format!("`{entry}` does not exist ({}); {hint}", path.display())
+}
+
+/// The markdown files directly in `dir`, sorted; none if it does not exist.
+fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| is_markdown_file(p) && p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// A `people/` file: `name`, `home`, `linkedin`, `github`, ...; the body is a bio.
+fn read_person(path: &Path) -> (Option<Speaker>, Vec<Problem>) {
+    let text = match read_limited(path) {
+        Ok(text) => text,
+        Err(problem) => return (None, vec![problem]),
+    };
+    let split = match frontmatter::split(&text) {
+        Ok(split) => split,
+        Err(_) => {
+            return (
+                None,
+                vec![Problem::error(
+                    path,
+                    Some(Position::new(1, 1)),
+                    "no front matter: a people file starts with `---`, then `name: Full Name` (and optional `home`, `github`, `linkedin`), then `---`",
+                )],
+            )
+        }
+    };
+    let front = match Front::parse(path, &split) {
+        Ok(front) => front,
+        Err(problem) => return (None, vec![problem]),
+    };
+    let mut problems = Vec::new();
+    let name = non_empty_text(front.get("name")).unwrap_or_else(|| {
+        let stem = file_stem(path);
+        problems.push(Problem::warning(
+            path,
+            Some(Position::new(2, 1)),
+            format!("no `name`; using the file name `{stem}`. Add `name: Full Name`"),
+        ));
+        stem
+    });
+    let link = |key: &str, base: &str| {
+        non_empty_text(front.get(key)).map(|v| {
+            if v.starts_with("http://") || v.starts_with("https://") {
+                v
+            } else {
+                format!("{base}{}", v.trim_start_matches('@'))
+            }
+        })
+    };
+    let url = link("home", "https://")
+        .or_else(|| link("linkedin", "https://www.linkedin.com/in/"))
+        .or_else(|| link("github", "https://github.com/"))
+        .or_else(|| link("twitter", "https://x.com/"));
+    (Some(Speaker { name, url }), problems)
+}
+
+/// A `presentations/` file: `title`, `speakers` (people files), `length` (minutes, 0 = unknown),
+/// `language`; the body is the abstract.
+fn read_presentation(path: &Path, library: &Library) -> (Option<Talk>, Vec<Problem>) {
+    let text = match read_limited(path) {
+        Ok(text) => text,
+        Err(problem) => return (None, vec![problem]),
+    };
+    let split = match frontmatter::split(&text) {
+        Ok(split) => split,
+        Err(_) => {
+            return (
+                None,
+                vec![Problem::error(
+                    path,
+                    Some(Position::new(1, 1)),
+                    "no front matter: a presentation file starts with `---`, then `title:` and `speakers:`, then `---`",
+                )],
+            )
+        }
+    };
+    let front = match Front::parse(path, &split) {
+        Ok(front) => front,
+        Err(problem) => return (None, vec![problem]),
+    };
+    let mut problems = Vec::new();
+    let (title, cut) = uncut_text(&front, path, "title");
+    problems.extend(cut);
+    let title = title.unwrap_or_else(|| {
+        let stem = file_stem(path);
+        problems.push(Problem::warning(
+            path,
+            Some(Position::new(2, 1)),
+            format!("no `title`; using the file name `{stem}`. Add `title: ...`"),
+        ));
+        stem
+    });
+    let mut speakers = Vec::new();
+    for entry in super::reader::string_list(front.get("speakers")) {
+        if !entry.ends_with(".md") {
+            speakers.push(Speaker {
+                name: entry,
+                url: None,
+            });
+            continue;
+        }
+        match library.person(&entry) {
+            Ok(person) => speakers.push(person),
+            Err(Missing::Broken) => {}
+            Err(Missing::NotFound(message)) => problems.push(Problem::error(
+                path,
+                front.position_after("speakers", &entry),
+                message,
+            )),
+        }
+    }
+    let length_minutes = front
+        .get("length")
+        .and_then(|v| v.as_u64())
+        .and_then(|n| u32::try_from(n).ok())
+        .filter(|&n| n > 0);
+    let abstract_md = Some(split.body.trim().to_string()).filter(|s| !s.is_empty());
+    let talk = Talk {
+        title,
+        speakers,
+        length_minutes,
+        language: non_empty_text(front.get("language")),
+        abstract_md,
+    };
+    (Some(talk), problems)
+}
+
+pub(crate) fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

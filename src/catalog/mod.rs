@@ -1,0 +1,295 @@
+//! Event files to a typed catalog, with the problems of each file.
+//!
+//! [`Catalog::load`] reads an events folder (and the `presentations/` and `people/` folders beside it) in
+//! parallel. Each file is read on its own: a bad file adds problems, never hides another event.
+
+pub mod datetime;
+pub mod front;
+pub mod frontmatter;
+pub mod legacy;
+pub mod library;
+pub mod model;
+pub mod problem;
+pub mod reader;
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+use rayon::prelude::*;
+
+pub use library::Library;
+pub use model::{Event, Link, Speaker, Talk};
+pub use problem::{Position, Problem, Severity};
+
+/// Files larger than this are not event files; reading them would only slow every check down.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Where the event files are and how to read times in them.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub events_dir: PathBuf,
+    pub presentations_dir: PathBuf,
+    pub people_dir: PathBuf,
+    /// The zone of events that name none.
+    pub timezone: Tz,
+    /// The start of events that give a date but no time.
+    pub default_time: NaiveTime,
+}
+
+impl Settings {
+    /// Settings for `events_dir`, with `presentations/` and `people/` beside it, in Asia/Jerusalem at 18:00.
+    pub fn for_events_dir(events_dir: impl Into<PathBuf>) -> Settings {
+        let events_dir = events_dir.into();
+        let root = site_root_of(&events_dir);
+        Settings {
+            presentations_dir: root.join("presentations"),
+            people_dir: root.join("people"),
+            events_dir,
+            timezone: chrono_tz::Asia::Jerusalem,
+            default_time: NaiveTime::from_hms_opt(18, 0, 0).unwrap_or(NaiveTime::MIN),
+        }
+    }
+
+    /// The site's root: the folder that holds the events folder.
+    pub fn site_root(&self) -> PathBuf {
+        site_root_of(&self.events_dir)
+    }
+}
+
+fn site_root_of(events_dir: &Path) -> PathBuf {
+    match events_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The events folder could not be read at all (as opposed to problems in its files).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the events folder {path}: {source}; set `events_dir` in config.toml or pass --events DIR")]
+pub struct LoadError {
+    pub path: PathBuf,
+    #[source]
+    pub source: std::io::Error,
+}
+
+/// Every event of a folder, sorted by start, and every problem found on the way.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub events: Vec<Event>,
+    /// Sorted by path, then line.
+    pub problems: Vec<Problem>,
+    /// Presentations and people files read.
+    pub presentation_files: usize,
+    pub people_files: usize,
+}
+
+impl Catalog {
+    /// Reads the whole folder.
+    pub fn load(settings: &Settings) -> Result<Catalog, LoadError> {
+        let (files, mut problems) = event_files(&settings.events_dir)?;
+        let library = Library::load(settings);
+        let outcomes: Vec<_> = files
+            .par_iter()
+            .map(|path| match read_limited(path) {
+                Ok(text) => reader::read_event(path, &text, settings, &library),
+                Err(problem) => reader::FileOutcome {
+                    event: None,
+                    problems: vec![problem],
+                },
+            })
+            .collect();
+        let mut events = Vec::with_capacity(outcomes.len());
+        for outcome in outcomes {
+            problems.extend(outcome.problems);
+            events.extend(outcome.event);
+        }
+        problems.extend(library.problems.iter().cloned());
+        let mut catalog = Catalog {
+            events,
+            problems,
+            presentation_files: library.presentation_count(),
+            people_files: library.people_count(),
+        };
+        catalog.reject_duplicate_ids();
+        catalog
+            .events
+            .sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.source.cmp(&b.source)));
+        catalog
+            .problems
+            .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        Ok(catalog)
+    }
+
+    /// Two files with one identity would be announced as one event: keep the first (by path), report
+    /// the others.
+    fn reject_duplicate_ids(&mut self) {
+        self.events.sort_by(|a, b| a.source.cmp(&b.source));
+        let mut first: HashMap<String, PathBuf> = HashMap::new();
+        let mut problems = Vec::new();
+        self.events.retain(|event| match first.get(&event.id) {
+            Some(other) => {
+                problems.push(Problem::error(
+                    &event.source,
+                    None,
+                    format!(
+                        "this event has the same identity `{}` as {} (the same `id`, or the same `register` link); add a distinct `id:` to one of them",
+                        event.id,
+                        other.display()
+                    ),
+                ));
+                false
+            }
+            None => {
+                first.insert(event.id.clone(), event.source.clone());
+                true
+            }
+        });
+        self.problems.extend(problems);
+    }
+
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+
+    /// Talks over all events.
+    pub fn talk_count(&self) -> usize {
+        self.events.iter().map(|e| e.talks.len()).sum()
+    }
+
+    /// Distinct speakers (by name) over all events.
+    pub fn speaker_count(&self) -> usize {
+        self.events
+            .iter()
+            .flat_map(|e| &e.talks)
+            .flat_map(|t| &t.speakers)
+            .map(|s| s.name.as_str())
+            .collect::<HashSet<_>>()
+            .len()
+    }
+
+    /// Events that have not started by `now`.
+    pub fn upcoming(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Event> {
+        self.events.iter().filter(move |e| e.start >= now)
+    }
+}
+
+/// Whether a path names a markdown file that is meant to be read: not hidden, not an editor's swap or
+/// backup file, not a template.
+pub fn is_markdown_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if name.starts_with('.')
+        || name.starts_with('#')
+        || name.starts_with('_') && name != "_index.md"
+    {
+        return false;
+    }
+    if name == "skeleton.md" || name.ends_with('~') {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// The event files of a folder and its subfolders, sorted, with problems for files that must not be read.
+fn event_files(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>), LoadError> {
+    let root = fs::canonicalize(dir).map_err(|source| LoadError {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let entries = fs::read_dir(&folder).map_err(|source| LoadError {
+            path: folder.clone(),
+            source,
+        })?;
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if kind.is_dir() {
+                if !hidden {
+                    pending.push(path);
+                }
+                continue;
+            }
+            if !is_markdown_file(&path) {
+                continue;
+            }
+            if kind.is_symlink() {
+                // A link may point anywhere on the host: only follow it inside the events folder.
+                match fs::canonicalize(&path) {
+                    Ok(target) if target.starts_with(&root) => {}
+                    Ok(target) => {
+                        problems.push(Problem::error(
+                            &path,
+                            None,
+                            format!(
+                                "symbolic link to {}, outside the events folder; not read. Copy the file in instead",
+                                target.display()
+                            ),
+                        ));
+                        continue;
+                    }
+                    Err(e) => {
+                        problems.push(Problem::error(
+                            &path,
+                            None,
+                            format!("broken symbolic link ({e}); remove it or fix its target"),
+                        ));
+                        continue;
+                    }
+                }
+            }
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok((files, problems))
+}
+
+/// Reads a file of at most [`MAX_FILE_BYTES`] as UTF-8, as a problem otherwise.
+pub fn read_limited(path: &Path) -> Result<String, Problem> {
+    let io_problem =
+        |e: std::io::Error| Problem::error(path, None, format!("cannot read the file: {e}"));
+    let file = fs::File::open(path).map_err(io_problem)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_problem)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Problem::error(
+            path,
+            None,
+            "file is larger than 1 MiB, too large for an event file; not read. Move large content (slides, images) out of the events folder",
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let prefix = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = prefix.len()
+            - prefix
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1)
+            + 1;
+        Problem::error(
+            path,
+            Some(Position::new(line, column)),
+            "the file is not valid UTF-8; save it as UTF-8",
+        )
+    })
+}

@@ -1,0 +1,85 @@
+//! The typed event model every reader produces and everything downstream consumes.
+//!
+//! Readers differ (rust.org.il with `presentations/` and `people/`, legacy bodies, Jekyll posts, crier's
+//! native format), but they all end here, so the announcer, the renderer and the commands never care which
+//! format a file was written in.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+/// One meetup, as read from one event file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// Stable identity: `id` if given, else the `register` URL, else the file name without extension.
+    /// It survives a postponement (the file is renamed, the registration link stays).
+    pub id: String,
+    pub title: String,
+    /// The start, with the UTC offset that was in force at that place and time.
+    pub start: DateTime<FixedOffset>,
+    /// False when the file gave only a date and `default_time` was used.
+    pub time_known: bool,
+    /// IANA name of the zone the start was read in (`Europe/Berlin`), or the offset as written (`+02:00`).
+    pub timezone: String,
+    pub end: Option<DateTime<FixedOffset>>,
+    /// `None` when the file does not say.
+    pub online: Option<bool>,
+    pub language: Option<String>,
+    pub location: Option<String>,
+    pub register: Option<String>,
+    pub cancelled: bool,
+    /// Path of the event file.
+    pub source: PathBuf,
+    pub talks: Vec<Talk>,
+    /// Other links the file names (Jekyll `links:` map), label then URL.
+    pub links: Vec<Link>,
+    /// Per-event reminder offsets, overriding the configured ones.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_durations"
+    )]
+    pub reminders: Option<Vec<Duration>>,
+}
+
+/// One talk (or workshop) of an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Talk {
+    pub title: String,
+    pub speakers: Vec<Speaker>,
+    /// `None` when unknown (rust.org.il writes `length: 0` for that).
+    pub length_minutes: Option<u32>,
+    pub language: Option<String>,
+    /// The abstract, as markdown.
+    #[serde(rename = "abstract", skip_serializing_if = "Option::is_none")]
+    pub abstract_md: Option<String>,
+}
+
+/// A person giving a talk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Speaker {
+    pub name: String,
+    /// The best link to the person: home page, else LinkedIn, else GitHub, else Twitter.
+    pub url: Option<String>,
+}
+
+/// A labelled link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+fn serialize_durations<S: serde::Serializer>(
+    value: &Option<Vec<Duration>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let durations = value.as_deref().unwrap_or_default();
+    let mut seq = serializer.serialize_seq(Some(durations.len()))?;
+    for d in durations {
+        seq.serialize_element(&humantime::format_duration(*d).to_string())?;
+    }
+    seq.end()
+}

@@ -1,0 +1,767 @@
+//! One event file to one [`Event`] and its problems.
+//!
+//! One reader serves every format, because the formats are one family: rust.org.il's keys are a subset
+//! of crier's native ones, Jekyll posts add a zoned `date` and `talks:`, and legacy files keep their talks
+//! in the body. The reader looks at which keys are there, not at which site the file came from.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveTime};
+use chrono_tz::Tz;
+use pulldown_cmark::{Event as Md, Parser, Tag, TagEnd};
+use serde_yaml::Value;
+
+use super::datetime::{self, DateParts};
+use super::front::{non_empty_text, scalar_text, uncut_text, Front};
+use super::frontmatter::{self, SplitError};
+use super::library::{file_stem, Library, Missing};
+use super::model::{Event, Link, Speaker, Talk};
+use super::problem::{Position, Problem};
+use super::{legacy, Settings};
+
+/// Keys of crier's native format (a superset of rust.org.il's).
+pub const EVENT_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "date",
+    "time",
+    "end",
+    "duration",
+    "timezone",
+    "online",
+    "language",
+    "location",
+    "register",
+    "cancelled",
+    "reminders",
+    "schedule",
+    "talks",
+    "links",
+];
+
+/// Keys that Jekyll and Hugo sites use for their own purposes: accepted without a word.
+const SITE_KEYS: &[&str] = &[
+    "layout",
+    "permalink",
+    "categories",
+    "category",
+    "tags",
+    "author",
+    "authors",
+    "description",
+    "summary",
+    "excerpt",
+    "image",
+    "draft",
+    "published",
+    "slug",
+    "url",
+    "aliases",
+    "weight",
+    "lastmod",
+    "sitemap",
+    "comments",
+    "redirect_from",
+    "type",
+];
+
+/// What reading one event file gave.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    /// `None` when the file has errors, or is a draft.
+    pub event: Option<Event>,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads one event file's text.
+pub fn read_event(path: &Path, text: &str, settings: &Settings, library: &Library) -> FileOutcome {
+    let mut problems = Vec::new();
+    let event = match frontmatter::split(text) {
+        Ok(split) => match Front::parse(path, &split) {
+            Ok(front) => EventReader {
+                path,
+                front: &front,
+                body: split.body,
+                settings,
+                library,
+                problems: &mut problems,
+            }
+            .read(),
+            Err(problem) => {
+                problems.push(problem);
+                None
+            }
+        },
+        Err(SplitError::Missing) => {
+            problems.push(Problem::error(
+                path,
+                Some(Position::new(1, 1)),
+                "no front matter: an event file starts with a line `---`, then `key: value` lines (at least `date:` and `title:`), then a line `---`",
+            ));
+            None
+        }
+        Err(SplitError::Unclosed { .. }) => {
+            problems.push(Problem::error(
+                path,
+                Some(Position::new(1, 1)),
+                "the front matter opened on line 1 is never closed: add a line `---` after the last key",
+            ));
+            None
+        }
+    };
+    // An event is only loaded without errors: a half-read event would be announced wrong.
+    let event = event.filter(|_| !problems.iter().any(Problem::is_error));
+    FileOutcome { event, problems }
+}
+
+struct EventReader<'r, 'a> {
+    path: &'r Path,
+    front: &'r Front<'a>,
+    body: &'a str,
+    settings: &'r Settings,
+    library: &'r Library,
+    problems: &'r mut Vec<Problem>,
+}
+
+impl EventReader<'_, '_> {
+    fn error(&mut self, key: &str, message: impl Into<String>) {
+        let at = self.front.key_position(key);
+        self.problems.push(Problem::error(self.path, at, message));
+    }
+
+    fn warning(&mut self, key: &str, message: impl Into<String>) {
+        let at = self.front.key_position(key);
+        self.problems.push(Problem::warning(self.path, at, message));
+    }
+
+    fn text(&self, key: &str) -> Option<String> {
+        non_empty_text(self.front.get(key))
+    }
+
+    fn read(mut self) -> Option<Event> {
+        if self.front.get("draft").and_then(Value::as_bool) == Some(true)
+            || self.front.get("published").and_then(Value::as_bool) == Some(false)
+        {
+            return None;
+        }
+        self.check_keys();
+        let title = self.title();
+        let zone = self.zone();
+        let (start, time_known, zone_name, end_hint) = self.start(zone)?;
+        let end = self.end(start, zone, end_hint);
+        let links = self.links();
+        let register = self.register(&links);
+        let talks = self.talks(&title);
+        let reminders = self.reminders();
+        let cancelled = self.cancelled();
+        let id = self
+            .text("id")
+            .or_else(|| register.clone())
+            .unwrap_or_else(|| file_stem(self.path));
+        Some(Event {
+            id,
+            title,
+            start,
+            time_known,
+            timezone: zone_name,
+            end,
+            online: self.online(),
+            language: self.language(),
+            location: self.location(),
+            register,
+            cancelled,
+            source: self.path.to_path_buf(),
+            talks,
+            links,
+            reminders,
+        })
+    }
+
+    /// Unknown keys are warnings, with the closest known key: a typo must not pass silently, but it
+    /// must not hide the event either.
+    fn check_keys(&mut self) {
+        let keys: Vec<String> = self.front.values.keys().filter_map(scalar_text).collect();
+        for key in keys {
+            if EVENT_KEYS.contains(&key.as_str()) || SITE_KEYS.contains(&key.as_str()) {
+                continue;
+            }
+            let closest = EVENT_KEYS
+                .iter()
+                .map(|known| {
+                    (
+                        strsim::damerau_levenshtein(known, &key.to_lowercase()),
+                        known,
+                    )
+                })
+                .min();
+            let hint = match closest {
+                Some((distance, known)) if distance <= 2.max(key.len() / 3) => {
+                    format!("did you mean `{known}`?")
+                }
+                _ => format!("crier knows {}", EVENT_KEYS.join(", ")),
+            };
+            self.warning(&key, format!("unknown key `{key}`, ignored; {hint}"));
+        }
+    }
+
+    /// `title`, else the first heading of the body, else the file name.
+    fn title(&mut self) -> String {
+        let (title, cut) = uncut_text(self.front, self.path, "title");
+        self.problems.extend(cut);
+        title
+            .or_else(|| first_heading(self.body))
+            .unwrap_or_else(|| file_stem(self.path))
+    }
+
+    /// The event's own `timezone`, else the configured one.
+    fn zone(&mut self) -> Tz {
+        let Some(name) = self.text("timezone") else {
+            return self.settings.timezone;
+        };
+        match datetime::parse_iana(&name) {
+            Ok(tz) => tz,
+            Err(message) => {
+                self.error("timezone", message);
+                self.settings.timezone
+            }
+        }
+    }
+
+    /// The start instant, whether its time was written, the zone's name, and the end of a `time` range.
+    fn start(
+        &mut self,
+        zone: Tz,
+    ) -> Option<(
+        chrono::DateTime<chrono::FixedOffset>,
+        bool,
+        String,
+        Option<NaiveTime>,
+    )> {
+        let from_name = self
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(datetime::date_from_file_name);
+        let parts = match self.front.get("date") {
+            Some(value) => match scalar_text(value) {
+                Some(text) => match datetime::parse_date(&text) {
+                    Ok(parts) => Some(parts),
+                    Err(message) => {
+                        self.error("date", message);
+                        return None;
+                    }
+                },
+                None => {
+                    self.error(
+                        "date",
+                        "`date` has no value; write it as YYYY-MM-DD, e.g. `date: 2025-06-08`",
+                    );
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let parts = match (parts, from_name) {
+            (Some(parts), Some(named)) => {
+                if parts.date != named {
+                    self.warning(
+                        "date",
+                        format!(
+                            "the file name says {named} but `date` says {}; `date` wins. Rename the file to start with {}",
+                            parts.date, parts.date
+                        ),
+                    );
+                }
+                parts
+            }
+            (Some(parts), None) => parts,
+            (None, Some(named)) => DateParts {
+                date: named,
+                time: None,
+                zone: None,
+            },
+            (None, None) => {
+                self.problems.push(Problem::error(
+                    self.path,
+                    Some(Position::new(1, 1)),
+                    "no usable date: add `date: YYYY-MM-DD` (and `time: \"18:00\"`) to the front matter, or start the file name with the date",
+                ));
+                return None;
+            }
+        };
+        let range = self.time_key()?;
+        let time = range.map(|r| r.start).or(parts.time);
+        let resolved = match datetime::resolve(
+            parts.date,
+            time.unwrap_or(self.settings.default_time),
+            parts.zone.as_ref(),
+            zone,
+        ) {
+            Ok(resolved) => resolved,
+            Err(message) => {
+                self.error("date", message);
+                return None;
+            }
+        };
+        if let Some(message) = resolved.warning {
+            self.warning("date", message);
+        }
+        Some((
+            resolved.instant,
+            time.is_some(),
+            resolved.zone_name,
+            range.and_then(|r| r.end),
+        ))
+    }
+
+    /// The `time` key. `Err` (as `None`) on a value that is not a time; `Ok(None)` when absent.
+    fn time_key(&mut self) -> Option<Option<datetime::TimeRange>> {
+        let Some(value) = self.front.get("time") else {
+            return Some(None);
+        };
+        let Some(text) = scalar_text(value).filter(|_| value.is_string()) else {
+            self.error(
+                "time",
+                "`time` is not a time of day; write it quoted, e.g. `time: \"18:00\"`",
+            );
+            return None;
+        };
+        if text.trim().is_empty() {
+            return Some(None);
+        }
+        if let Some((raw, at)) = self.front.raw_value("time") {
+            let looks_sexagesimal =
+                raw.contains(':') && raw.chars().all(|c| c.is_ascii_digit() || c == ':');
+            if looks_sexagesimal {
+                self.problems.push(Problem::warning(
+                    self.path,
+                    Some(at),
+                    format!(
+                        "unquoted `time: {raw}` is read by YAML 1.1 readers such as Jekyll's as the number {}; quote it: `time: \"{raw}\"`",
+                        sexagesimal(raw)
+                    ),
+                ));
+            }
+        }
+        match datetime::parse_time_range(&text) {
+            Ok(range) => Some(Some(range)),
+            Err(message) => {
+                self.error("time", message);
+                None
+            }
+        }
+    }
+
+    /// `end` (a time, or a date and time), else `duration`, else the end of a `time` range.
+    fn end(
+        &mut self,
+        start: chrono::DateTime<chrono::FixedOffset>,
+        zone: Tz,
+        range_end: Option<NaiveTime>,
+    ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+        let on_start_day = |time: NaiveTime| {
+            let date: NaiveDate = start.date_naive();
+            let end = datetime::resolve(date, time, None, zone).ok()?.instant;
+            // A range past midnight (`22:00-01:00`) ends the next day.
+            let end = if end <= start {
+                end + chrono::Duration::days(1)
+            } else {
+                end
+            };
+            Some(end.with_timezone(start.offset()))
+        };
+        if let Some(text) = self.text("end") {
+            if let Some(time) = datetime::parse_clock(&text) {
+                return on_start_day(time);
+            }
+            return match datetime::parse_date(&text).and_then(|p| {
+                datetime::resolve(
+                    p.date,
+                    p.time.unwrap_or(NaiveTime::MIN),
+                    p.zone.as_ref(),
+                    zone,
+                )
+            }) {
+                Ok(r) if r.instant > start => Some(r.instant),
+                Ok(_) => {
+                    self.error("end", "`end` is not after the start; fix the date or time");
+                    None
+                }
+                Err(message) => {
+                    self.error("end", message);
+                    None
+                }
+            };
+        }
+        if let Some(text) = self.text("duration") {
+            return match humantime::parse_duration(&text) {
+                Ok(d) => chrono::Duration::from_std(d).ok().map(|d| start + d),
+                Err(e) => {
+                    self.error(
+                        "duration",
+                        format!("`duration: {text}` is not a duration ({e}); write it like `2h` or `1h 30m`"),
+                    );
+                    None
+                }
+            };
+        }
+        range_end.and_then(on_start_day)
+    }
+
+    fn online(&mut self) -> Option<bool> {
+        let value = self.front.get("online")?;
+        if let Some(b) = value.as_bool() {
+            return Some(b);
+        }
+        let text = scalar_text(value)?.to_lowercase();
+        match text.trim() {
+            "" => None,
+            "yes" | "true" | "online" | "virtual" => Some(true),
+            "no" | "false" | "in person" | "in-person" | "offline" => Some(false),
+            other => {
+                let other = other.to_string();
+                self.warning(
+                    "online",
+                    format!("`online: {other}` is neither true nor false; write `online: true` or `online: false`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn language(&self) -> Option<String> {
+        match self.front.get("language")? {
+            Value::Sequence(items) => {
+                let names: Vec<String> = items.iter().filter_map(scalar_text).collect();
+                Some(names.join(", ")).filter(|s| !s.is_empty())
+            }
+            other => non_empty_text(Some(other)),
+        }
+    }
+
+    /// A string, or a map such as `{name: ..., address: ...}`.
+    fn location(&self) -> Option<String> {
+        match self.front.get("location")? {
+            Value::Mapping(map) => {
+                let parts: Vec<String> = ["name", "address", "city"]
+                    .iter()
+                    .filter_map(|k| non_empty_text(map.get(*k)))
+                    .collect();
+                Some(parts.join(", ")).filter(|s| !s.is_empty())
+            }
+            other => non_empty_text(Some(other)),
+        }
+    }
+
+    /// `links:` as a map of label to URL, or a list of `{label, url}` or bare URLs.
+    fn links(&self) -> Vec<Link> {
+        match self.front.get("links") {
+            Some(Value::Mapping(map)) => map
+                .iter()
+                .filter_map(|(k, v)| {
+                    Some(Link {
+                        label: scalar_text(k)?,
+                        url: non_empty_text(Some(v))?,
+                    })
+                })
+                .collect(),
+            Some(Value::Sequence(items)) => items
+                .iter()
+                .filter_map(|item| match item {
+                    Value::Mapping(map) => {
+                        let url = non_empty_text(map.get("url"))?;
+                        let label = non_empty_text(map.get("label"))
+                            .or_else(|| non_empty_text(map.get("title")))
+                            .unwrap_or_else(|| url.clone());
+                        Some(Link { label, url })
+                    }
+                    other => {
+                        let url = non_empty_text(Some(other))?;
+                        Some(Link {
+                            label: url.clone(),
+                            url,
+                        })
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// `register`, else a link labelled like a registration page (berline.rs: `Meetup.com`).
+    fn register(&mut self, links: &[Link]) -> Option<String> {
+        if let Some(url) = self.text("register") {
+            if !is_web_url(&url) {
+                let at = self.front.raw_value("register").map(|(_, at)| at);
+                self.problems.push(Problem::warning(
+                    self.path,
+                    at,
+                    format!("`register: {url}` is not a URL; write the full link, starting with https://"),
+                ));
+            }
+            return Some(url);
+        }
+        links
+            .iter()
+            .find(|l| {
+                let label = l.label.to_lowercase();
+                ["meetup", "register", "registration", "tickets", "rsvp"]
+                    .iter()
+                    .any(|w| label.contains(w))
+            })
+            .map(|l| l.url.clone())
+    }
+
+    /// `cancelled: true`, or a body whose first line says `cancelled`.
+    fn cancelled(&self) -> bool {
+        if let Some(b) = self.front.get("cancelled").and_then(Value::as_bool) {
+            return b;
+        }
+        let first = self
+            .body
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or_default();
+        let word = first
+            .trim_matches(|c: char| "*_#>!.".contains(c) || c.is_whitespace())
+            .to_lowercase();
+        word == "cancelled" || word == "canceled"
+    }
+
+    /// Per-event reminder offsets: a list of durations (`[7d, 2h]`), one duration, or `false` for none.
+    fn reminders(&mut self) -> Option<Vec<Duration>> {
+        let value = self.front.get("reminders")?;
+        if value.as_bool() == Some(false) {
+            return Some(Vec::new());
+        }
+        let mut offsets = Vec::new();
+        for text in string_list(Some(value)) {
+            match humantime::parse_duration(&text) {
+                Ok(d) => offsets.push(d),
+                Err(e) => {
+                    let at = self.front.position_after("reminders", &text);
+                    self.problems.push(Problem::error(
+                        self.path,
+                        at,
+                        format!("reminder `{text}` is not a duration ({e}); write it like `7d`, `1d` or `2h`"),
+                    ));
+                }
+            }
+        }
+        Some(offsets)
+    }
+
+    /// Talks from `schedule:` (rust.org.il), `talks:` (native, Jekyll), else from the body (legacy).
+    fn talks(&mut self, title: &str) -> Vec<Talk> {
+        let mut talks = Vec::new();
+        if let Some(schedule) = self.front.get("schedule") {
+            for entry in string_list(Some(schedule)) {
+                self.presentation_entry("schedule", &entry, &mut talks);
+            }
+        }
+        match self.front.get("talks") {
+            Some(Value::Sequence(items)) => {
+                for (index, item) in items.iter().enumerate() {
+                    self.talk_entry(index, item, &mut talks);
+                }
+            }
+            Some(Value::Bool(false) | Value::Null) => {}
+            Some(_) => self.error(
+                "talks",
+                "`talks` must be a list of talks (`- title: ...`) or `false`",
+            ),
+            None if self.front.get("schedule").is_none() => {
+                talks = legacy::talks_from_body(self.body, title);
+            }
+            None => {}
+        }
+        talks
+    }
+
+    /// A `presentations/x.md` entry; words such as `mingling` and `break` are agenda items, not talks.
+    fn presentation_entry(&mut self, key: &str, entry: &str, talks: &mut Vec<Talk>) {
+        if !entry.ends_with(".md") {
+            return;
+        }
+        match self.library.presentation(entry) {
+            Ok(talk) => talks.push(talk),
+            Err(Missing::Broken) => {
+                let at = self.front.position_after(key, entry);
+                self.problems.push(Problem::warning(
+                    self.path,
+                    at,
+                    format!("`{entry}` has errors of its own (reported against it); the talk is left out until they are fixed"),
+                ));
+            }
+            Err(Missing::NotFound(message)) => {
+                let at = self.front.position_after(key, entry);
+                self.problems.push(Problem::error(self.path, at, message));
+            }
+        }
+    }
+
+    fn talk_entry(&mut self, index: usize, item: &Value, talks: &mut Vec<Talk>) {
+        let map = match item {
+            Value::Mapping(map) => map,
+            other => {
+                if let Some(text) = non_empty_text(Some(other)) {
+                    if text.ends_with(".md") {
+                        self.presentation_entry("talks", &text, talks);
+                    } else {
+                        talks.push(Talk {
+                            title: text,
+                            speakers: Vec::new(),
+                            length_minutes: None,
+                            language: None,
+                            abstract_md: None,
+                        });
+                    }
+                }
+                return;
+            }
+        };
+        let Some(title) = non_empty_text(map.get("title")) else {
+            self.warning(
+                "talks",
+                format!(
+                    "talk {} has no `title`, left out; add `title: ...`",
+                    index + 1
+                ),
+            );
+            return;
+        };
+        let mut speakers = Vec::new();
+        for key in ["speakers", "speaker"] {
+            match map.get(key) {
+                Some(Value::Sequence(items)) => {
+                    for item in items {
+                        self.speaker(item, &mut speakers);
+                    }
+                }
+                Some(item) => self.speaker(item, &mut speakers),
+                None => {}
+            }
+        }
+        let length_minutes = match map.get("length") {
+            Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+            Some(Value::String(s)) => {
+                let s = s.trim().trim_end_matches("utes").trim_end_matches("in");
+                humantime::parse_duration(s)
+                    .ok()
+                    .and_then(|d| u32::try_from(d.as_secs() / 60).ok())
+                    .or_else(|| s.trim_end_matches('m').trim().parse().ok())
+            }
+            _ => None,
+        }
+        .filter(|&n| n > 0);
+        talks.push(Talk {
+            title,
+            speakers,
+            length_minutes,
+            language: non_empty_text(map.get("language")),
+            abstract_md: non_empty_text(map.get("abstract"))
+                .or_else(|| non_empty_text(map.get("description"))),
+        });
+    }
+
+    /// A speaker: a name, a `people/x.md` file, or a map with `name` and links.
+    fn speaker(&mut self, item: &Value, speakers: &mut Vec<Speaker>) {
+        match item {
+            Value::Mapping(map) => {
+                let Some(name) = non_empty_text(map.get("name")) else {
+                    return;
+                };
+                let link = |key: &str, base: &str| {
+                    non_empty_text(map.get(key)).map(|v| {
+                        if is_web_url(&v) {
+                            v
+                        } else {
+                            format!("{base}{}", v.trim_start_matches('@'))
+                        }
+                    })
+                };
+                let url = link("url", "https://")
+                    .or_else(|| link("home", "https://"))
+                    .or_else(|| link("linkedin", "https://www.linkedin.com/in/"))
+                    .or_else(|| link("github", "https://github.com/"))
+                    .or_else(|| link("twitter", "https://x.com/"));
+                speakers.push(Speaker { name, url });
+            }
+            other => {
+                let Some(text) = non_empty_text(Some(other)) else {
+                    return;
+                };
+                if !text.ends_with(".md") {
+                    speakers.push(Speaker {
+                        name: text,
+                        url: None,
+                    });
+                    return;
+                }
+                match self.library.person(&text) {
+                    Ok(person) => speakers.push(person),
+                    Err(Missing::Broken) => {}
+                    Err(Missing::NotFound(message)) => {
+                        let at = self.front.position_after("talks", &text);
+                        self.problems.push(Problem::error(self.path, at, message));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A scalar or a list of scalars, as strings (`schedule: null` is an empty list).
+pub(crate) fn string_list(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|v| non_empty_text(Some(v)))
+            .collect(),
+        Some(other) => non_empty_text(Some(other))
+            .map(|s| {
+                s.split(',')
+                    .map(|p| p.trim().to_string())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+fn is_web_url(text: &str) -> bool {
+    url::Url::parse(text)
+        .map(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .unwrap_or(false)
+}
+
+/// The integer a YAML 1.1 reader makes of `18:00` (base 60): 1080.
+fn sexagesimal(raw: &str) -> u64 {
+    raw.split(':')
+        .filter_map(|p| p.parse::<u64>().ok())
+        .fold(0, |acc, n| acc * 60 + n)
+}
+
+/// The text of the first heading of a markdown body.
+fn first_heading(body: &str) -> Option<String> {
+    let mut inside = false;
+    let mut text = String::new();
+    for event in Parser::new(body) {
+        match event {
+            Md::Start(Tag::Heading { .. }) => inside = true,
+            Md::End(TagEnd::Heading(_)) => {
+                let heading = text.trim().to_string();
+                if !heading.is_empty() {
+                    return Some(heading);
+                }
+                inside = false;
+            }
+            Md::Text(t) | Md::Code(t) if inside => text.push_str(&t),
+            _ => {}
+        }
+    }
+    None
+}

@@ -1,0 +1,143 @@
+//! The catalog commands: `crier check` (for pre-commit hooks and a site's CI) and `crier list`.
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Event, Talk};
+
+/// Prints every problem, then one summary line. Returns whether there were errors.
+pub fn check(catalog: &Catalog, out: &mut impl Write) -> io::Result<bool> {
+    for problem in &catalog.problems {
+        writeln!(out, "{problem}")?;
+    }
+    writeln!(out, "{}", summary(catalog))?;
+    Ok(catalog.errors() > 0)
+}
+
+/// `N events, N talks, N speakers; N errors, N warnings`.
+pub fn summary(catalog: &Catalog) -> String {
+    format!(
+        "{} events, {} talks, {} speakers; {} errors, {} warnings",
+        catalog.events.len(),
+        catalog.talk_count(),
+        catalog.speaker_count(),
+        catalog.errors(),
+        catalog.warnings()
+    )
+}
+
+/// The events to list: upcoming ones (not started by `now`), or all.
+pub fn listed(catalog: &Catalog, all: bool, now: DateTime<Utc>) -> Vec<&Event> {
+    catalog
+        .events
+        .iter()
+        .filter(|e| all || e.start >= now)
+        .collect()
+}
+
+/// One event as `crier list --json` prints it: a stable shape for scripts.
+#[derive(Serialize)]
+struct JsonEvent<'a> {
+    id: &'a str,
+    title: &'a str,
+    start: String,
+    time_known: bool,
+    timezone: &'a str,
+    end: Option<String>,
+    online: Option<bool>,
+    language: Option<&'a str>,
+    location: Option<&'a str>,
+    register: Option<&'a str>,
+    cancelled: bool,
+    source: String,
+    talks: &'a [Talk],
+}
+
+pub fn list_json(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
+    let items: Vec<JsonEvent<'_>> = events
+        .iter()
+        .map(|e| JsonEvent {
+            id: &e.id,
+            title: &e.title,
+            start: e.start.to_rfc3339(),
+            time_known: e.time_known,
+            timezone: &e.timezone,
+            end: e.end.map(|t| t.to_rfc3339()),
+            online: e.online,
+            language: e.language.as_deref(),
+            location: e.location.as_deref(),
+            register: e.register.as_deref(),
+            cancelled: e.cancelled,
+            source: e.source.display().to_string(),
+            talks: &e.talks,
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &items)?;
+    writeln!(out)
+}
+
+/// Readable text: each event with its local start, place, language, link, talks and speakers.
+pub fn list_text(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
+    if events.is_empty() {
+        writeln!(
+            out,
+            "No upcoming events. (`crier list --all` shows past ones too.)"
+        )?;
+    }
+    for (i, event) in events.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let when = if event.time_known {
+            event.start.format("%a %-d %b %Y, %H:%M").to_string()
+        } else {
+            event
+                .start
+                .format("%a %-d %b %Y, time to be announced")
+                .to_string()
+        };
+        let cancelled = if event.cancelled { "CANCELLED: " } else { "" };
+        writeln!(out, "{cancelled}{}", event.title)?;
+        writeln!(out, "  when:     {when} ({})", event.timezone)?;
+        let place = match (event.online, event.location.as_deref()) {
+            (Some(true), _) => "online".to_string(),
+            (_, Some(location)) => format!("in person, {location}"),
+            (Some(false), None) => "in person".to_string(),
+            (None, None) => "not announced".to_string(),
+        };
+        writeln!(out, "  where:    {place}")?;
+        if let Some(language) = &event.language {
+            writeln!(out, "  language: {language}")?;
+        }
+        if let Some(register) = &event.register {
+            writeln!(out, "  register: {register}")?;
+        }
+        for talk in &event.talks {
+            let speakers: Vec<String> = talk
+                .speakers
+                .iter()
+                .map(|s| match &s.url {
+                    Some(url) => format!("{} <{url}>", s.name),
+                    None => s.name.clone(),
+                })
+                .collect();
+            let length = talk
+                .length_minutes
+                .map(|m| format!(" ({m} min)"))
+                .unwrap_or_default();
+            if speakers.is_empty() {
+                writeln!(out, "  - {}{length}", talk.title)?;
+            } else {
+                writeln!(
+                    out,
+                    "  - {}{length}, by {}",
+                    talk.title,
+                    speakers.join(", ")
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! crier: announces community meetups from the event files a meetup keeps in its website repository.
+//!
+//! The heart is pure and testable: [`catalog`] reads event files into a typed catalog with the problems
+//! of each file. The command line in `main.rs` only wires the parts together.
+
+pub mod catalog;
+pub mod commands;
+pub mod config;

@@ -1,0 +1,129 @@
+//! The `crier` command line: parses arguments, loads the configuration and wires the parts together.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crier::catalog::Catalog;
+use crier::commands;
+use crier::config::Config;
+
+/// Announces community meetups from the event files kept in a website repository.
+#[derive(Parser)]
+#[command(name = "crier", version, about)]
+struct Cli {
+    /// Configuration file (default: ./config.toml if it exists). CRIER_<KEY> variables override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Checks every event file and reports problems as `path:line:col: error|warning: message`.
+    /// Exits 0 without errors, 1 with errors, 2 for a usage or configuration error.
+    Check {
+        /// The events folder (default: `events_dir` from the configuration).
+        #[arg(long, value_name = "DIR")]
+        events: Option<PathBuf>,
+    },
+    /// Lists upcoming events with their talks and speakers.
+    List {
+        /// Past events too.
+        #[arg(long)]
+        all: bool,
+        /// One JSON array, for scripts.
+        #[arg(long)]
+        json: bool,
+        /// The events folder (default: `events_dir` from the configuration).
+        #[arg(long, value_name = "DIR")]
+        events: Option<PathBuf>,
+    },
+}
+
+/// Exit code for usage and configuration errors, as clap uses for usage errors.
+const USAGE_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("crier: configuration error: {e}");
+            return ExitCode::from(USAGE_ERROR);
+        }
+    };
+    let result = match cli.command {
+        Command::Check { events } => check(config, events),
+        Command::List { all, json, events } => list(config, events, all, json),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("crier: {e:#}");
+            ExitCode::from(USAGE_ERROR)
+        }
+    }
+}
+
+fn load_catalog(mut config: Config, events: Option<PathBuf>) -> anyhow::Result<Catalog> {
+    if let Some(dir) = events {
+        // `--events` moves the whole site: presentations/ and people/ sit beside it.
+        config.catalog = crier::catalog::Settings {
+            timezone: config.catalog.timezone,
+            default_time: config.catalog.default_time,
+            ..crier::catalog::Settings::for_events_dir(dir)
+        };
+    }
+    Ok(Catalog::load(&config.catalog)?)
+}
+
+fn check(config: Config, events: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let catalog = load_catalog(config, events)?;
+    let mut out = io::stdout().lock();
+    let has_errors = commands::check(&catalog, &mut out)?;
+    out.flush()?;
+    Ok(if has_errors {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list(
+    config: Config,
+    events: Option<PathBuf>,
+    all: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let catalog = load_catalog(config, events)?;
+    let listed = commands::listed(&catalog, all, chrono::Utc::now());
+    let mut out = io::stdout().lock();
+    if json {
+        commands::list_json(&listed, &mut out)?;
+    } else {
+        commands::list_text(&listed, &mut out)?;
+    }
+    out.flush()?;
+    if !catalog.problems.is_empty() {
+        eprintln!(
+            "crier: {}; `crier check` shows them",
+            commands::summary(&catalog)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Logs go to stderr (stdout is for output), filtered by RUST_LOG.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .init();
+}
