@@ -234,6 +234,7 @@ mod tests {
         assert!(text.contains("config.toml: `timezone`"), "{text}");
         assert!(text.contains("did you mean `Europe/Berlin`"), "{text}");
 
+        let path = write(dir.path(), "timezone = \"Europe/Berlin\"\n");
         let err = Config::load_with_env(Some(&path), |key| {
             (key == "CRIER_DEFAULT_TIME").then(|| "evening".to_string())
         })
@@ -250,7 +251,7 @@ mod tests {
 
         let path = write(dir.path(), "timezone = \n");
         let err = Config::load_with_env(Some(&path), |_| None).expect_err("syntax");
-        assert!(err.origin.ends_with("config.toml:1:11"), "{err}");
+        assert!(err.origin.ends_with("config.toml:1:12"), "{err}");
     }
 
     #[test]

@@ -1,0 +1,209 @@
+//! The real `crier` binary: `check` and `list`, their output and exit codes.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn crier(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crier"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .env_remove("CRIER_EVENTS_DIR")
+        .env_remove("CRIER_TIMEZONE")
+        .env_remove("CRIER_DEFAULT_TIME")
+        .output()
+        .expect("crier runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::create_dir_all(dir.path().join("events")).expect("mkdir");
+    for (path, text) in files {
+        fs::write(dir.path().join(path), text).expect("write");
+    }
+    dir
+}
+
+const FUTURE: &str = "---\ndate: 2099.01.01\ntime: \"18:00\"\ntitle: Future meetup\nregister: https://example.org/f\nonline: true\nlanguage: English\ntalks:\n  - title: A talk\n    speaker: {name: Ada Example, github: ada}\n    length: 20\n---\n";
+const PAST: &str = "---\ndate: 2001.01.01\ntitle: Past meetup\n---\n";
+
+#[test]
+fn check_passes_the_bundled_events() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = crier(root, &["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(
+        stdout(&out),
+        "3 events, 3 talks, 4 speakers; 0 errors, 0 warnings\n"
+    );
+}
+
+#[test]
+fn check_exits_1_on_errors_and_prints_compiler_style_lines() {
+    let dir = site(&[
+        ("events/good.md", FUTURE),
+        ("events/bad.md", "---\ntitle: x\ndate: someday\n---\n"),
+        (
+            "events/odd.md",
+            "---\ndate: 2099.02.01\ntitle: y\ntime: 18:00\n---\n",
+        ),
+    ]);
+    let out = crier(dir.path(), &["check", "--events", "events"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines[0].starts_with("events/bad.md:3:1: error: `someday` is not a date"),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("events/odd.md:4:7: warning: unquoted `time: 18:00`"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[2],
+        "2 events, 1 talks, 1 speakers; 1 errors, 1 warnings"
+    );
+}
+
+#[test]
+fn check_exits_0_with_warnings_only() {
+    let dir = site(&[(
+        "events/odd.md",
+        "---\ndate: 2099.02.01\ntitle: y\nvenue: here\n---\n",
+    )]);
+    let out = crier(dir.path(), &["check", "--events", "events"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("warning: unknown key `venue`"));
+}
+
+#[test]
+fn usage_and_config_errors_exit_2() {
+    let dir = site(&[("events/good.md", FUTURE)]);
+    let out = crier(dir.path(), &["check", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = crier(dir.path(), &["check", "--events", "missing"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot read the events folder missing"),
+        "{}",
+        stderr(&out)
+    );
+
+    fs::write(
+        dir.path().join("config.toml"),
+        "timezone = \"Mars/Olympus\"\n",
+    )
+    .expect("write");
+    let out = crier(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("config.toml: `timezone`: unknown timezone"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_crier"))
+        .args(["check"])
+        .current_dir(dir.path())
+        .env("CRIER_TIMEZONE", "Europe/Berlin")
+        .env("CRIER_DEFAULT_TIME", "teatime")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("CRIER_DEFAULT_TIME: `default_time`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn list_shows_upcoming_events_and_all_with_the_flag() {
+    let dir = site(&[("events/future.md", FUTURE), ("events/past.md", PAST)]);
+    let out = crier(dir.path(), &["list", "--events", "events"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("Future meetup"), "{text}");
+    assert!(
+        text.contains("Thu 1 Jan 2099, 18:00 (Asia/Jerusalem)"),
+        "{text}"
+    );
+    assert!(text.contains("where:    online"), "{text}");
+    assert!(text.contains("register: https://example.org/f"), "{text}");
+    assert!(
+        text.contains("- A talk (20 min), by Ada Example <https://github.com/ada>"),
+        "{text}"
+    );
+    assert!(!text.contains("Past meetup"), "{text}");
+
+    let all = stdout(&crier(dir.path(), &["list", "--all", "--events", "events"]));
+    assert!(
+        all.contains("Past meetup") && all.contains("time to be announced"),
+        "{all}"
+    );
+}
+
+#[test]
+fn list_json_has_the_documented_keys() {
+    let dir = site(&[("events/future.md", FUTURE), ("events/past.md", PAST)]);
+    let out = crier(
+        dir.path(),
+        &["list", "--all", "--json", "--events", "events"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON array");
+    let events = events.as_array().expect("array");
+    assert_eq!(events.len(), 2);
+    let past = &events[0];
+    assert_eq!(past["title"], "Past meetup");
+    assert_eq!(past["time_known"], false);
+    assert_eq!(past["end"], serde_json::Value::Null);
+    let e = &events[1];
+    for key in [
+        "id",
+        "title",
+        "start",
+        "time_known",
+        "timezone",
+        "end",
+        "online",
+        "language",
+        "location",
+        "register",
+        "cancelled",
+        "source",
+        "talks",
+    ] {
+        assert!(e.get(key).is_some(), "missing {key} in {e}");
+    }
+    assert_eq!(e["id"], "https://example.org/f");
+    assert_eq!(e["start"], "2099-01-01T18:00:00+02:00");
+    assert_eq!(e["timezone"], "Asia/Jerusalem");
+    assert_eq!(e["online"], true);
+    assert_eq!(e["cancelled"], false);
+    assert_eq!(e["source"], "events/future.md");
+    let talk = &e["talks"][0];
+    assert_eq!(talk["title"], "A talk");
+    assert_eq!(talk["length_minutes"], 20);
+    assert_eq!(talk["language"], serde_json::Value::Null);
+    assert_eq!(talk["speakers"][0]["name"], "Ada Example");
+    assert_eq!(talk["speakers"][0]["url"], "https://github.com/ada");
+}
