@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Event, Talk};
+use crate::ledger::Ledger;
+use crate::schedule::{plan_event, Rules};
 
 /// Prints every problem, then one summary line. Returns whether there were errors.
 pub fn check(catalog: &Catalog, out: &mut impl Write) -> io::Result<bool> {
@@ -138,6 +140,78 @@ pub fn list_text(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
                 )?;
             }
         }
+    }
+    Ok(())
+}
+
+/// The timeline: every announcement the ledger recorded, and what the schedule will do next.
+pub fn schedule(
+    catalog: &Catalog,
+    ledger: &Ledger,
+    rules: &Rules,
+    now: DateTime<Utc>,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let memory = ledger.load()?;
+    let titles: std::collections::HashMap<&str, &str> = catalog
+        .events
+        .iter()
+        .map(|e| (e.id.as_str(), e.title.as_str()))
+        .collect();
+    let mut rows: Vec<(DateTime<Utc>, String, String, String)> = Vec::new();
+    for record in ledger.records(None)? {
+        let status = match &record.detail {
+            Some(detail) => format!("{:?}: {detail}", record.status).to_lowercase(),
+            None => format!("{:?}", record.status).to_lowercase(),
+        };
+        let title = titles
+            .get(record.key.event_id.as_str())
+            .copied()
+            .unwrap_or(&record.key.event_id);
+        rows.push((
+            record.due,
+            status,
+            record.key.kind.to_string(),
+            title.to_string(),
+        ));
+    }
+    for event in catalog.upcoming(now) {
+        let plan = plan_event(event, &memory, rules, now);
+        for due in &plan.due {
+            rows.push((
+                now,
+                "due now".into(),
+                due.key.kind.to_string(),
+                event.title.clone(),
+            ));
+        }
+        for pending in &plan.pending {
+            rows.push((
+                pending.due,
+                "planned".into(),
+                pending.key.kind.to_string(),
+                event.title.clone(),
+            ));
+        }
+        for skip in &plan.skip {
+            rows.push((
+                skip.due,
+                format!("will skip: {}", skip.reason),
+                skip.key.kind.to_string(),
+                event.title.clone(),
+            ));
+        }
+    }
+    rows.sort();
+    if rows.is_empty() {
+        writeln!(out, "Nothing announced and nothing planned.")?;
+    }
+    for (at, status, kind, title) in rows {
+        writeln!(
+            out,
+            "{}  {kind:<14} {title}  [{status}]",
+            at.format("%Y-%m-%d %H:%M:%S UTC")
+        )?;
     }
     Ok(())
 }

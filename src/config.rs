@@ -7,10 +7,14 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use std::str::FromStr;
+use std::time::Duration;
+
 use chrono::NaiveTime;
 use serde::Deserialize;
 
 use crate::catalog::{datetime, Settings};
+use crate::schedule::Rules;
 
 /// The config file read when `--config` is not given, if it exists.
 pub const DEFAULT_CONFIG_FILE: &str = "config.toml";
@@ -22,6 +26,16 @@ const KEYS: &[&str] = &[
     "people_dir",
     "timezone",
     "default_time",
+    "state_dir",
+    "rescan_interval",
+];
+
+/// Keys of tables, overridden by `CRIER_<TABLE>_<KEY>`.
+const TABLE_KEYS: &[(&str, &str)] = &[
+    ("reminders", "offsets"),
+    ("reminders", "announce_new"),
+    ("reminders", "grace"),
+    ("digest", "cron"),
 ];
 
 /// The file as written. Unknown keys are errors: a typo in a config file must not be silently ignored.
@@ -33,6 +47,24 @@ struct RawConfig {
     people_dir: Option<PathBuf>,
     timezone: Option<String>,
     default_time: Option<String>,
+    state_dir: Option<PathBuf>,
+    rescan_interval: Option<String>,
+    reminders: Option<RawReminders>,
+    digest: Option<RawDigest>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReminders {
+    offsets: Option<Vec<String>>,
+    announce_new: Option<bool>,
+    grace: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDigest {
+    cron: Option<String>,
 }
 
 /// The whole configuration, resolved and checked.
@@ -41,6 +73,13 @@ pub struct Config {
     /// The file it was read from, if any.
     pub file: Option<PathBuf>,
     pub catalog: Settings,
+    /// Where the ledger and the lock file live.
+    pub state_dir: PathBuf,
+    /// A full rescan of the folders this often, since file events get lost on bind mounts.
+    pub rescan_interval: Duration,
+    pub rules: Rules,
+    /// The digest's schedule, in `timezone`.
+    pub digest: Option<cron::Schedule>,
 }
 
 /// A configuration error: which key, from where, and what is wrong.
@@ -111,6 +150,38 @@ impl Config {
                 from_env.push((*key, var));
             }
         }
+        for (table_name, key) in TABLE_KEYS {
+            let var = format!("CRIER_{}_{}", table_name.to_uppercase(), key.to_uppercase());
+            let Some(value) = env(&var) else { continue };
+            let value = match *key {
+                "offsets" => toml::Value::Array(
+                    value
+                        .split(',')
+                        .map(|s| toml::Value::String(s.trim().to_string()))
+                        .filter(|v| v.as_str() != Some(""))
+                        .collect(),
+                ),
+                "announce_new" => match value.trim() {
+                    "true" | "1" | "yes" => toml::Value::Boolean(true),
+                    "false" | "0" | "no" => toml::Value::Boolean(false),
+                    _ => {
+                        return Err(ConfigError {
+                            origin: var,
+                            key: Some(format!("{table_name}.{key}")),
+                            message: format!("`{value}` is not true or false"),
+                        })
+                    }
+                },
+                _ => toml::Value::String(value),
+            };
+            let table_value = table
+                .entry(table_name.to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if let toml::Value::Table(sub) = table_value {
+                sub.insert((*key).to_string(), value);
+            }
+            from_env.push((key, var));
+        }
         let origin_of = |key: &str| {
             from_env
                 .iter()
@@ -161,7 +232,62 @@ impl Config {
                 message,
             })?;
         }
-        Ok(Config { file, catalog })
+        let state_dir = path_key("state_dir", raw.state_dir)
+            .unwrap_or_else(|| base.clone().unwrap_or_default().join("state"));
+        let duration = |key: &str, text: &str| {
+            humantime::parse_duration(text).map_err(|e| ConfigError {
+                origin: origin_of(key.rsplit('.').next().unwrap_or(key)),
+                key: Some(key.to_string()),
+                message: format!(
+                    "`{text}` is not a duration ({e}); write it like `5m`, `2h` or `7d`"
+                ),
+            })
+        };
+        let rescan_interval = match raw.rescan_interval.as_deref() {
+            Some(text) => duration("rescan_interval", text)?,
+            None => Duration::from_secs(300),
+        };
+        if rescan_interval < Duration::from_secs(1) {
+            return Err(ConfigError {
+                origin: origin_of("rescan_interval"),
+                key: Some("rescan_interval".into()),
+                message: "must be at least 1s".into(),
+            });
+        }
+        let mut rules = Rules::default();
+        let reminders = raw.reminders.unwrap_or_default();
+        if let Some(offsets) = reminders.offsets {
+            rules.offsets = offsets
+                .iter()
+                .map(|o| duration("reminders.offsets", o))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(announce_new) = reminders.announce_new {
+            rules.announce_new = announce_new;
+        }
+        if let Some(grace) = reminders.grace.as_deref() {
+            rules.grace = Some(duration("reminders.grace", grace)?);
+        }
+        let digest = match raw.digest.and_then(|d| d.cron) {
+            Some(expr) if !expr.trim().is_empty() => {
+                Some(cron::Schedule::from_str(&expr).map_err(|e| ConfigError {
+                    origin: origin_of("cron"),
+                    key: Some("digest.cron".into()),
+                    message: format!(
+                        "`{expr}` is not a cron schedule ({e}); write six fields, seconds first, e.g. `0 0 9 * * Mon`"
+                    ),
+                })?)
+            }
+            _ => None,
+        };
+        Ok(Config {
+            file,
+            catalog,
+            state_dir,
+            rescan_interval,
+            rules,
+            digest,
+        })
     }
 }
 
@@ -252,6 +378,41 @@ mod tests {
         let path = write(dir.path(), "timezone = \n");
         let err = Config::load_with_env(Some(&path), |_| None).expect_err("syntax");
         assert!(err.origin.ends_with("config.toml:1:12"), "{err}");
+    }
+
+    #[test]
+    fn announcer_keys_from_file_and_environment() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = write(
+            dir.path(),
+            "state_dir = \"/data\"\nrescan_interval = \"30s\"\n[reminders]\noffsets = [\"3d\", \"90m\"]\nannounce_new = false\n[digest]\ncron = \"0 0 9 * * Mon\"\n",
+        );
+        let config = Config::load_with_env(Some(&path), |key| {
+            (key == "CRIER_REMINDERS_GRACE").then(|| "10m".to_string())
+        })
+        .expect("loads");
+        assert_eq!(config.state_dir, PathBuf::from("/data"));
+        assert_eq!(config.rescan_interval, Duration::from_secs(30));
+        assert_eq!(
+            config.rules.offsets,
+            [Duration::from_secs(3 * 86400), Duration::from_secs(90 * 60)]
+        );
+        assert!(!config.rules.announce_new);
+        assert_eq!(config.rules.grace, Some(Duration::from_secs(600)));
+        assert!(config.digest.is_some());
+
+        let config = Config::load_with_env(Some(&path), |key| {
+            (key == "CRIER_REMINDERS_OFFSETS").then(|| "1d, 2h".to_string())
+        })
+        .expect("loads");
+        assert_eq!(config.rules.offsets.len(), 2);
+
+        let path = write(dir.path(), "[digest]\ncron = \"every monday\"\n");
+        let err = Config::load_with_env(Some(&path), |_| None).expect_err("bad cron");
+        assert!(err.to_string().contains("`digest.cron`"), "{err}");
+        let path = write(dir.path(), "[reminders]\noffsets = [\"soon\"]\n");
+        let err = Config::load_with_env(Some(&path), |_| None).expect_err("bad offset");
+        assert!(err.to_string().contains("`reminders.offsets`"), "{err}");
     }
 
     #[test]

@@ -3,7 +3,13 @@
 //! The heart is pure and testable: [`catalog`] reads event files into a typed catalog with the problems
 //! of each file. The command line in `main.rs` only wires the parts together.
 
+pub mod announcer;
 pub mod catalog;
 pub mod commands;
 pub mod config;
+pub mod ledger;
+pub mod render;
+pub mod run;
 pub mod schedule;
+pub mod sink;
+pub mod watch;

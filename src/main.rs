@@ -42,6 +42,15 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         events: Option<PathBuf>,
     },
+    /// Runs the bot: announces new events, reminders, moves and cancellations as they fall due.
+    /// Without DISCORD_TOKEN it announces to standard output.
+    Run {
+        /// Announce as one JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Shows the timeline: what will be announced when, and what was already sent or skipped.
+    Schedule,
 }
 
 /// Exit code for usage and configuration errors, as clap uses for usage errors.
@@ -60,6 +69,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check { events } => check(config, events),
         Command::List { all, json, events } => list(config, events, all, json),
+        Command::Run { json } => run(config, json),
+        Command::Schedule => schedule(config),
     };
     match result {
         Ok(code) => code,
@@ -115,6 +126,40 @@ fn list(
             commands::summary(&catalog)
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(config: Config, json: bool) -> anyhow::Result<ExitCode> {
+    if std::env::var_os("DISCORD_TOKEN").is_some() {
+        tracing::warn!("DISCORD_TOKEN is set, but this build has no Discord sink yet; announcing to the console");
+    } else {
+        tracing::info!("no DISCORD_TOKEN: announcing to the console (standard output)");
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let sink = crier::sink::console::Console::new(io::stdout(), json);
+    match runtime.block_on(crier::run::run(config, sink)) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("crier: {e:#}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn schedule(config: Config) -> anyhow::Result<ExitCode> {
+    let catalog = Catalog::load(&config.catalog)?;
+    let ledger = crier::ledger::Ledger::open(&config.state_dir)?;
+    let mut out = io::stdout().lock();
+    commands::schedule(
+        &catalog,
+        &ledger,
+        &config.rules,
+        chrono::Utc::now(),
+        &mut out,
+    )?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,0 +1,297 @@
+//! The announcer: applies the schedule's decisions, writes them to the ledger, and sends through a sink.
+//!
+//! It owns the live catalog (with the last good version of a file that stopped parsing), the ledger
+//! and its in-memory mirror, and the timeline of when each event next needs a look. It reads no clock:
+//! every call takes `now`, so the run loop in `run.rs` is the only place that knows real time.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tracing::{error, info, warn};
+
+use crate::catalog::{Catalog, Event};
+use crate::ledger::{Ledger, LedgerError, Status};
+use crate::render;
+use crate::schedule::{plan_event, Due, Key, Kind, Memory, Rules, Timeline};
+use crate::sink::{Outgoing, Sink, SinkError};
+
+/// The timeline entry of the digest, beside the events.
+const DIGEST_ID: &str = "\u{0}digest";
+
+pub struct Announcer<S> {
+    sink: S,
+    ledger: Ledger,
+    memory: Memory,
+    timeline: Timeline,
+    rules: Rules,
+    digest: Option<cron::Schedule>,
+    digest_zone: chrono_tz::Tz,
+    next_digest: Option<DateTime<Utc>>,
+    events: HashMap<String, Event>,
+    /// Problems already logged, so a broken file is reported once per change, not once per rescan.
+    logged: HashSet<String>,
+    /// Failed sends: attempts so far, per announcement.
+    attempts: HashMap<Key, u32>,
+}
+
+impl<S: Sink> Announcer<S> {
+    pub fn new(
+        sink: S,
+        ledger: Ledger,
+        rules: Rules,
+        digest: Option<cron::Schedule>,
+        digest_zone: chrono_tz::Tz,
+        now: DateTime<Utc>,
+    ) -> Result<Self, LedgerError> {
+        let memory = ledger.load()?;
+        let next_digest = digest
+            .as_ref()
+            .and_then(|c| c.after(&now.with_timezone(&digest_zone)).next())
+            .map(|t| t.with_timezone(&Utc));
+        let mut announcer = Announcer {
+            sink,
+            ledger,
+            memory,
+            timeline: Timeline::default(),
+            rules,
+            digest,
+            digest_zone,
+            next_digest,
+            events: HashMap::new(),
+            logged: HashSet::new(),
+            attempts: HashMap::new(),
+        };
+        announcer.timeline.set(DIGEST_ID, next_digest);
+        Ok(announcer)
+    }
+
+    pub fn events(&self) -> impl Iterator<Item = &Event> {
+        self.events.values()
+    }
+
+    /// Replaces the catalog with a fresh load. A file that now has errors keeps its last good events; an
+    /// event disappears only when its file is deleted or parses without it. Changed events get a look now.
+    pub fn replace_catalog(&mut self, catalog: Catalog, now: DateTime<Utc>) {
+        let broken: HashSet<PathBuf> = catalog
+            .problems
+            .iter()
+            .filter(|p| p.is_error())
+            .map(|p| p.path.clone())
+            .collect();
+        let mut next: HashMap<String, Event> = HashMap::with_capacity(catalog.events.len());
+        for event in self.events.values() {
+            if broken.contains(&event.source) && event.source.exists() {
+                next.insert(event.id.clone(), event.clone());
+            }
+        }
+        for event in catalog.events {
+            next.insert(event.id.clone(), event);
+        }
+        let current: HashSet<String> = catalog.problems.iter().map(|p| p.to_string()).collect();
+        for problem in &catalog.problems {
+            let text = problem.to_string();
+            if !self.logged.contains(&text) {
+                if problem.is_error() {
+                    error!("{text}");
+                } else {
+                    warn!("{text}");
+                }
+            }
+        }
+        self.logged = current;
+        for (id, event) in &next {
+            if self.events.get(id) != Some(event) {
+                self.timeline.set(id, Some(now));
+            }
+        }
+        for id in self.events.keys() {
+            if !next.contains_key(id) {
+                info!(event = %id, "event removed; its pending announcements are dropped");
+                self.timeline.set(id, None);
+            }
+        }
+        self.events = next;
+    }
+
+    /// When something next needs doing.
+    pub fn next_wake(&self) -> Option<DateTime<Utc>> {
+        self.timeline.next_wake()
+    }
+
+    /// Does everything due at `now`: plans the events that need a look, records the decisions, sends.
+    /// Returns how many announcements were sent.
+    pub async fn tick(&mut self, now: DateTime<Utc>) -> Result<usize, LedgerError> {
+        let mut sent = 0;
+        for id in self.timeline.take_due(now) {
+            if id == DIGEST_ID {
+                sent += self.send_digest(now).await?;
+                continue;
+            }
+            let Some(event) = self.events.get(&id).cloned() else {
+                continue;
+            };
+            let plan = plan_event(&event, &self.memory, &self.rules, now);
+            if let Some(start) = plan.track {
+                self.ledger.track(&event.id, start, now)?;
+            }
+            for skip in &plan.skip {
+                info!(event = %event.id, kind = %skip.key.kind, reason = %skip.reason, "skipped");
+                self.ledger.record(
+                    &skip.key,
+                    skip.due,
+                    Status::Skipped,
+                    None,
+                    Some(&skip.reason),
+                    now,
+                )?;
+            }
+            self.memory.apply(&plan, &[]);
+            let mut retry_at: Option<DateTime<Utc>> = None;
+            for due in &plan.due {
+                match self.send(&event, due, now).await? {
+                    Some(at) => retry_at = Some(retry_at.map_or(at, |r| r.min(at))),
+                    None => sent += 1,
+                }
+            }
+            let next = match (plan.next_check, retry_at) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            self.timeline.set(&event.id, next);
+        }
+        Ok(sent)
+    }
+
+    /// Sends one announcement. Returns when to retry, if it failed and there is time left.
+    async fn send(
+        &mut self,
+        event: &Event,
+        due: &Due,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, LedgerError> {
+        let message = render::announcement(event, due.key.kind, due.previous_start, now);
+        self.ledger
+            .record(&due.key, due.due, Status::Sending, None, None, now)?;
+        let result = self
+            .sink
+            .send(Outgoing {
+                key: &due.key,
+                message: &message,
+                due: due.due,
+            })
+            .await;
+        let now = Utc::now().max(now);
+        match result {
+            Ok(message_id) => {
+                self.ledger.record(
+                    &due.key,
+                    due.due,
+                    Status::Sent,
+                    Some(&message_id),
+                    None,
+                    now,
+                )?;
+                self.memory.mark_sent(&due.key);
+                self.attempts.remove(&due.key);
+                info!(event = %event.id, kind = %due.key.kind, %message_id, "announced");
+                Ok(None)
+            }
+            Err(e) => {
+                let attempts = self.attempts.entry(due.key.clone()).or_insert(0);
+                *attempts += 1;
+                let backoff = backoff(*attempts);
+                let retry = now + chrono::Duration::from_std(backoff).unwrap_or_default();
+                if matches!(e, SinkError::Retry(_)) && retry < due.deadline {
+                    warn!(event = %event.id, kind = %due.key.kind, error = %e, retry_in = %humantime::format_duration(backoff), "send failed");
+                    self.ledger.record(
+                        &due.key,
+                        due.due,
+                        Status::Planned,
+                        None,
+                        Some(&e.to_string()),
+                        now,
+                    )?;
+                    Ok(Some(retry))
+                } else {
+                    error!(event = %event.id, kind = %due.key.kind, error = %e, "send failed for good");
+                    self.ledger.record(
+                        &due.key,
+                        due.due,
+                        Status::Failed,
+                        None,
+                        Some(&e.to_string()),
+                        now,
+                    )?;
+                    self.memory.settled.insert(due.key.clone());
+                    Ok(None)
+                }
+            }
+        }
+    }
+
+    async fn send_digest(&mut self, now: DateTime<Utc>) -> Result<usize, LedgerError> {
+        let Some(fire) = self.next_digest else {
+            return Ok(0);
+        };
+        self.next_digest = self
+            .digest
+            .as_ref()
+            .and_then(|c| c.after(&now.with_timezone(&self.digest_zone)).next())
+            .map(|t| t.with_timezone(&Utc));
+        self.timeline.set(DIGEST_ID, self.next_digest);
+        let key = Key {
+            event_id: "digest".into(),
+            kind: Kind::Digest,
+            start: fire,
+        };
+        if self.memory.settled.contains(&key) {
+            return Ok(0);
+        }
+        let mut upcoming: Vec<&Event> = self
+            .events
+            .values()
+            .filter(|e| !e.cancelled && e.start > now)
+            .collect();
+        upcoming.sort_by_key(|e| e.start);
+        upcoming.truncate(10);
+        let message = render::digest(&upcoming, now);
+        let due = Due {
+            key: key.clone(),
+            due: fire,
+            deadline: fire + chrono::Duration::hours(1),
+            previous_start: None,
+        };
+        self.ledger
+            .record(&key, fire, Status::Sending, None, None, now)?;
+        match self
+            .sink
+            .send(Outgoing {
+                key: &key,
+                message: &message,
+                due: due.due,
+            })
+            .await
+        {
+            Ok(id) => {
+                self.ledger
+                    .record(&key, fire, Status::Sent, Some(&id), None, now)?;
+                self.memory.settled.insert(key);
+                Ok(1)
+            }
+            Err(e) => {
+                error!(error = %e, "digest failed");
+                self.ledger
+                    .record(&key, fire, Status::Failed, None, Some(&e.to_string()), now)?;
+                self.memory.settled.insert(key);
+                Ok(0)
+            }
+        }
+    }
+}
+
+/// 1s, 2s, 4s, ... at most 5 minutes.
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_secs(1u64 << attempt.saturating_sub(1).min(8)).min(Duration::from_secs(300))
+}

@@ -1,0 +1,363 @@
+//! The SQLite record of what was announced, so nothing is posted twice across restarts and crashes.
+//!
+//! Each announcement is a row keyed by (event, kind, start) that moves through `planned` → `sending` →
+//! `sent` (with the sink's message id), or to `skipped` / `failed` with a reason. `sending` is written
+//! before the sink is called: a row left in `sending` by a crash is sent again, with the same key (the
+//! Discord sink derives its nonce from it, so Discord drops the duplicate). WAL mode keeps each write a
+//! single fsync'd append.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::schedule::{Key, Kind, Memory, Tracked};
+
+/// Where an announcement stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Planned,
+    Sending,
+    Sent,
+    Skipped,
+    Failed,
+}
+
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Planned => "planned",
+            Status::Sending => "sending",
+            Status::Sent => "sent",
+            Status::Skipped => "skipped",
+            Status::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Status> {
+        Some(match text {
+            "planned" => Status::Planned,
+            "sending" => Status::Sending,
+            "sent" => Status::Sent,
+            "skipped" => Status::Skipped,
+            "failed" => Status::Failed,
+            _ => return None,
+        })
+    }
+
+    /// Settled announcements are never reconsidered.
+    pub fn is_settled(self) -> bool {
+        matches!(self, Status::Sent | Status::Skipped | Status::Failed)
+    }
+}
+
+/// One row of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub key: Key,
+    pub due: DateTime<Utc>,
+    pub status: Status,
+    pub message_id: Option<String>,
+    /// Why it was skipped or failed.
+    pub detail: Option<String>,
+    pub attempts: u32,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error(
+        "cannot create the state folder {path}: {source}; check `state_dir` and its permissions"
+    )]
+    StateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the ledger database {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    event_id   TEXT PRIMARY KEY,
+    start      INTEGER NOT NULL,
+    announced  INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS announcements (
+    event_id   TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    due        INTEGER NOT NULL,
+    status     TEXT NOT NULL,
+    message_id TEXT,
+    detail     TEXT,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (event_id, kind, start)
+);
+CREATE INDEX IF NOT EXISTS announcements_updated ON announcements (updated_at);
+";
+
+impl Ledger {
+    /// Opens (creating) `state_dir/ledger.sqlite3`.
+    pub fn open(state_dir: &Path) -> Result<Ledger, LedgerError> {
+        fs::create_dir_all(state_dir).map_err(|source| LedgerError::StateDir {
+            path: state_dir.to_path_buf(),
+            source,
+        })?;
+        let path = state_dir.join("ledger.sqlite3");
+        let sqlite = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let conn = Connection::open(&path).map_err(sqlite)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sqlite)?;
+        // FULL: a row marked `sent` survives a power cut, not only a process crash.
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(sqlite)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sqlite)?;
+        conn.execute_batch(SCHEMA).map_err(sqlite)?;
+        Ok(Ledger { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, source: rusqlite::Error) -> LedgerError {
+        LedgerError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Everything the planner needs, read once at start.
+    pub fn load(&self) -> Result<Memory, LedgerError> {
+        let mut memory = Memory::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event_id, start, announced FROM events")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, bool>(2)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (id, start, announced) = row.map_err(|e| self.err(e))?;
+            if let Some(start) = DateTime::from_timestamp(start, 0) {
+                memory.tracked.insert(id, Tracked { start, announced });
+            }
+        }
+        for record in self.records(None)? {
+            if record.status.is_settled() {
+                memory.settled.insert(record.key);
+            }
+        }
+        Ok(memory)
+    }
+
+    /// Tracks an event at a start (first sight, or a move).
+    pub fn track(
+        &self,
+        event_id: &str,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "INSERT INTO events (event_id, start, first_seen) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (event_id) DO UPDATE SET start = excluded.start",
+                params![event_id, start.timestamp(), now.to_rfc3339()],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records a status change of one announcement.
+    pub fn record(
+        &self,
+        key: &Key,
+        due: DateTime<Utc>,
+        status: Status,
+        message_id: Option<&str>,
+        detail: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        let attempts = i64::from(status == Status::Sending);
+        self.conn
+            .execute(
+                "INSERT INTO announcements (event_id, kind, start, due, status, message_id, detail, attempts, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (event_id, kind, start) DO UPDATE SET
+                    status = excluded.status,
+                    message_id = COALESCE(excluded.message_id, message_id),
+                    detail = excluded.detail,
+                    attempts = attempts + excluded.attempts,
+                    updated_at = excluded.updated_at",
+                params![
+                    key.event_id,
+                    key.kind.key(),
+                    key.start.timestamp(),
+                    due.timestamp(),
+                    status.as_str(),
+                    message_id,
+                    detail,
+                    attempts,
+                    now.to_rfc3339()
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        if status == Status::Sent {
+            self.conn
+                .execute(
+                    "UPDATE events SET announced = 1 WHERE event_id = ?1",
+                    params![key.event_id],
+                )
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    /// One announcement's row.
+    pub fn get(&self, key: &Key) -> Result<Option<Record>, LedgerError> {
+        self.conn
+            .query_row(
+                &format!("{SELECT} WHERE event_id = ?1 AND kind = ?2 AND start = ?3"),
+                params![key.event_id, key.kind.key(), key.start.timestamp()],
+                row_to_record,
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.err(e))
+    }
+
+    /// All rows (or the `limit` most recently updated), most recent first.
+    pub fn records(&self, limit: Option<usize>) -> Result<Vec<Record>, LedgerError> {
+        let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{SELECT} ORDER BY updated_at DESC LIMIT ?1"))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![limit], row_to_record)
+            .map_err(|e| self.err(e))?;
+        let mut records = Vec::new();
+        for row in rows {
+            records.extend(row.map_err(|e| self.err(e))?);
+        }
+        Ok(records)
+    }
+}
+
+const SELECT: &str = "SELECT event_id, kind, start, due, status, message_id, detail, attempts, updated_at FROM announcements";
+
+/// A row, or `None` for a row this version cannot read (written by a newer crier): skipped, not fatal.
+fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
+    let kind: String = row.get(1)?;
+    let status: String = row.get(4)?;
+    let updated: String = row.get(8)?;
+    let (Some(kind), Some(status), Some(start), Some(due), Ok(updated_at)) = (
+        Kind::from_key(&kind),
+        Status::parse(&status),
+        DateTime::from_timestamp(row.get(2)?, 0),
+        DateTime::from_timestamp(row.get(3)?, 0),
+        DateTime::parse_from_rfc3339(&updated),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(Record {
+        key: Key {
+            event_id: row.get(0)?,
+            kind,
+            start,
+        },
+        due,
+        status,
+        message_id: row.get(5)?,
+        detail: row.get(6)?,
+        attempts: u32::try_from(row.get::<_, i64>(7)?).unwrap_or(0),
+        updated_at: updated_at.with_timezone(&Utc),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::LedgerView;
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_900_000_000 + secs, 0).expect("valid")
+    }
+
+    #[test]
+    fn records_survive_reopening_and_settle_only_when_final() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = Key {
+            event_id: "e".into(),
+            kind: Kind::New,
+            start: t(1000),
+        };
+        {
+            let ledger = Ledger::open(dir.path()).expect("opens");
+            ledger.track("e", t(1000), t(0)).expect("track");
+            ledger
+                .record(&key, t(0), Status::Sending, None, None, t(1))
+                .expect("sending");
+        }
+        let ledger = Ledger::open(dir.path()).expect("reopens");
+        let memory = ledger.load().expect("loads");
+        assert_eq!(
+            memory.tracked("e"),
+            Some(&Tracked {
+                start: t(1000),
+                announced: false
+            })
+        );
+        assert!(!memory.settled(&key), "a send in flight is not settled");
+        ledger
+            .record(&key, t(0), Status::Sending, None, None, t(2))
+            .expect("retry");
+        ledger
+            .record(&key, t(0), Status::Sent, Some("m-1"), None, t(3))
+            .expect("sent");
+        let memory = ledger.load().expect("loads");
+        assert!(memory.settled(&key));
+        assert!(memory.tracked("e").is_some_and(|t| t.announced));
+        let record = ledger.get(&key).expect("get").expect("row");
+        assert_eq!(record.status, Status::Sent);
+        assert_eq!(record.message_id.as_deref(), Some("m-1"));
+        assert_eq!(record.attempts, 2);
+        let mode: String = ledger
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("pragma");
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_move_updates_the_tracked_start() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = Ledger::open(dir.path()).expect("opens");
+        ledger.track("e", t(1000), t(0)).expect("track");
+        ledger.track("e", t(2000), t(5)).expect("move");
+        let memory = ledger.load().expect("loads");
+        assert_eq!(memory.tracked("e").map(|t| t.start), Some(t(2000)));
+    }
+}

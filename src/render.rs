@@ -1,0 +1,173 @@
+//! An event and an announcement kind to a platform-neutral message.
+//!
+//! Sinks (console now, Discord next) format the same [`Message`]; none of them decides wording. Text from
+//! event files is neutralised so that it can never ping `@everyone` or `@here`, whatever the sink does.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Serialize;
+
+use crate::catalog::Event;
+use crate::schedule::Kind;
+
+/// What a sink posts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    #[serde(skip)]
+    pub kind: Kind,
+    pub event_id: String,
+    pub title: String,
+    /// The event's start (for a digest, the first event's), RFC 3339 with the event's offset.
+    pub start: Option<DateTime<FixedOffset>>,
+    /// The first line: what happened ("New event", "Tomorrow", "Moved", ...).
+    pub headline: String,
+    /// The whole message as plain text.
+    pub text: String,
+    pub register: Option<String>,
+}
+
+/// Renders one announcement about one event.
+pub fn announcement(
+    event: &Event,
+    kind: Kind,
+    previous_start: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Message {
+    let headline = match kind {
+        Kind::New => "New event".to_string(),
+        Kind::Reminder(_) => format!(
+            "Reminder: {}",
+            relative(event.start.with_timezone(&Utc), now)
+        ),
+        Kind::Rescheduled => match previous_start {
+            Some(before) => format!(
+                "Rescheduled (was {})",
+                local(before.with_timezone(event.start.offset()), true)
+            ),
+            None => "Rescheduled".to_string(),
+        },
+        Kind::Cancelled => "Cancelled".to_string(),
+        Kind::Digest => "Upcoming events".to_string(),
+    };
+    let mut text = format!("{headline}: {}\n", neutral(&event.title));
+    text.push_str(&details(event));
+    Message {
+        kind,
+        event_id: event.id.clone(),
+        title: neutral(&event.title),
+        start: Some(event.start),
+        headline,
+        text,
+        register: event.register.clone(),
+    }
+}
+
+/// Renders a digest of upcoming events.
+pub fn digest(events: &[&Event], now: DateTime<Utc>) -> Message {
+    let mut text = String::from("Upcoming events\n");
+    if events.is_empty() {
+        text.push_str("Nothing scheduled yet.\n");
+    }
+    for event in events {
+        text.push_str(&format!(
+            "- {} — {} ({})\n",
+            local(event.start, event.time_known),
+            neutral(&event.title),
+            relative(event.start.with_timezone(&Utc), now)
+        ));
+    }
+    Message {
+        kind: Kind::Digest,
+        event_id: "digest".into(),
+        title: "Upcoming events".into(),
+        start: events.first().map(|e| e.start),
+        headline: "Upcoming events".into(),
+        text,
+        register: None,
+    }
+}
+
+fn details(event: &Event) -> String {
+    let mut out = format!("When: {}", local(event.start, event.time_known));
+    out.push_str(&format!(" ({})\n", event.timezone));
+    match (event.online, &event.location) {
+        (Some(true), _) => out.push_str("Where: online\n"),
+        (_, Some(place)) => out.push_str(&format!("Where: {}\n", neutral(place))),
+        _ => {}
+    }
+    if let Some(language) = &event.language {
+        out.push_str(&format!("Language: {}\n", neutral(language)));
+    }
+    for talk in &event.talks {
+        let speakers: Vec<String> = talk.speakers.iter().map(|s| neutral(&s.name)).collect();
+        if speakers.is_empty() {
+            out.push_str(&format!("- {}\n", neutral(&talk.title)));
+        } else {
+            out.push_str(&format!(
+                "- {} ({})\n",
+                neutral(&talk.title),
+                speakers.join(", ")
+            ));
+        }
+    }
+    if let Some(register) = &event.register {
+        out.push_str(&format!("Register: {register}\n"));
+    }
+    out
+}
+
+/// `Thu 14 Jan 2027, 18:30`, in the event's own offset.
+fn local(at: DateTime<FixedOffset>, time_known: bool) -> String {
+    if time_known {
+        at.format("%a %-d %b %Y, %H:%M").to_string()
+    } else {
+        at.format("%a %-d %b %Y").to_string()
+    }
+}
+
+/// `in 2 hours`, `tomorrow`, `in 7 days`.
+pub fn relative(start: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (start - now).num_seconds();
+    let minutes = (secs + 30) / 60;
+    let hours = (secs + 1800) / 3600;
+    let days = (secs + 43200) / 86400;
+    match secs {
+        s if s <= 0 => "now".into(),
+        s if s < 90 => format!("in {s} seconds"),
+        s if s < 90 * 60 => format!("in {minutes} minutes"),
+        s if s < 36 * 3600 && hours < 20 => format!("in {hours} hours"),
+        s if s < 36 * 3600 => "tomorrow".into(),
+        _ => format!("in {days} days"),
+    }
+}
+
+/// Breaks `@everyone`, `@here` and mention syntax with a zero-width space, so event text can never ping.
+pub fn neutral(text: &str) -> String {
+    text.replace('@', "@\u{200b}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("rfc3339")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let start = t("2030-01-10T16:00:00Z");
+        assert_eq!(relative(start, t("2030-01-10T14:00:00Z")), "in 2 hours");
+        assert_eq!(relative(start, t("2030-01-09T16:00:00Z")), "tomorrow");
+        assert_eq!(relative(start, t("2030-01-03T16:00:00Z")), "in 7 days");
+        assert_eq!(relative(start, t("2030-01-10T15:59:30Z")), "in 30 seconds");
+        assert_eq!(relative(start, t("2030-01-10T15:30:00Z")), "in 30 minutes");
+    }
+
+    #[test]
+    fn mentions_are_neutralised() {
+        assert_eq!(neutral("hi @everyone"), "hi @\u{200b}everyone");
+        assert!(!neutral("<@&123> @here").contains("@here"));
+    }
+}

@@ -1,0 +1,120 @@
+//! `crier run`: the bot's loop. One timer sleeps until the next due announcement (no polling), and is
+//! woken early by a file change, the periodic rescan, or a shutdown signal.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::Utc;
+use tokio::time::Instant;
+use tracing::{info, warn};
+
+use crate::announcer::Announcer;
+use crate::catalog::{Catalog, Settings};
+use crate::config::Config;
+use crate::ledger::Ledger;
+use crate::sink::Sink;
+use crate::watch;
+
+/// Holds `state_dir/crier.lock` for as long as it lives: two bots on one ledger would double-post.
+pub struct StateLock {
+    _file: File,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("another crier is already running with the state folder {0} (it holds {0}/crier.lock); stop it first, or give this one another `state_dir`")]
+    Held(PathBuf),
+    #[error("cannot create the lock file in {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl StateLock {
+    pub fn acquire(state_dir: &Path) -> Result<StateLock, LockError> {
+        let io = |source| LockError::Io {
+            path: state_dir.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(state_dir).map_err(io)?;
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(state_dir.join("crier.lock"))
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => Ok(StateLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(LockError::Held(state_dir.to_path_buf())),
+            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+        }
+    }
+}
+
+/// Runs until SIGTERM or Ctrl-C; the announcement in flight is finished and recorded first.
+pub async fn run(config: Config, sink: impl Sink) -> anyhow::Result<()> {
+    let _lock = StateLock::acquire(&config.state_dir)?;
+    let ledger = Ledger::open(&config.state_dir)?;
+    info!(ledger = %ledger.path().display(), events = %config.catalog.events_dir.display(), "starting");
+    let mut announcer = Announcer::new(
+        sink,
+        ledger,
+        config.rules.clone(),
+        config.digest.clone(),
+        config.catalog.timezone,
+        Utc::now(),
+    )?;
+    let settings = config.catalog.clone();
+    announcer.replace_catalog(load(&settings).await?, Utc::now());
+    let dirs = [
+        settings.events_dir.clone(),
+        settings.presentations_dir.clone(),
+        settings.people_dir.clone(),
+    ];
+    let (_watch, mut changes) = watch::watch(&dirs, Duration::from_millis(100))
+        .context("cannot watch the events folder")?;
+    let mut next_rescan = Instant::now() + config.rescan_interval;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot listen for SIGTERM")?;
+    loop {
+        announcer.tick(Utc::now()).await?;
+        let wake = announcer
+            .next_wake()
+            .map(|at| {
+                let wait = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+                Instant::now() + wait
+            })
+            .map_or(next_rescan, |at| at.min(next_rescan));
+        tokio::select! {
+            _ = tokio::time::sleep_until(wake) => {}
+            Some(()) = changes.recv() => {
+                info!("files changed; reloading");
+                reload(&mut announcer, &settings).await;
+            }
+            _ = tokio::signal::ctrl_c() => break,
+            _ = terminate.recv() => break,
+        }
+        if Instant::now() >= next_rescan {
+            reload(&mut announcer, &settings).await;
+            next_rescan = Instant::now() + config.rescan_interval;
+        }
+    }
+    info!("stopping");
+    Ok(())
+}
+
+async fn load(settings: &Settings) -> anyhow::Result<Catalog> {
+    let settings = settings.clone();
+    Ok(tokio::task::spawn_blocking(move || Catalog::load(&settings)).await??)
+}
+
+async fn reload<S: Sink>(announcer: &mut Announcer<S>, settings: &Settings) {
+    match load(settings).await {
+        Ok(catalog) => announcer.replace_catalog(catalog, Utc::now()),
+        // A folder that vanished (an unmounted volume) keeps the last catalog rather than dropping it.
+        Err(e) => warn!(error = %format!("{e:#}"), "reload failed; keeping the last catalog"),
+    }
+}

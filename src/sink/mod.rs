@@ -1,0 +1,35 @@
+//! Where announcements go. The announcer only knows this trait; the console sink is the default, the
+//! Discord sink plugs in beside it.
+
+pub mod console;
+
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+
+use crate::render::Message;
+use crate::schedule::Key;
+
+/// One announcement on its way out.
+#[derive(Debug, Clone)]
+pub struct Outgoing<'a> {
+    pub key: &'a Key,
+    pub message: &'a Message,
+    pub due: DateTime<Utc>,
+}
+
+/// Why a send failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SinkError {
+    /// Worth trying again (a timeout, a 5xx, a rate limit).
+    #[error("{0} (will retry)")]
+    Retry(String),
+    /// Never worth trying again (a missing permission or channel).
+    #[error("{0}")]
+    Fatal(String),
+}
+
+pub trait Sink {
+    /// Posts a message and returns its id on the platform.
+    fn send(&mut self, outgoing: Outgoing<'_>) -> impl Future<Output = Result<String, SinkError>>;
+}
