@@ -1,0 +1,282 @@
+//! `crier run` as a user runs it: the real binary on a temporary site and state folder, announcing to
+//! standard output as JSON lines, read back by the test.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::Value;
+
+struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("events")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "events_dir = \"events\"\nstate_dir = \"state\"\nrescan_interval = \"1s\"\ntimezone = \"UTC\"\n[reminders]\noffsets = []\n",
+        )
+        .expect("config");
+        Site { dir }
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    /// Writes an event starting at `start`, with reminder offsets in seconds.
+    fn event(&self, file: &str, id: &str, start: DateTime<Utc>, reminders: &[u64], extra: &str) {
+        let offsets: Vec<String> = reminders.iter().map(|s| format!("{s}s")).collect();
+        let text = format!(
+            "---\nid: {id}\ntitle: Event {id}\ndate: \"{}\"\nonline: true\nreminders: [{}]\n{extra}---\n",
+            start.to_rfc3339_opts(SecondsFormat::Secs, true),
+            offsets.join(", ")
+        );
+        // Write then rename, as editors and git do, so the watcher never sees half a file.
+        let tmp = self.dir.path().join(format!(".{file}.tmp"));
+        std::fs::write(&tmp, text).expect("write");
+        std::fs::rename(&tmp, self.dir.path().join("events").join(file)).expect("rename");
+    }
+
+    fn spawn(&self) -> App {
+        App::spawn(&self.config(), self.dir.path())
+    }
+}
+
+/// A running `crier run --json`, its stdout lines arriving on a channel.
+struct App {
+    child: Child,
+    lines: Receiver<Value>,
+}
+
+impl App {
+    fn spawn(config: &Path, cwd: &Path) -> App {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_crier"))
+            .args(["run", "--json", "--config"])
+            .arg(config)
+            .current_dir(cwd)
+            .env_remove("DISCORD_TOKEN")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("crier starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let value: Value =
+                    serde_json::from_str(&line).expect("each line is one JSON object");
+                if tx.send(value).is_err() {
+                    break;
+                }
+            }
+        });
+        App { child, lines: rx }
+    }
+
+    /// The announcements that arrive within `wait`.
+    fn collect(&self, wait: Duration) -> Vec<Value> {
+        let end = Instant::now() + wait;
+        let mut out = Vec::new();
+        while let Some(left) = end.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(v) => out.push(v),
+                Err(_) => break,
+            }
+        }
+        out
+    }
+
+    /// Waits for the next announcement.
+    fn next(&self, wait: Duration) -> Value {
+        self.lines
+            .recv_timeout(wait)
+            .expect("an announcement in time")
+    }
+
+    fn pid(&self) -> String {
+        self.child.id().to_string()
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whole seconds from now: event files are written to the second.
+fn in_secs(n: i64) -> DateTime<Utc> {
+    let now = Utc::now().timestamp();
+    DateTime::from_timestamp(now + n, 0).expect("valid")
+}
+
+fn time(v: &Value, key: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v[key].as_str().expect(key))
+        .expect("rfc3339")
+        .with_timezone(&Utc)
+}
+
+fn label(v: &Value) -> String {
+    match v["offset"].as_str() {
+        Some(offset) => format!(
+            "{} {} {offset}",
+            v["event_id"].as_str().unwrap_or(""),
+            v["kind"].as_str().unwrap_or("")
+        ),
+        None => format!(
+            "{} {}",
+            v["event_id"].as_str().unwrap_or(""),
+            v["kind"].as_str().unwrap_or("")
+        ),
+    }
+}
+
+#[test]
+fn an_event_seconds_ahead_is_announced_on_time() {
+    let site = Site::new();
+    let start = in_secs(7);
+    site.event("soon.md", "soon", start, &[4, 2], "");
+    let app = site.spawn();
+    let got = app.collect(Duration::from_millis(7500));
+    let labels: Vec<String> = got.iter().map(label).collect();
+    assert_eq!(labels, ["soon new", "soon reminder 4s", "soon reminder 2s"]);
+    for v in &got[1..] {
+        let late = time(v, "sent_at") - time(v, "due");
+        assert!(
+            late >= chrono::Duration::zero() && late < chrono::Duration::milliseconds(500),
+            "{} was {late} late",
+            label(v)
+        );
+        for key in [
+            "kind", "event_id", "title", "start", "due", "sent_at", "text",
+        ] {
+            assert!(!v[key].is_null(), "{key} missing in {v}");
+        }
+    }
+    assert_eq!(time(&got[1], "due"), start - chrono::Duration::seconds(4));
+}
+
+#[test]
+fn an_edited_start_is_rescheduled_and_a_cancellation_noticed() {
+    let site = Site::new();
+    let start = in_secs(600);
+    site.event("e.md", "moving", start, &[], "");
+    let app = site.spawn();
+    assert_eq!(label(&app.next(Duration::from_secs(5))), "moving new");
+    let later = start + chrono::Duration::seconds(3600);
+    site.event("e.md", "moving", later, &[], "");
+    let changed = Instant::now();
+    let v = app.next(Duration::from_secs(5));
+    assert_eq!(label(&v), "moving rescheduled");
+    assert!(
+        changed.elapsed() < Duration::from_secs(2),
+        "live within {:?}",
+        changed.elapsed()
+    );
+    assert_eq!(time(&v, "start"), later);
+    site.event("e.md", "moving", later, &[], "cancelled: true\n");
+    assert_eq!(label(&app.next(Duration::from_secs(5))), "moving cancelled");
+    // Nothing else: one notice each.
+    assert!(app.collect(Duration::from_millis(2500)).is_empty());
+}
+
+#[test]
+fn kill_9_and_restart_posts_nothing_twice_and_misses_nothing() {
+    let site = Site::new();
+    let start = in_secs(9);
+    site.event("k.md", "k", start, &[7, 5, 3], "");
+    let mut seen = Vec::new();
+    {
+        let app = site.spawn();
+        // The new-event announcement and the 7s reminder (due at +2s), then kill -9 mid-run.
+        seen.extend(app.collect(Duration::from_millis(2600)));
+        let status = Command::new("kill")
+            .args(["-9", &app.pid()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+    let app = site.spawn();
+    seen.extend(
+        app.collect((start - Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(500)),
+    );
+    let labels: Vec<String> = seen.iter().map(label).collect();
+    assert_eq!(
+        labels,
+        ["k new", "k reminder 7s", "k reminder 5s", "k reminder 3s"]
+    );
+}
+
+#[test]
+fn a_second_instance_on_the_same_state_is_refused() {
+    let site = Site::new();
+    site.event("a.md", "a", in_secs(600), &[], "");
+    let first = site.spawn();
+    assert_eq!(label(&first.next(Duration::from_secs(5))), "a new");
+    let second = Command::new(env!("CARGO_BIN_EXE_crier"))
+        .args(["run", "--config"])
+        .arg(site.config())
+        .current_dir(site.dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(second.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("another crier is already running"),
+        "{stderr}"
+    );
+    assert!(
+        second.stdout.is_empty(),
+        "the second instance announced nothing"
+    );
+}
+
+#[test]
+fn sigterm_stops_it_cleanly_and_quickly() {
+    let site = Site::new();
+    site.event("a.md", "a", in_secs(600), &[], "");
+    let mut app = site.spawn();
+    assert_eq!(label(&app.next(Duration::from_secs(5))), "a new");
+    let asked = Instant::now();
+    Command::new("kill")
+        .args(["-TERM", &app.pid()])
+        .status()
+        .expect("kill");
+    let status = loop {
+        if let Some(status) = app.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            asked.elapsed() < Duration::from_secs(5),
+            "still running 5 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+    // And the announcement stays recorded: a restart posts nothing.
+    let again = site.spawn();
+    assert!(again.collect(Duration::from_millis(1500)).is_empty());
+}
+
+#[test]
+fn past_events_are_never_announced_on_a_first_run() {
+    let site = Site::new();
+    site.event("old.md", "old", in_secs(-3600), &[], "");
+    site.event("new.md", "upcoming", in_secs(3600), &[], "");
+    let app = site.spawn();
+    let labels: Vec<String> = app
+        .collect(Duration::from_millis(1500))
+        .iter()
+        .map(label)
+        .collect();
+    assert_eq!(labels, ["upcoming new"]);
+}
