@@ -16,7 +16,7 @@ fn event(i: usize, base: DateTime<FixedOffset>) -> Event {
         time_known: true,
         timezone: "Asia/Jerusalem".into(),
         end: None,
-        online: Some(i % 2 == 0),
+        online: Some(i.is_multiple_of(2)),
         language: Some("Hebrew".into()),
         location: None,
         register: Some(format!("https://example.org/events/{i}")),
