@@ -34,6 +34,8 @@ pub struct Announcer<S> {
     logged: HashSet<String>,
     /// Failed sends: attempts so far, per announcement.
     attempts: HashMap<Key, u32>,
+    /// The problems of the latest load.
+    problems: Vec<crate::catalog::Problem>,
 }
 
 impl<S: Sink> Announcer<S> {
@@ -62,6 +64,7 @@ impl<S: Sink> Announcer<S> {
             events: HashMap::new(),
             logged: HashSet::new(),
             attempts: HashMap::new(),
+            problems: Vec::new(),
         };
         announcer.timeline.set(DIGEST_ID, next_digest);
         Ok(announcer)
@@ -101,6 +104,7 @@ impl<S: Sink> Announcer<S> {
             }
         }
         self.logged = current;
+        self.problems = catalog.problems;
         for (id, event) in &next {
             if self.events.get(id) != Some(event) {
                 self.timeline.set(id, Some(now));
@@ -113,6 +117,35 @@ impl<S: Sink> Announcer<S> {
             }
         }
         self.events = next;
+    }
+
+    /// A snapshot for the slash commands and the health endpoint.
+    pub fn status(&self, now: DateTime<Utc>) -> Result<crate::status::Status, LedgerError> {
+        let mut events: Vec<Event> = self.events.values().cloned().collect();
+        events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+        let mut next = Vec::new();
+        for event in events.iter().filter(|e| e.start > now) {
+            let plan = plan_event(event, &self.memory, &self.rules, now);
+            for p in &plan.pending {
+                next.push(crate::status::Upcoming {
+                    due: p.due,
+                    kind: p.key.kind.to_string(),
+                    title: event.title.clone(),
+                });
+            }
+            if next.len() > 200 {
+                break;
+            }
+        }
+        next.sort_by_key(|n| n.due);
+        next.truncate(25);
+        Ok(crate::status::Status {
+            events,
+            problems: self.problems.clone(),
+            next,
+            recent: self.ledger.records(Some(20))?,
+            loaded_at: Some(now),
+        })
     }
 
     /// When something next needs doing.
@@ -172,6 +205,10 @@ impl<S: Sink> Announcer<S> {
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, LedgerError> {
         let message = render::announcement(event, due.key.kind, due.previous_start, now);
+        let previous = match due.key.kind {
+            Kind::Rescheduled | Kind::Cancelled => self.ledger.latest_message(&event.id)?,
+            _ => None,
+        };
         self.ledger
             .record(&due.key, due.due, Status::Sending, None, None, now)?;
         let result = self
@@ -180,6 +217,7 @@ impl<S: Sink> Announcer<S> {
                 key: &due.key,
                 message: &message,
                 due: due.due,
+                previous_message: previous.as_deref(),
             })
             .await;
         let now = Utc::now().max(now);
@@ -271,6 +309,7 @@ impl<S: Sink> Announcer<S> {
                 key: &key,
                 message: &message,
                 due: due.due,
+                previous_message: None,
             })
             .await
         {

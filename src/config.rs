@@ -36,6 +36,12 @@ const TABLE_KEYS: &[(&str, &str)] = &[
     ("reminders", "announce_new"),
     ("reminders", "grace"),
     ("digest", "cron"),
+    ("discord", "guild_id"),
+    ("discord", "channel_id"),
+    ("discord", "token_file"),
+    ("discord", "api_url"),
+    ("discord", "mention_role"),
+    ("discord", "publish"),
 ];
 
 /// The file as written. Unknown keys are errors: a typo in a config file must not be silently ignored.
@@ -51,6 +57,55 @@ struct RawConfig {
     rescan_interval: Option<String>,
     reminders: Option<RawReminders>,
     digest: Option<RawDigest>,
+    discord: Option<RawDiscord>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDiscord {
+    guild_id: Option<Snowflake>,
+    channel_id: Option<Snowflake>,
+    token_file: Option<PathBuf>,
+    api_url: Option<String>,
+    mention_role: Option<Snowflake>,
+    publish: Option<bool>,
+    /// Only here to refuse it with a clear message: a token in a config file ends up in git.
+    token: Option<toml::Value>,
+}
+
+/// Discord ids are 64-bit: TOML integers hold them, and strings are accepted too (as Discord writes them).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Snowflake {
+    Number(u64),
+    Text(String),
+}
+
+impl Snowflake {
+    fn get(&self) -> Option<u64> {
+        match self {
+            Snowflake::Number(n) => Some(*n),
+            Snowflake::Text(s) => s.trim().parse().ok(),
+        }
+        .filter(|&n| n > 0)
+    }
+}
+
+/// The `[discord]` table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiscordConfig {
+    /// Register slash commands in this guild (instant); without it, globally.
+    pub guild_id: Option<u64>,
+    /// The announcements channel; required when a token is given.
+    pub channel_id: Option<u64>,
+    /// A file holding the token (container secrets); `DISCORD_TOKEN` wins over it.
+    pub token_file: Option<PathBuf>,
+    /// Base URL of Discord's REST API (an HTTP rate-limiting proxy, or a fake in tests).
+    pub api_url: Option<String>,
+    /// The only mention crier ever makes.
+    pub mention_role: Option<u64>,
+    /// Crosspost announcements in an announcement channel.
+    pub publish: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -80,6 +135,7 @@ pub struct Config {
     pub rules: Rules,
     /// The digest's schedule, in `timezone`.
     pub digest: Option<cron::Schedule>,
+    pub discord: DiscordConfig,
 }
 
 /// A configuration error: which key, from where, and what is wrong.
@@ -161,7 +217,7 @@ impl Config {
                         .filter(|v| v.as_str() != Some(""))
                         .collect(),
                 ),
-                "announce_new" => match value.trim() {
+                "announce_new" | "publish" => match value.trim() {
                     "true" | "1" | "yes" => toml::Value::Boolean(true),
                     "false" | "0" | "no" => toml::Value::Boolean(false),
                     _ => {
@@ -280,6 +336,50 @@ impl Config {
             }
             _ => None,
         };
+        let raw_discord = raw.discord.unwrap_or_default();
+        if raw_discord.token.is_some() {
+            return Err(ConfigError {
+                origin: origin.clone(),
+                key: Some("discord.token".into()),
+                message: "the bot token never belongs in a config file (it would end up in git and backups); set the DISCORD_TOKEN environment variable, or `discord.token_file` to a file that holds it".into(),
+            });
+        }
+        let snowflake = |key: &str, value: Option<Snowflake>| -> Result<Option<u64>, ConfigError> {
+            match value {
+                None => Ok(None),
+                Some(v) => v.get().map(Some).ok_or_else(|| ConfigError {
+                    origin: origin_of(key),
+                    key: Some(format!("discord.{key}")),
+                    message:
+                        "is not a Discord id; copy it with Developer Mode on (right-click, Copy ID)"
+                            .into(),
+                }),
+            }
+        };
+        let api_url = match raw_discord.api_url {
+            Some(url) if !url.trim().is_empty() => {
+                let parsed = url::Url::parse(url.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"));
+                if parsed.is_none() {
+                    return Err(ConfigError {
+                        origin: origin_of("api_url"),
+                        key: Some("discord.api_url".into()),
+                        message: format!("`{url}` is not an http(s) URL"),
+                    });
+                }
+                Some(url.trim().trim_end_matches('/').to_string())
+            }
+            _ => None,
+        };
+        let discord = DiscordConfig {
+            guild_id: snowflake("guild_id", raw_discord.guild_id)?,
+            channel_id: snowflake("channel_id", raw_discord.channel_id)?,
+            token_file: path_key("token_file", raw_discord.token_file),
+            api_url,
+            mention_role: snowflake("mention_role", raw_discord.mention_role)?,
+            publish: raw_discord.publish.unwrap_or(false),
+        };
         Ok(Config {
             file,
             catalog,
@@ -287,6 +387,7 @@ impl Config {
             rescan_interval,
             rules,
             digest,
+            discord,
         })
     }
 }
@@ -413,6 +514,43 @@ mod tests {
         let path = write(dir.path(), "[reminders]\noffsets = [\"soon\"]\n");
         let err = Config::load_with_env(Some(&path), |_| None).expect_err("bad offset");
         assert!(err.to_string().contains("`reminders.offsets`"), "{err}");
+    }
+
+    #[test]
+    fn discord_keys_and_a_token_in_the_file_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = write(
+            dir.path(),
+            "[discord]\nguild_id = 222222222222222222\nchannel_id = \"333333333333333333\"\napi_url = \"http://127.0.0.1:9/\"\npublish = true\n",
+        );
+        let config = Config::load_with_env(Some(&path), |key| {
+            (key == "CRIER_DISCORD_MENTION_ROLE").then(|| "555".to_string())
+        })
+        .expect("loads");
+        assert_eq!(config.discord.guild_id, Some(222222222222222222));
+        assert_eq!(config.discord.channel_id, Some(333333333333333333));
+        assert_eq!(
+            config.discord.api_url.as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        assert_eq!(config.discord.mention_role, Some(555));
+        assert!(config.discord.publish);
+
+        let path = write(dir.path(), "[discord]\ntoken = \"abc.def\"\n");
+        let err = Config::load_with_env(Some(&path), |_| None).expect_err("token refused");
+        let text = err.to_string();
+        assert!(
+            text.contains("`discord.token`") && text.contains("DISCORD_TOKEN"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("abc.def"),
+            "the token is never echoed: {text}"
+        );
+
+        let path = write(dir.path(), "[discord]\nchannel_id = \"general\"\n");
+        let err = Config::load_with_env(Some(&path), |_| None).expect_err("bad id");
+        assert!(err.to_string().contains("`discord.channel_id`"), "{err}");
     }
 
     #[test]

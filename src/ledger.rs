@@ -248,6 +248,20 @@ impl Ledger {
             .map_err(|e| self.err(e))
     }
 
+    /// The platform id of the event's most recent posted announcement.
+    pub fn latest_message(&self, event_id: &str) -> Result<Option<String>, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT message_id FROM announcements
+                 WHERE event_id = ?1 AND status = 'sent' AND message_id IS NOT NULL
+                 ORDER BY updated_at DESC LIMIT 1",
+                params![event_id],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
     /// All rows (or the `limit` most recently updated), most recent first.
     pub fn records(&self, limit: Option<usize>) -> Result<Vec<Record>, LedgerError> {
         let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));

@@ -130,22 +130,74 @@ fn list(
 }
 
 fn run(config: Config, json: bool) -> anyhow::Result<ExitCode> {
-    if std::env::var_os("DISCORD_TOKEN").is_some() {
-        tracing::warn!("DISCORD_TOKEN is set, but this build has no Discord sink yet; announcing to the console");
-    } else {
-        tracing::info!("no DISCORD_TOKEN: announcing to the console (standard output)");
-    }
+    let token = match crier::discord::Token::from_env_or_file(
+        std::env::var("DISCORD_TOKEN").ok(),
+        config.discord.token_file.as_deref(),
+    ) {
+        Ok(token) => token,
+        Err(e) => {
+            eprintln!("crier: {e}");
+            return Ok(ExitCode::from(USAGE_ERROR));
+        }
+    };
+    // The lock first: a second instance must be refused before it touches Discord.
+    let lock = match crier::run::StateLock::acquire(&config.state_dir) {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!("crier: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let sink = crier::sink::console::Console::new(io::stdout(), json);
-    match runtime.block_on(crier::run::run(config, sink)) {
+    let status = crier::status::Shared::default();
+    let result = match token {
+        None => {
+            tracing::info!("no DISCORD_TOKEN: announcing to the console (standard output)");
+            let sink = crier::sink::console::Console::new(io::stdout(), json);
+            runtime.block_on(crier::run::run(
+                config,
+                lock,
+                sink,
+                status,
+                std::future::pending(),
+            ))
+        }
+        Some(token) => runtime.block_on(run_discord(config, lock, token, status)),
+    };
+    match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
             eprintln!("crier: {e:#}");
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+async fn run_discord(
+    config: Config,
+    lock: crier::run::StateLock,
+    token: crier::discord::Token,
+    status: crier::status::Shared,
+) -> anyhow::Result<()> {
+    use crier::discord;
+    tracing::info!("DISCORD_TOKEN is set: announcing to Discord");
+    let http = discord::http(&token, &config.discord)?;
+    discord::preflight(&http, &config.discord).await?;
+    let sink = discord::DiscordSink::new(std::sync::Arc::new(http), &config.discord)?;
+    let gateway = tokio::spawn(discord::run_gateway(
+        discord::http(&token, &config.discord)?,
+        config.discord.clone(),
+        status.clone(),
+    ));
+    let fatal = async move {
+        match gateway.await {
+            Ok(result) => result,
+            Err(e) => Err(anyhow::anyhow!("the Discord task failed: {e}")),
+        }
+    };
+    crier::run::run(config, lock, sink, status, fatal).await
 }
 
 fn schedule(config: Config) -> anyhow::Result<ExitCode> {

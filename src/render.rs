@@ -6,10 +6,10 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 
-use crate::catalog::Event;
+use crate::catalog::{Event, Talk};
 use crate::schedule::Kind;
 
-/// What a sink posts.
+/// What a sink posts: the plain text, and the parts a richer sink (Discord embeds) lays out itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Message {
     #[serde(skip)]
@@ -18,11 +18,51 @@ pub struct Message {
     pub title: String,
     /// The event's start (for a digest, the first event's), RFC 3339 with the event's offset.
     pub start: Option<DateTime<FixedOffset>>,
-    /// The first line: what happened ("New event", "Tomorrow", "Moved", ...).
+    pub time_known: bool,
+    /// For a rescheduled notice: the start it moved from.
+    pub previous_start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<FixedOffset>>,
+    /// `online`, `in person, <place>`, or `None` when the file does not say.
+    pub place: Option<String>,
+    pub language: Option<String>,
+    /// Talks, with mention syntax neutralised.
+    pub talks: Vec<Talk>,
+    /// The first line: what happened ("New event", "Reminder: tomorrow", "Cancelled", ...).
     pub headline: String,
     /// The whole message as plain text.
     pub text: String,
     pub register: Option<String>,
+    /// For a digest: the events it lists.
+    pub items: Vec<DigestItem>,
+}
+
+/// One line of a digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DigestItem {
+    pub title: String,
+    pub start: DateTime<FixedOffset>,
+    pub time_known: bool,
+    pub cancelled: bool,
+    pub register: Option<String>,
+}
+
+fn place(event: &Event) -> Option<String> {
+    match (event.online, &event.location) {
+        (Some(true), _) => Some("online".into()),
+        (_, Some(location)) => Some(format!("in person, {}", neutral(location))),
+        (Some(false), None) => Some("in person".into()),
+        (None, None) => None,
+    }
+}
+
+fn neutral_talk(talk: &Talk) -> Talk {
+    let mut talk = talk.clone();
+    talk.title = neutral(&talk.title);
+    for speaker in &mut talk.speakers {
+        speaker.name = neutral(&speaker.name);
+    }
+    talk.abstract_md = talk.abstract_md.as_deref().map(neutral);
+    talk
 }
 
 /// Renders one announcement about one event.
@@ -55,9 +95,16 @@ pub fn announcement(
         event_id: event.id.clone(),
         title: neutral(&event.title),
         start: Some(event.start),
+        time_known: event.time_known,
+        previous_start,
+        end: event.end,
+        place: place(event),
+        language: event.language.as_deref().map(neutral),
+        talks: event.talks.iter().map(neutral_talk).collect(),
         headline,
         text,
         register: event.register.clone(),
+        items: Vec::new(),
     }
 }
 
@@ -80,19 +127,33 @@ pub fn digest(events: &[&Event], now: DateTime<Utc>) -> Message {
         event_id: "digest".into(),
         title: "Upcoming events".into(),
         start: events.first().map(|e| e.start),
+        time_known: events.first().is_some_and(|e| e.time_known),
+        previous_start: None,
+        end: None,
+        place: None,
+        language: None,
+        talks: Vec::new(),
         headline: "Upcoming events".into(),
         text,
         register: None,
+        items: events
+            .iter()
+            .map(|e| DigestItem {
+                title: neutral(&e.title),
+                start: e.start,
+                time_known: e.time_known,
+                cancelled: e.cancelled,
+                register: e.register.clone(),
+            })
+            .collect(),
     }
 }
 
 fn details(event: &Event) -> String {
     let mut out = format!("When: {}", local(event.start, event.time_known));
     out.push_str(&format!(" ({})\n", event.timezone));
-    match (event.online, &event.location) {
-        (Some(true), _) => out.push_str("Where: online\n"),
-        (_, Some(place)) => out.push_str(&format!("Where: {}\n", neutral(place))),
-        _ => {}
+    if let Some(place) = place(event) {
+        out.push_str(&format!("Where: {place}\n"));
     }
     if let Some(language) = &event.language {
         out.push_str(&format!("Language: {}\n", neutral(language)));

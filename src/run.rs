@@ -15,6 +15,7 @@ use crate::catalog::{Catalog, Settings};
 use crate::config::Config;
 use crate::ledger::Ledger;
 use crate::sink::Sink;
+use crate::status::Shared;
 use crate::watch;
 
 /// Holds `state_dir/crier.lock` for as long as it lives: two bots on one ledger would double-post.
@@ -54,9 +55,16 @@ impl StateLock {
     }
 }
 
-/// Runs until SIGTERM or Ctrl-C; the announcement in flight is finished and recorded first.
-pub async fn run(config: Config, sink: impl Sink) -> anyhow::Result<()> {
-    let _lock = StateLock::acquire(&config.state_dir)?;
+/// Runs until SIGTERM or Ctrl-C (or until `fatal` ends, e.g. the Discord gateway giving up); the
+/// announcement in flight is finished and recorded first. `status` is kept current for the commands.
+pub async fn run(
+    config: Config,
+    lock: StateLock,
+    sink: impl Sink,
+    status: Shared,
+    fatal: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    let _lock = lock;
     let ledger = Ledger::open(&config.state_dir)?;
     info!(ledger = %ledger.path().display(), events = %config.catalog.events_dir.display(), "starting");
     let mut announcer = Announcer::new(
@@ -79,8 +87,11 @@ pub async fn run(config: Config, sink: impl Sink) -> anyhow::Result<()> {
     let mut next_rescan = Instant::now() + config.rescan_interval;
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("cannot listen for SIGTERM")?;
+    tokio::pin!(fatal);
     loop {
-        announcer.tick(Utc::now()).await?;
+        if announcer.tick(Utc::now()).await? > 0 || status.get().loaded_at.is_none() {
+            status.set(announcer.status(Utc::now())?);
+        }
         let wake = announcer
             .next_wake()
             .map(|at| {
@@ -93,12 +104,18 @@ pub async fn run(config: Config, sink: impl Sink) -> anyhow::Result<()> {
             Some(()) = changes.recv() => {
                 info!("files changed; reloading");
                 reload(&mut announcer, &settings).await;
+                status.set(announcer.status(Utc::now())?);
             }
             _ = tokio::signal::ctrl_c() => break,
             _ = terminate.recv() => break,
+            result = &mut fatal => {
+                result?;
+                break;
+            }
         }
         if Instant::now() >= next_rescan {
             reload(&mut announcer, &settings).await;
+            status.set(announcer.status(Utc::now())?);
             next_rescan = Instant::now() + config.rescan_interval;
         }
     }

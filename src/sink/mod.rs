@@ -16,6 +16,8 @@ pub struct Outgoing<'a> {
     pub key: &'a Key,
     pub message: &'a Message,
     pub due: DateTime<Utc>,
+    /// The platform id of the event's latest earlier announcement, to update it after a change.
+    pub previous_message: Option<&'a str>,
 }
 
 /// Why a send failed.

@@ -1,0 +1,569 @@
+//! Slash commands, one poise command per function, answered from the shared [`Status`] (a few
+//! microseconds of work, well inside Discord's 3 s).
+//!
+//! Long replies are paged with buttons whose `custom_id` carries the command and page
+//! (`crier:page:<list>:<page>`), so paging is stateless: it works after a restart too.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::Utc;
+use poise::serenity_prelude as serenity;
+use serenity::{
+    AutocompleteChoice, ComponentInteraction, CreateActionRow, CreateAutocompleteResponse,
+    CreateButton, CreateInteractionResponse, CreateInteractionResponseMessage, FullEvent, GuildId,
+    Interaction,
+};
+use tracing::{error, info, warn};
+
+use super::embed::{self, truncate, Embed, DESCRIPTION_MAX};
+use crate::catalog::Event;
+use crate::render;
+use crate::schedule::Kind;
+use crate::status::{Shared, Status};
+
+pub struct Data {
+    status: Shared,
+}
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// Lines per page of a paged reply.
+const PAGE_LINES: usize = 10;
+
+/// The poise framework with every command, registering them on the first READY.
+pub fn framework(guild_id: Option<u64>, status: Shared) -> poise::Framework<Data, Error> {
+    poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: vec![upcoming(), next(), event(), talks(), speakers(), crier()],
+            event_handler: |framework, event| Box::pin(on_event(framework, event)),
+            on_error: |error| Box::pin(on_error(error)),
+            // The owners lookup is one more request at start that crier has no use for.
+            initialize_owners: false,
+            ..Default::default()
+        })
+        .setup(move |ctx, _ready, framework| {
+            let http = ctx.http.clone();
+            let create =
+                poise::builtins::create_application_commands(&framework.options().commands);
+            Box::pin(async move {
+                // A failed registration must never leave poise waiting forever for its user data:
+                // log, retry in the background, and start answering right away.
+                tokio::spawn(register(http, create, guild_id));
+                Ok(Data { status })
+            })
+        })
+        .build()
+}
+
+/// Registers the commands in the guild (instant) or globally, never both; retries with backoff.
+async fn register(
+    http: std::sync::Arc<serenity::Http>,
+    commands: Vec<serenity::CreateCommand>,
+    guild_id: Option<u64>,
+) {
+    let mut wait = Duration::from_secs(1);
+    loop {
+        let result = match guild_id {
+            Some(id) => GuildId::new(id)
+                .set_commands(&http, commands.clone())
+                .await
+                .map(drop),
+            None => serenity::Command::set_global_commands(&http, commands.clone())
+                .await
+                .map(drop),
+        };
+        match result {
+            Ok(()) => {
+                match guild_id {
+                    Some(id) => info!(guild = id, "slash commands registered in the guild"),
+                    None => info!("slash commands registered globally (they can take up to an hour to appear)"),
+                }
+                return;
+            }
+            Err(e) => {
+                error!(error = %e, retry_in = ?wait, "registering the slash commands failed; the bot cannot be asked anything until it succeeds (needs the applications.commands scope)");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(300));
+            }
+        }
+    }
+}
+
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            warn!(command = %ctx.command().qualified_name, %error, "command failed");
+            let _ = ctx.say("Sorry, something went wrong.").await;
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                warn!(error = %e, "error while handling an error");
+            }
+        }
+    }
+}
+
+fn reply(embed: Embed) -> poise::CreateReply {
+    poise::CreateReply::default()
+        .embed(embed.to_serenity())
+        .allowed_mentions(serenity::CreateAllowedMentions::new())
+}
+
+/// A reply of one page of `lines`, with paging buttons when there are more.
+fn paged(title: &str, list: &str, lines: &[String], page: usize) -> (Embed, Vec<CreateActionRow>) {
+    let pages = lines.len().div_ceil(PAGE_LINES).max(1);
+    let page = page.min(pages - 1);
+    let body: Vec<String> = lines
+        .iter()
+        .skip(page * PAGE_LINES)
+        .take(PAGE_LINES)
+        .cloned()
+        .collect();
+    let embed = Embed {
+        title: title.to_string(),
+        description: if body.is_empty() {
+            "Nothing to show.".into()
+        } else {
+            truncate(&body.join("\n"), DESCRIPTION_MAX)
+        },
+        footer: if pages > 1 {
+            format!("Page {} of {pages}", page + 1)
+        } else {
+            String::new()
+        },
+        color: 0x34_98_db,
+        ..Embed::default()
+    };
+    let mut rows = Vec::new();
+    if pages > 1 {
+        rows.push(CreateActionRow::Buttons(vec![
+            CreateButton::new(format!("crier:page:{list}:{}", page.saturating_sub(1)))
+                .label("Previous")
+                .disabled(page == 0),
+            CreateButton::new(format!("crier:page:{list}:{}", page + 1))
+                .label("Next")
+                .disabled(page + 1 >= pages),
+        ]));
+    }
+    (embed, rows)
+}
+
+fn event_line(event: &Event) -> String {
+    let title = match &event.register {
+        Some(url) => format!("[{}]({url})", render::neutral(&event.title)),
+        None => render::neutral(&event.title),
+    };
+    let cancelled = if event.cancelled { " (cancelled)" } else { "" };
+    format!(
+        "{} {title}{cancelled}",
+        embed::when(&event.start, event.time_known)
+    )
+}
+
+/// An event in full: the same embed as its announcement, without the announcement's label.
+fn event_embed(event: &Event) -> Embed {
+    let message = render::announcement(event, Kind::New, None, Utc::now());
+    let mut spec = embed::embed(&message);
+    spec.footer = if event.cancelled {
+        "Cancelled".into()
+    } else {
+        String::new()
+    };
+    spec
+}
+
+/// Finds an event by title (exact, then prefix, then substring; case-insensitive), upcoming first.
+fn find_event<'a>(status: &'a Status, name: &str) -> Option<&'a Event> {
+    let now = Utc::now();
+    let wanted = name.trim().to_lowercase();
+    let ordered: Vec<&Event> = status.upcoming(now).chain(status.past(now)).collect();
+    let matches = |f: &dyn Fn(&str) -> bool| {
+        ordered
+            .iter()
+            .copied()
+            .find(|e| f(&e.title.to_lowercase()) || e.id.to_lowercase() == wanted)
+    };
+    matches(&|t| t == wanted)
+        .or_else(|| matches(&|t| t.starts_with(&wanted)))
+        .or_else(|| matches(&|t| t.contains(&wanted)))
+}
+
+/// Lines of the `upcoming` list.
+fn upcoming_lines(status: &Status) -> Vec<String> {
+    status
+        .upcoming(Utc::now())
+        .map(|e| {
+            let mut line = event_line(e);
+            for talk in &e.talks {
+                let speakers: Vec<String> = talk
+                    .speakers
+                    .iter()
+                    .map(|s| render::neutral(&s.name))
+                    .collect();
+                line.push_str(&format!(
+                    "\n  • {}{}",
+                    render::neutral(&talk.title),
+                    if speakers.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", speakers.join(", "))
+                    }
+                ));
+            }
+            line
+        })
+        .collect()
+}
+
+/// Speakers of upcoming events, with their next talk.
+fn speaker_lines(status: &Status) -> Vec<String> {
+    let mut seen = BTreeMap::new();
+    for event in status.upcoming(Utc::now()) {
+        for talk in &event.talks {
+            for s in &talk.speakers {
+                seen.entry(s.name.clone()).or_insert_with(|| {
+                    let name = match &s.url {
+                        Some(url) => format!("[{}]({url})", render::neutral(&s.name)),
+                        None => render::neutral(&s.name),
+                    };
+                    format!(
+                        "{name}: {} ({})",
+                        render::neutral(&talk.title),
+                        render::neutral(&event.title)
+                    )
+                });
+            }
+        }
+    }
+    seen.into_values().collect()
+}
+
+fn status_lines(status: &Status) -> Vec<String> {
+    let errors = status.problems.iter().filter(|p| p.is_error()).count();
+    let mut lines = vec![format!(
+        "**{} events** loaded, {} upcoming; {errors} errors, {} warnings in the files",
+        status.events.len(),
+        status.upcoming(Utc::now()).count(),
+        status.problems.len() - errors
+    )];
+    for p in status.problems.iter().take(10) {
+        lines.push(format!("⚠ {}", truncate(&p.to_string(), 300)));
+    }
+    lines.push("**Next announcements**".into());
+    for n in status.next.iter().take(20) {
+        lines.push(format!(
+            "{} {} — {}",
+            embed::when(&n.due, true),
+            n.kind,
+            render::neutral(&n.title)
+        ));
+    }
+    lines.push("**Latest results**".into());
+    for r in status.recent.iter().take(20) {
+        let detail = r
+            .detail
+            .as_deref()
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default();
+        lines.push(format!(
+            "{:?} {} for {}{}",
+            r.status,
+            r.key.kind,
+            r.key.event_id,
+            truncate(&detail, 200)
+        ));
+    }
+    lines
+}
+
+/// Lines of a paged list, by the name used in its buttons.
+fn list_lines(status: &Status, list: &str) -> Option<(&'static str, Vec<String>)> {
+    match list {
+        "upcoming" => Some(("Upcoming events", upcoming_lines(status))),
+        "speakers" => Some(("Speakers of upcoming events", speaker_lines(status))),
+        "status" => Some(("crier status", status_lines(status))),
+        _ => None,
+    }
+}
+
+async fn send_paged(ctx: Context<'_>, list: &str) -> Result<(), Error> {
+    let status = ctx.data().status.get();
+    let Some((title, lines)) = list_lines(&status, list) else {
+        return Ok(());
+    };
+    let (spec, rows) = paged(title, list, &lines, 0);
+    ctx.send(reply(spec).components(rows)).await?;
+    Ok(())
+}
+
+/// The next upcoming events, with their talks and speakers.
+#[poise::command(slash_command)]
+pub async fn upcoming(
+    ctx: Context<'_>,
+    #[description = "How many events (default: all, 10 per page)"]
+    #[min = 1]
+    #[max = 50]
+    count: Option<u8>,
+) -> Result<(), Error> {
+    let Some(count) = count else {
+        return send_paged(ctx, "upcoming").await;
+    };
+    let status = ctx.data().status.get();
+    let mut lines = upcoming_lines(&status);
+    lines.truncate(usize::from(count));
+    let (spec, rows) = paged("Upcoming events", "upcoming", &lines, 0);
+    ctx.send(reply(spec).components(rows)).await?;
+    Ok(())
+}
+
+/// The next event, in full.
+#[poise::command(slash_command)]
+pub async fn next(ctx: Context<'_>) -> Result<(), Error> {
+    let status = ctx.data().status.get();
+    match status.upcoming(Utc::now()).find(|e| !e.cancelled) {
+        Some(event) => ctx.send(reply(event_embed(event))).await?,
+        None => ctx.say("No upcoming events yet.").await?,
+    };
+    Ok(())
+}
+
+async fn autocomplete_event(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+    let status = ctx.data().status.get();
+    let now = Utc::now();
+    let partial = partial.to_lowercase();
+    let choices: Vec<AutocompleteChoice> = status
+        .upcoming(now)
+        .chain(status.past(now))
+        .filter(|e| e.title.to_lowercase().contains(&partial))
+        .take(25)
+        .map(|e| {
+            // Choice names and values are limited to 100 characters.
+            let name = truncate(&e.title, 100);
+            AutocompleteChoice::new(name.clone(), name)
+        })
+        .collect();
+    CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+async fn autocomplete_speaker(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+    let status = ctx.data().status.get();
+    let partial = partial.to_lowercase();
+    let mut names: Vec<&str> = status
+        .events
+        .iter()
+        .flat_map(|e| &e.talks)
+        .flat_map(|t| &t.speakers)
+        .map(|s| s.name.as_str())
+        .filter(|n| n.to_lowercase().contains(&partial))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let choices = names
+        .into_iter()
+        .take(25)
+        .map(|n| AutocompleteChoice::new(truncate(n, 100), truncate(n, 100)))
+        .collect();
+    CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// One event, by name.
+#[poise::command(slash_command)]
+pub async fn event(
+    ctx: Context<'_>,
+    #[description = "The event's title"]
+    #[autocomplete = "autocomplete_event"]
+    name: String,
+) -> Result<(), Error> {
+    let status = ctx.data().status.get();
+    match find_event(&status, &name) {
+        Some(event) => ctx.send(reply(event_embed(event))).await?,
+        None => {
+            ctx.send(
+                poise::CreateReply::default()
+                    .content(format!(
+                        "No event matches “{}”.",
+                        truncate(&render::neutral(&name), 100)
+                    ))
+                    .allowed_mentions(serenity::CreateAllowedMentions::new())
+                    .ephemeral(true),
+            )
+            .await?
+        }
+    };
+    Ok(())
+}
+
+/// The talks of an event (default: the next one).
+#[poise::command(slash_command)]
+pub async fn talks(
+    ctx: Context<'_>,
+    #[description = "The event's title (default: the next event)"]
+    #[autocomplete = "autocomplete_event"]
+    event: Option<String>,
+) -> Result<(), Error> {
+    let status = ctx.data().status.get();
+    let found = match &event {
+        Some(name) => find_event(&status, name),
+        None => status.upcoming(Utc::now()).find(|e| !e.cancelled),
+    };
+    let Some(found) = found else {
+        ctx.say("No such event.").await?;
+        return Ok(());
+    };
+    let lines: Vec<String> = found
+        .talks
+        .iter()
+        .map(|t| {
+            let speakers: Vec<String> = t
+                .speakers
+                .iter()
+                .map(|s| match &s.url {
+                    Some(url) => format!("[{}]({url})", render::neutral(&s.name)),
+                    None => render::neutral(&s.name),
+                })
+                .collect();
+            let length = t
+                .length_minutes
+                .map(|m| format!(" ({m} min)"))
+                .unwrap_or_default();
+            format!(
+                "**{}**{length}\n{}",
+                render::neutral(&t.title),
+                speakers.join(", ")
+            )
+        })
+        .collect();
+    let mut spec = Embed {
+        title: truncate(
+            &format!("Talks: {}", render::neutral(&found.title)),
+            embed::TITLE_MAX,
+        ),
+        url: found.register.clone(),
+        description: if lines.is_empty() {
+            "No talks announced yet.".into()
+        } else {
+            truncate(&lines.join("\n\n"), DESCRIPTION_MAX)
+        },
+        color: 0x34_98_db,
+        ..Embed::default()
+    };
+    spec.fields.push((
+        "When".into(),
+        embed::when(&found.start, found.time_known),
+        false,
+    ));
+    ctx.send(reply(spec)).await?;
+    Ok(())
+}
+
+/// Speakers of upcoming events; with a name, that speaker's talks, upcoming and past.
+#[poise::command(slash_command)]
+pub async fn speakers(
+    ctx: Context<'_>,
+    #[description = "A speaker's name"]
+    #[autocomplete = "autocomplete_speaker"]
+    name: Option<String>,
+) -> Result<(), Error> {
+    let Some(name) = name else {
+        return send_paged(ctx, "speakers").await;
+    };
+    let status = ctx.data().status.get();
+    let wanted = name.trim().to_lowercase();
+    let now = Utc::now();
+    let mut url = None;
+    let mut lines = Vec::new();
+    for event in status.upcoming(now).chain(status.past(now)) {
+        for talk in &event.talks {
+            if let Some(s) = talk
+                .speakers
+                .iter()
+                .find(|s| s.name.to_lowercase() == wanted)
+            {
+                url = url.or(s.url.clone());
+                lines.push(format!(
+                    "**{}**: {}",
+                    render::neutral(&talk.title),
+                    event_line(event)
+                ));
+            }
+        }
+    }
+    if lines.is_empty() {
+        ctx.say(format!(
+            "No talks by “{}”.",
+            truncate(&render::neutral(&name), 100)
+        ))
+        .await?;
+        return Ok(());
+    }
+    let spec = Embed {
+        title: truncate(&render::neutral(name.trim()), embed::TITLE_MAX),
+        url,
+        description: truncate(&lines.join("\n"), DESCRIPTION_MAX),
+        color: 0x34_98_db,
+        ..Embed::default()
+    };
+    ctx.send(reply(spec)).await?;
+    Ok(())
+}
+
+/// crier's own commands.
+#[poise::command(
+    slash_command,
+    subcommands("status"),
+    subcommand_required,
+    default_member_permissions = "MANAGE_GUILD"
+)]
+pub async fn crier(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Loaded events, file problems, the next announcements, the ledger's latest results.
+#[poise::command(slash_command, required_permissions = "MANAGE_GUILD", ephemeral)]
+pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
+    send_paged(ctx, "status").await
+}
+
+/// Paging buttons: stateless, recomputed from the current status.
+async fn on_event(
+    framework: poise::FrameworkContext<'_, Data, Error>,
+    event: &FullEvent,
+) -> Result<(), Error> {
+    let FullEvent::InteractionCreate {
+        interaction: Interaction::Component(click),
+    } = event
+    else {
+        return Ok(());
+    };
+    let Some(rest) = click.data.custom_id.strip_prefix("crier:page:") else {
+        return Ok(());
+    };
+    let (list, page) = rest.rsplit_once(':').unwrap_or((rest, "0"));
+    let page: usize = page.parse().unwrap_or(0);
+    answer_page(framework, click, list, page).await
+}
+
+async fn answer_page(
+    framework: poise::FrameworkContext<'_, Data, Error>,
+    click: &ComponentInteraction,
+    list: &str,
+    page: usize,
+) -> Result<(), Error> {
+    let status = framework.user_data.status.get();
+    let Some((title, lines)) = list_lines(&status, list) else {
+        return Ok(());
+    };
+    let (spec, rows) = paged(title, list, &lines, page);
+    let response = CreateInteractionResponse::UpdateMessage(
+        CreateInteractionResponseMessage::new()
+            .embed(spec.to_serenity())
+            .components(rows)
+            .allowed_mentions(serenity::CreateAllowedMentions::new()),
+    );
+    click
+        .create_response(&framework.serenity_context.http, response)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,295 @@
+//! The Discord adapter: posts announcements (the sink) and answers slash commands (poise), with serenity.
+//!
+//! Everything Discord-specific lives here; the announcer hands over platform-neutral messages. The REST
+//! client gets a request timeout (serenity sets none, and a silent Discord would hang the bot), and, with
+//! `discord.api_url`, goes through that base URL with serenity's own ratelimiter off (the proxy setting is
+//! ignored otherwise; see the wire facts in the README).
+
+pub mod commands;
+pub mod embed;
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serenity::all::{
+    ChannelId, ChannelType, CreateActionRow, CreateAllowedMentions, CreateButton, CreateMessage,
+    EditMessage, GatewayIntents, Http, HttpBuilder, MessageId, Permissions, RoleId,
+};
+use serenity::model::channel::Nonce;
+use tracing::{error, info, warn};
+
+use crate::config::DiscordConfig;
+use crate::schedule::{Key, Kind};
+use crate::sink::{Outgoing, Sink, SinkError};
+use crate::status::Shared;
+
+/// The bot token. It never appears in logs, errors or `Debug` output.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+impl Token {
+    /// `DISCORD_TOKEN`, else the file `discord.token_file`; `None` when neither is set.
+    pub fn from_env_or_file(
+        env: Option<String>,
+        file: Option<&Path>,
+    ) -> Result<Option<Token>, String> {
+        if let Some(token) = env.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
+            return Ok(Some(Token(token)));
+        }
+        let Some(file) = file else { return Ok(None) };
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            format!(
+                "cannot read the token file {} (`discord.token_file`): {e}",
+                file.display()
+            )
+        })?;
+        let token = text.trim();
+        if token.is_empty() {
+            return Err(format!(
+                "the token file {} (`discord.token_file`) is empty",
+                file.display()
+            ));
+        }
+        Ok(Some(Token(token.to_string())))
+    }
+
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Timeout of each REST request: a slow Discord must not hang the announcer.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The REST client, pointed at `api_url` when configured.
+pub fn http(token: &Token, config: &DiscordConfig) -> anyhow::Result<Http> {
+    let client = reqwest::Client::builder()
+        .use_rustls_tls()
+        .timeout(REQUEST_TIMEOUT)
+        .build()?;
+    let mut builder = HttpBuilder::new(token.expose()).client(client);
+    if let Some(api_url) = &config.api_url {
+        builder = builder.proxy(api_url.as_str()).ratelimiter_disabled(true);
+    }
+    Ok(builder.build())
+}
+
+/// Checks, before anything is posted, that the token works and that the bot may post in the channel.
+/// Prints a checklist of what is missing; `Err` when the bot cannot work at all.
+pub async fn preflight(http: &Http, config: &DiscordConfig) -> anyhow::Result<()> {
+    let me = match http.get_current_user().await {
+        Ok(me) => me,
+        Err(e) if status_of(&e) == Some(401) => {
+            anyhow::bail!("Discord rejected the bot token (401 Unauthorized): check DISCORD_TOKEN or `discord.token_file` (Developer Portal → your application → Bot → Reset Token)")
+        }
+        Err(e) => anyhow::bail!("cannot reach Discord: {e}"),
+    };
+    let Some(channel_id) = config.channel_id else {
+        anyhow::bail!("`discord.channel_id` is not set: crier needs the channel to announce in (right-click the channel with Developer Mode on, Copy Channel ID)");
+    };
+    let channel = match http.get_channel(ChannelId::new(channel_id)).await {
+        Ok(channel) => channel,
+        Err(e) if matches!(status_of(&e), Some(403 | 404)) => anyhow::bail!(
+            "the channel {channel_id} (`discord.channel_id`) does not exist or the bot cannot see it: invite the bot to the server and give it View Channel there"
+        ),
+        Err(e) => anyhow::bail!("cannot read the channel {channel_id}: {e}"),
+    };
+    let Some(channel) = channel.guild() else {
+        anyhow::bail!("the channel {channel_id} is not a server channel");
+    };
+    let guild = http.get_guild(channel.guild_id).await?;
+    let member = http.get_member(channel.guild_id, me.id).await?;
+    let perms = guild.user_permissions_in(&channel, &member);
+    let mut needed = vec![
+        (Permissions::VIEW_CHANNEL, "View Channel"),
+        (Permissions::SEND_MESSAGES, "Send Messages"),
+        (Permissions::EMBED_LINKS, "Embed Links"),
+    ];
+    if config.mention_role.is_some() {
+        needed.push((Permissions::MENTION_EVERYONE, "Mention @everyone, @here and All Roles (for `discord.mention_role`, unless the role is mentionable)"));
+    }
+    let missing: Vec<&str> = needed
+        .iter()
+        .filter(|(p, _)| !perms.contains(*p))
+        .map(|(_, name)| *name)
+        .collect();
+    for (p, name) in &needed {
+        let mark = if perms.contains(*p) { "ok" } else { "MISSING" };
+        info!("permission in #{}: {name}: {mark}", channel.name);
+    }
+    if config.publish && channel.kind != ChannelType::News {
+        warn!(
+            "`discord.publish` is set but #{} is not an announcement channel; messages will not be crossposted",
+            channel.name
+        );
+    }
+    if !missing.is_empty() {
+        anyhow::bail!(
+            "the bot lacks permissions in #{} ({channel_id}): {}; grant them to the bot's role in the channel's settings",
+            channel.name,
+            missing.join(", ")
+        );
+    }
+    info!(bot = %me.name, channel = %channel.name, "Discord is ready");
+    Ok(())
+}
+
+/// The HTTP status of a failed request, if Discord answered.
+pub fn status_of(error: &serenity::Error) -> Option<u16> {
+    match error {
+        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(response)) => {
+            Some(response.status_code.as_u16())
+        }
+        _ => None,
+    }
+}
+
+/// A nonce derived from the ledger key: a resend after a crash carries the same nonce, and Discord
+/// (with `enforce_nonce`) returns the first message instead of posting a second one. FNV-1a, because
+/// the value must not change between builds (std's hasher may).
+pub fn nonce(key: &Key) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let text = format!(
+        "{}\u{0}{}\u{0}{}",
+        key.event_id,
+        key.kind.key(),
+        key.start.timestamp()
+    );
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("crier{hash:016x}")
+}
+
+/// Posts announcements to one channel.
+pub struct DiscordSink {
+    http: Arc<Http>,
+    channel: ChannelId,
+    mention_role: Option<RoleId>,
+    publish: bool,
+}
+
+impl DiscordSink {
+    pub fn new(http: Arc<Http>, config: &DiscordConfig) -> anyhow::Result<Self> {
+        let channel = config
+            .channel_id
+            .map(ChannelId::new)
+            .ok_or_else(|| anyhow::anyhow!("`discord.channel_id` is not set"))?;
+        Ok(DiscordSink {
+            http,
+            channel,
+            mention_role: config.mention_role.map(RoleId::new),
+            publish: config.publish,
+        })
+    }
+
+    fn allowed_mentions(&self) -> CreateAllowedMentions {
+        // Empty: text from an event file can never ping @everyone, a role or a user.
+        let allowed = CreateAllowedMentions::new();
+        match self.mention_role {
+            Some(role) => allowed.roles([role]),
+            None => allowed,
+        }
+    }
+
+    /// Updates the message of the event's latest announcement after a move or cancellation.
+    async fn edit_previous(&self, message_id: &str, outgoing: &Outgoing<'_>) {
+        let Ok(id) = message_id.parse::<u64>() else {
+            return;
+        };
+        let embed = embed::embed(outgoing.message).to_serenity();
+        let edit = EditMessage::new()
+            .embed(embed)
+            .allowed_mentions(self.allowed_mentions());
+        if let Err(e) = self
+            .channel
+            .edit_message(&self.http, MessageId::new(id), edit)
+            .await
+        {
+            warn!(message = %message_id, error = %e, "could not update the earlier announcement");
+        }
+    }
+}
+
+fn sink_error(error: serenity::Error, channel: ChannelId) -> SinkError {
+    match status_of(&error) {
+        Some(429) => SinkError::Retry(format!("rate limited by Discord: {error}")),
+        Some(status) if status >= 500 => SinkError::Retry(format!("Discord error {status}: {error}")),
+        Some(403) => SinkError::Fatal(format!(
+            "Discord refused the post (403): the bot lacks View Channel, Send Messages or Embed Links in channel {channel}: {error}"
+        )),
+        Some(404) => SinkError::Fatal(format!(
+            "channel {channel} not found (404): check `discord.channel_id`: {error}"
+        )),
+        Some(status) => SinkError::Fatal(format!("Discord refused the message ({status}): {error}")),
+        // Timeouts and connection errors: Discord may be back soon.
+        None => SinkError::Retry(format!("cannot reach Discord: {error}")),
+    }
+}
+
+impl Sink for DiscordSink {
+    async fn send(&mut self, outgoing: Outgoing<'_>) -> Result<String, SinkError> {
+        let message = outgoing.message;
+        let spec = embed::embed(message);
+        let mut create = CreateMessage::new()
+            .embed(spec.to_serenity())
+            .allowed_mentions(self.allowed_mentions())
+            .nonce(Nonce::String(nonce(outgoing.key)))
+            .enforce_nonce(true);
+        if let Some(role) = self.mention_role {
+            create = create.content(format!("<@&{role}>"));
+        }
+        let register = message
+            .register
+            .as_deref()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+        if let (Some(url), false) = (register, message.kind == Kind::Cancelled) {
+            create = create.components(vec![CreateActionRow::Buttons(vec![
+                CreateButton::new_link(url).label("Register"),
+            ])]);
+        }
+        let posted = self
+            .channel
+            .send_message(&self.http, create)
+            .await
+            .map_err(|e| sink_error(e, self.channel))?;
+        if self.publish {
+            if let Err(e) = posted.crosspost(&self.http).await {
+                warn!(message = %posted.id, error = %e, "could not crosspost (publish) the announcement");
+            }
+        }
+        if let Some(previous) = outgoing.previous_message {
+            if matches!(message.kind, Kind::Rescheduled | Kind::Cancelled) {
+                self.edit_previous(previous, &outgoing).await;
+            }
+        }
+        Ok(posted.id.to_string())
+    }
+}
+
+/// Connects to the gateway and answers slash commands until the connection ends for good.
+/// Returns an error (with a message a person can act on) for a bad token or disallowed intents.
+pub async fn run_gateway(http: Http, config: DiscordConfig, status: Shared) -> anyhow::Result<()> {
+    let framework = commands::framework(config.guild_id, status);
+    let intents = GatewayIntents::GUILDS;
+    let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
+        .framework(framework)
+        .await?;
+    match client.start().await {
+        Ok(()) => Ok(()),
+        Err(serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication)) => {
+            error!("Discord closed the gateway: authentication failed (4004)");
+            anyhow::bail!("Discord rejected the bot token on the gateway (close 4004): check DISCORD_TOKEN or `discord.token_file`")
+        }
+        Err(e) => anyhow::bail!("the Discord gateway stopped: {e}"),
+    }
+}
