@@ -36,6 +36,7 @@ pub struct Announcer<S> {
     attempts: HashMap<Key, u32>,
     /// The problems of the latest load.
     problems: Vec<crate::catalog::Problem>,
+    telemetry: Option<std::sync::Arc<crate::telemetry::Telemetry>>,
 }
 
 impl<S: Sink> Announcer<S> {
@@ -65,9 +66,25 @@ impl<S: Sink> Announcer<S> {
             logged: HashSet::new(),
             attempts: HashMap::new(),
             problems: Vec::new(),
+            telemetry: None,
         };
         announcer.timeline.set(DIGEST_ID, next_digest);
         Ok(announcer)
+    }
+
+    /// Counts sends, failures and skips, and reports the catalog, in `telemetry`.
+    pub fn with_telemetry(
+        mut self,
+        telemetry: std::sync::Arc<crate::telemetry::Telemetry>,
+    ) -> Self {
+        self.telemetry = Some(telemetry);
+        self
+    }
+
+    fn count(&self, kind: Kind, result: &str) {
+        if let Some(t) = &self.telemetry {
+            t.count(kind.name(), result);
+        }
     }
 
     pub fn events(&self) -> impl Iterator<Item = &Event> {
@@ -104,6 +121,10 @@ impl<S: Sink> Announcer<S> {
             }
         }
         self.logged = current;
+        if let Some(t) = &self.telemetry {
+            let errors = catalog.problems.iter().filter(|p| p.is_error()).count();
+            t.set_catalog(next.len(), errors, catalog.problems.len() - errors);
+        }
         self.problems = catalog.problems;
         for (id, event) in &next {
             if self.events.get(id) != Some(event) {
@@ -170,6 +191,7 @@ impl<S: Sink> Announcer<S> {
                 self.ledger.track(&event.id, start, now)?;
             }
             for skip in &plan.skip {
+                self.count(skip.key.kind, "skipped");
                 info!(event = %event.id, kind = %skip.key.kind, reason = %skip.reason, "skipped");
                 self.ledger.record(
                     &skip.key,
@@ -233,6 +255,7 @@ impl<S: Sink> Announcer<S> {
                 )?;
                 self.memory.mark_sent(&due.key);
                 self.attempts.remove(&due.key);
+                self.count(due.key.kind, "sent");
                 info!(event = %event.id, kind = %due.key.kind, %message_id, "announced");
                 Ok(None)
             }
@@ -242,6 +265,7 @@ impl<S: Sink> Announcer<S> {
                 let backoff = backoff(*attempts);
                 let retry = now + chrono::Duration::from_std(backoff).unwrap_or_default();
                 if matches!(e, SinkError::Retry(_)) && retry < due.deadline {
+                    self.count(due.key.kind, "retried");
                     warn!(event = %event.id, kind = %due.key.kind, error = %e, retry_in = %humantime::format_duration(backoff), "send failed");
                     self.ledger.record(
                         &due.key,
@@ -253,6 +277,7 @@ impl<S: Sink> Announcer<S> {
                     )?;
                     Ok(Some(retry))
                 } else {
+                    self.count(due.key.kind, "failed");
                     error!(event = %event.id, kind = %due.key.kind, error = %e, "send failed for good");
                     self.ledger.record(
                         &due.key,

@@ -42,6 +42,7 @@ const TABLE_KEYS: &[(&str, &str)] = &[
     ("discord", "api_url"),
     ("discord", "mention_role"),
     ("discord", "publish"),
+    ("http", "listen"),
 ];
 
 /// The file as written. Unknown keys are errors: a typo in a config file must not be silently ignored.
@@ -58,6 +59,13 @@ struct RawConfig {
     reminders: Option<RawReminders>,
     digest: Option<RawDigest>,
     discord: Option<RawDiscord>,
+    http: Option<RawHttp>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHttp {
+    listen: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -136,6 +144,8 @@ pub struct Config {
     /// The digest's schedule, in `timezone`.
     pub digest: Option<cron::Schedule>,
     pub discord: DiscordConfig,
+    /// Where `/healthz` and `/metrics` are served; off when `None`.
+    pub http_listen: Option<std::net::SocketAddr>,
 }
 
 /// A configuration error: which key, from where, and what is wrong.
@@ -380,6 +390,16 @@ impl Config {
             mention_role: snowflake("mention_role", raw_discord.mention_role)?,
             publish: raw_discord.publish.unwrap_or(false),
         };
+        let http_listen = match raw.http.and_then(|h| h.listen) {
+            Some(text) if !text.trim().is_empty() => {
+                Some(text.trim().parse().map_err(|_| ConfigError {
+                    origin: origin_of("listen"),
+                    key: Some("http.listen".into()),
+                    message: format!("`{text}` is not an address; write it like `0.0.0.0:8080`"),
+                })?)
+            }
+            _ => None,
+        };
         Ok(Config {
             file,
             catalog,
@@ -388,6 +408,7 @@ impl Config {
             rules,
             digest,
             discord,
+            http_listen,
         })
     }
 }
@@ -535,6 +556,15 @@ mod tests {
         );
         assert_eq!(config.discord.mention_role, Some(555));
         assert!(config.discord.publish);
+        assert_eq!(config.http_listen, None);
+        let config = Config::load_with_env(Some(&path), |key| {
+            (key == "CRIER_HTTP_LISTEN").then(|| "127.0.0.1:8080".to_string())
+        })
+        .expect("loads");
+        assert_eq!(
+            config.http_listen,
+            Some("127.0.0.1:8080".parse().expect("addr"))
+        );
 
         let path = write(dir.path(), "[discord]\ntoken = \"abc.def\"\n");
         let err = Config::load_with_env(Some(&path), |_| None).expect_err("token refused");

@@ -51,6 +51,9 @@ enum Command {
     },
     /// Shows the timeline: what will be announced when, and what was already sent or skipped.
     Schedule,
+    /// Exits 0 when the running bot is healthy (asks `http.listen`), else 1 with the reason.
+    /// Without a listener, checks the configuration and that the state folder is writable.
+    Health,
 }
 
 /// Exit code for usage and configuration errors, as clap uses for usage errors.
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::List { all, json, events } => list(config, events, all, json),
         Command::Run { json } => run(config, json),
         Command::Schedule => schedule(config),
+        Command::Health => health(config),
     };
     match result {
         Ok(code) => code,
@@ -161,6 +165,7 @@ fn run(config: Config, json: bool) -> anyhow::Result<ExitCode> {
                 lock,
                 sink,
                 status,
+                crier::telemetry::Telemetry::new(false),
                 std::future::pending(),
             ))
         }
@@ -186,10 +191,12 @@ async fn run_discord(
     let http = discord::http(&token, &config.discord)?;
     discord::preflight(&http, &config.discord).await?;
     let sink = discord::DiscordSink::new(std::sync::Arc::new(http), &config.discord)?;
+    let telemetry = crier::telemetry::Telemetry::new(true);
     let gateway = tokio::spawn(discord::run_gateway(
         discord::http(&token, &config.discord)?,
         config.discord.clone(),
         status.clone(),
+        telemetry.clone(),
     ));
     let fatal = async move {
         match gateway.await {
@@ -197,7 +204,40 @@ async fn run_discord(
             Err(e) => Err(anyhow::anyhow!("the Discord task failed: {e}")),
         }
     };
-    crier::run::run(config, lock, sink, status, fatal).await
+    crier::run::run(config, lock, sink, status, telemetry, fatal).await
+}
+
+fn health(config: Config) -> anyhow::Result<ExitCode> {
+    let verdict = match config.http_listen {
+        Some(addr) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(crier::http::probe(addr)),
+        None => state_dir_writable(&config.state_dir),
+    };
+    match verdict {
+        Ok(answer) => {
+            println!("healthy: {answer}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(reason) => {
+            println!("unhealthy: {reason}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn state_dir_writable(dir: &std::path::Path) -> Result<String, String> {
+    let probe = dir.join(format!(".health-{}", std::process::id()));
+    std::fs::write(&probe, b"ok")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map(|()| {
+            format!(
+                "configuration valid, state folder {} writable",
+                dir.display()
+            )
+        })
+        .map_err(|e| format!("the state folder {} is not writable: {e}", dir.display()))
 }
 
 fn schedule(config: Config) -> anyhow::Result<ExitCode> {
@@ -215,12 +255,16 @@ fn schedule(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Logs go to stderr (stdout is for output), filtered by RUST_LOG.
+/// Logs go to stderr (stdout is for output), filtered by RUST_LOG; `CRIER_LOG_FORMAT=json` for JSON lines.
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(io::stderr)
-        .init();
+        .with_writer(io::stderr);
+    if std::env::var("CRIER_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
 }

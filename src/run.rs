@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::Utc;
 use tokio::time::Instant;
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
 use crate::announcer::Announcer;
 use crate::catalog::{Catalog, Settings};
@@ -16,7 +16,9 @@ use crate::config::Config;
 use crate::ledger::Ledger;
 use crate::sink::Sink;
 use crate::status::Shared;
+use crate::telemetry::Telemetry;
 use crate::watch;
+use std::sync::Arc;
 
 /// Holds `state_dir/crier.lock` for as long as it lives: two bots on one ledger would double-post.
 pub struct StateLock {
@@ -62,9 +64,13 @@ pub async fn run(
     lock: StateLock,
     sink: impl Sink,
     status: Shared,
+    telemetry: Arc<Telemetry>,
     fatal: impl std::future::Future<Output = anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
     let _lock = lock;
+    if let Some(addr) = config.http_listen {
+        tokio::spawn(crate::http::serve(addr, telemetry.clone()).await?);
+    }
     let ledger = Ledger::open(&config.state_dir)?;
     info!(ledger = %ledger.path().display(), events = %config.catalog.events_dir.display(), "starting");
     let mut announcer = Announcer::new(
@@ -74,7 +80,8 @@ pub async fn run(
         config.digest.clone(),
         config.catalog.timezone,
         Utc::now(),
-    )?;
+    )?
+    .with_telemetry(telemetry.clone());
     let settings = config.catalog.clone();
     announcer.replace_catalog(load(&settings).await?, Utc::now());
     let dirs = [
@@ -89,8 +96,24 @@ pub async fn run(
         .context("cannot listen for SIGTERM")?;
     tokio::pin!(fatal);
     loop {
-        if announcer.tick(Utc::now()).await? > 0 || status.get().loaded_at.is_none() {
-            status.set(announcer.status(Utc::now())?);
+        match announcer.tick(Utc::now()).await {
+            Ok(sent) => {
+                telemetry.set_ledger(Ok(()));
+                if sent > 0 || status.get().loaded_at.is_none() {
+                    publish(&announcer, &status, &telemetry);
+                }
+            }
+            Err(e) => {
+                // The ledger cannot be written (disk full, volume gone): nothing may be sent until it
+                // can, so wait and try again; /healthz says why meanwhile.
+                error!(error = %e, "the ledger cannot be written; retrying in 5 s");
+                telemetry.set_ledger(Err(e.to_string()));
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
+                    _ = tokio::signal::ctrl_c() => break,
+                    _ = terminate.recv() => break,
+                }
+            }
         }
         let wake = announcer
             .next_wake()
@@ -104,7 +127,7 @@ pub async fn run(
             Some(()) = changes.recv() => {
                 info!("files changed; reloading");
                 reload(&mut announcer, &settings).await;
-                status.set(announcer.status(Utc::now())?);
+                publish(&announcer, &status, &telemetry);
             }
             _ = tokio::signal::ctrl_c() => break,
             _ = terminate.recv() => break,
@@ -115,12 +138,24 @@ pub async fn run(
         }
         if Instant::now() >= next_rescan {
             reload(&mut announcer, &settings).await;
-            status.set(announcer.status(Utc::now())?);
+            publish(&announcer, &status, &telemetry);
             next_rescan = Instant::now() + config.rescan_interval;
         }
     }
     info!("stopping");
     Ok(())
+}
+
+/// Publishes the announcer's state for the commands and the metrics.
+fn publish<S: Sink>(announcer: &Announcer<S>, status: &Shared, telemetry: &Telemetry) {
+    match announcer.status(Utc::now()) {
+        Ok(snapshot) => {
+            let next = snapshot.next.first().map_or(0, |n| n.due.timestamp());
+            telemetry.next_announcement.set(next);
+            status.set(snapshot);
+        }
+        Err(e) => warn!(error = %e, "cannot read the ledger for the status"),
+    }
 }
 
 async fn load(settings: &Settings) -> anyhow::Result<Catalog> {

@@ -280,3 +280,60 @@ fn past_events_are_never_announced_on_a_first_run() {
         .collect();
     assert_eq!(labels, ["upcoming new"]);
 }
+
+#[test]
+fn health_and_metrics_over_http_and_crier_health() {
+    let site = Site::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let config = site.config();
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        format!("{text}[http]\nlisten = \"127.0.0.1:{port}\"\n"),
+    )
+    .expect("config");
+    site.event("a.md", "a", in_secs(600), &[], "");
+    let health = || {
+        Command::new(env!("CARGO_BIN_EXE_crier"))
+            .args(["health", "--config"])
+            .arg(&config)
+            .current_dir(site.dir.path())
+            .output()
+            .expect("runs")
+    };
+    let app = site.spawn();
+    assert_eq!(label(&app.next(Duration::from_secs(5))), "a new");
+    let out = health();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let metrics = http_get(port, "/metrics");
+    assert!(metrics.starts_with("HTTP/1.0 200 OK"), "{metrics}");
+    assert!(metrics.contains("crier_events_loaded 1"), "{metrics}");
+    assert!(
+        metrics.contains("crier_announcements_total{kind=\"new\",result=\"sent\"} 1"),
+        "{metrics}"
+    );
+    assert!(http_get(port, "/healthz").contains("\r\n\r\nok"));
+    assert!(http_get(port, "/nope").starts_with("HTTP/1.0 404"));
+    drop(app);
+    let out = health();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("unhealthy: no answer"));
+}
+
+/// A plain HTTP/1.0 GET on loopback, read to the end: enough to check status lines and bodies.
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n").expect("writes");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("reads");
+    answer
+}

@@ -5,7 +5,8 @@
 //! (`crier:page:<list>:<page>`), so paging is stateless: it works after a restart too.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use poise::serenity_prelude as serenity;
@@ -21,9 +22,11 @@ use crate::catalog::Event;
 use crate::render;
 use crate::schedule::Kind;
 use crate::status::{Shared, Status};
+use crate::telemetry::Telemetry;
 
 pub struct Data {
     status: Shared,
+    telemetry: Arc<Telemetry>,
 }
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -33,11 +36,30 @@ type Context<'a> = poise::Context<'a, Data, Error>;
 const PAGE_LINES: usize = 10;
 
 /// The poise framework with every command, registering them on the first READY.
-pub fn framework(guild_id: Option<u64>, status: Shared) -> poise::Framework<Data, Error> {
+pub fn framework(
+    guild_id: Option<u64>,
+    status: Shared,
+    telemetry: Arc<Telemetry>,
+) -> poise::Framework<Data, Error> {
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: vec![upcoming(), next(), event(), talks(), speakers(), crier()],
             event_handler: |framework, event| Box::pin(on_event(framework, event)),
+            pre_command: |ctx| {
+                Box::pin(async move {
+                    ctx.set_invocation_data(Instant::now()).await;
+                })
+            },
+            post_command: |ctx| {
+                Box::pin(async move {
+                    if let Some(started) = ctx.invocation_data::<Instant>().await {
+                        ctx.data()
+                            .telemetry
+                            .command_seconds
+                            .observe(started.elapsed().as_secs_f64());
+                    }
+                })
+            },
             on_error: |error| Box::pin(on_error(error)),
             // The owners lookup is one more request at start that crier has no use for.
             initialize_owners: false,
@@ -51,7 +73,8 @@ pub fn framework(guild_id: Option<u64>, status: Shared) -> poise::Framework<Data
                 // A failed registration must never leave poise waiting forever for its user data:
                 // log, retry in the background, and start answering right away.
                 tokio::spawn(register(http, create, guild_id));
-                Ok(Data { status })
+                telemetry.set_gateway(true);
+                Ok(Data { status, telemetry })
             })
         })
         .build()
@@ -531,11 +554,20 @@ async fn on_event(
     framework: poise::FrameworkContext<'_, Data, Error>,
     event: &FullEvent,
 ) -> Result<(), Error> {
-    let FullEvent::InteractionCreate {
-        interaction: Interaction::Component(click),
-    } = event
-    else {
-        return Ok(());
+    let telemetry = &framework.user_data.telemetry;
+    let click = match event {
+        FullEvent::Ready { .. } | FullEvent::Resume { .. } => {
+            telemetry.set_gateway(true);
+            return Ok(());
+        }
+        FullEvent::ShardStageUpdate { event } => {
+            telemetry.set_gateway(event.new == serenity::ConnectionStage::Connected);
+            return Ok(());
+        }
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(click),
+        } => click,
+        _ => return Ok(()),
     };
     let Some(rest) = click.data.custom_id.strip_prefix("crier:page:") else {
         return Ok(());

@@ -278,8 +278,13 @@ impl Sink for DiscordSink {
 
 /// Connects to the gateway and answers slash commands until the connection ends for good.
 /// Returns an error (with a message a person can act on) for a bad token or disallowed intents.
-pub async fn run_gateway(http: Http, config: DiscordConfig, status: Shared) -> anyhow::Result<()> {
-    let framework = commands::framework(config.guild_id, status);
+pub async fn run_gateway(
+    http: Http,
+    config: DiscordConfig,
+    status: Shared,
+    telemetry: std::sync::Arc<crate::telemetry::Telemetry>,
+) -> anyhow::Result<()> {
+    let framework = commands::framework(config.guild_id, status, telemetry);
     let intents = GatewayIntents::GUILDS;
     let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
         .framework(framework)
