@@ -84,6 +84,8 @@ pub async fn run(
     .with_telemetry(telemetry.clone());
     let settings = config.catalog.clone();
     announcer.replace_catalog(load(&settings).await?, Utc::now());
+    // Commands can answer from the catalog before the first announcements go out.
+    publish(&announcer, &status, &telemetry);
     let dirs = [
         settings.events_dir.clone(),
         settings.presentations_dir.clone(),

@@ -1,0 +1,534 @@
+//! The real `crier run` binary with a Discord token, against a fake Discord on 127.0.0.1 (REST and
+//! gateway, `tests/support/fake_discord.rs`). Every request crier sends is also checked against
+//! Discord's OpenAPI description.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Value};
+use support::fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
+use support::openapi;
+
+const START: Duration = Duration::from_secs(10);
+
+/// A bot process with its own site and state folder.
+struct Bot {
+    child: Child,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Bot {
+    fn start(fake: &FakeDiscord, site: &Path) -> Bot {
+        Self::start_with_token(fake, site, fake.token())
+    }
+
+    fn start_with_token(fake: &FakeDiscord, site: &Path, token: &str) -> Bot {
+        let config = format!(
+            "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\nrescan_interval = \"1s\"\n[reminders]\noffsets = []\n[discord]\napi_url = \"{}\"\nguild_id = \"{GUILD_ID}\"\nchannel_id = \"{CHANNEL_ID}\"\n",
+            fake.api_url()
+        );
+        std::fs::write(site.join("config.toml"), config).expect("config");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_crier"))
+            .args(["run"])
+            .current_dir(site)
+            .env("DISCORD_TOKEN", token)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("crier starts");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        let pipe = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                if let Ok(mut all) = sink.lock() {
+                    all.push_str(&line);
+                    all.push('\n');
+                }
+            }
+        });
+        Bot { child, stderr }
+    }
+
+    fn logs(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn kill9(&mut self) {
+        Command::new("kill")
+            .args(["-9", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        let _ = self.child.wait();
+    }
+
+    /// Waits for the process to exit on its own.
+    fn exit_code(&mut self, within: Duration) -> Option<i32> {
+        let end = Instant::now() + within;
+        while Instant::now() < end {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn site(events: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("events")).expect("mkdir");
+    for (file, text) in events {
+        std::fs::write(dir.path().join("events").join(file), text).expect("write");
+    }
+    dir
+}
+
+fn whole_seconds(offset: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(Utc::now().timestamp() + offset, 0).expect("valid")
+}
+
+fn event_file(id: &str, title: &str, start: DateTime<Utc>, reminders: &str) -> String {
+    format!(
+        "---\nid: {id}\ntitle: \"{title}\"\ndate: \"{}\"\nonline: false\nlocation: Hall A\nlanguage: English\nregister: https://example.org/{id}\nreminders: [{reminders}]\ntalks:\n  - title: Async Rust\n    speakers:\n      - name: Ada Example\n        github: ada\n    length: 30\n  - title: Macros\n    speakers: [Bob Example]\n---\n",
+        start.to_rfc3339_opts(SecondsFormat::Secs, true)
+    )
+}
+
+fn is_post_message(r: &Recorded) -> bool {
+    r.method == "POST" && r.route() == format!("/channels/{CHANNEL_ID}/messages")
+}
+
+fn registered(fake: &FakeDiscord) -> Recorded {
+    fake.wait_for(START, |r| {
+        r.method == "PUT"
+            && r.route() == format!("/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
+    })
+    .expect("the commands are registered in the guild")
+}
+
+/// Every request crier sent is one Discord accepts, per its OpenAPI description.
+fn assert_requests_valid(fake: &FakeDiscord) {
+    if let Some(reason) = openapi::unavailable() {
+        eprintln!("skipping the OpenAPI checks: {reason}");
+        return;
+    }
+    let problems = openapi::check_all(&fake.requests());
+    assert!(
+        problems.is_empty(),
+        "invalid requests:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn start_up_identifies_with_guilds_intent_and_registers_commands_in_the_guild_only() {
+    let fake = FakeDiscord::start();
+    let dir = site(&[(
+        "a.md",
+        event_file("a", "Rust night", whole_seconds(3600), ""),
+    )]);
+    let bot = Bot::start(&fake, dir.path());
+    let identify = fake.wait_for_frame(START, 2).expect("IDENTIFY");
+    assert_eq!(identify["d"]["intents"], 1, "GUILDS only");
+    let put = registered(&fake);
+    let names: Vec<&str> = put
+        .body
+        .as_ref()
+        .and_then(Value::as_array)
+        .expect("a command list")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["upcoming", "next", "event", "talks", "speakers", "crier"]
+    );
+    // Preflight checked the token and the channel before anything else.
+    assert!(fake.count(|r| r.method == "GET" && r.route() == "/users/@me") >= 1);
+    assert!(
+        fake.count(|r| r.method == "GET" && r.route() == format!("/channels/{CHANNEL_ID}")) >= 1
+    );
+    // Never both guild and global registration.
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        fake.count(|r| r.method == "PUT" && r.route() == format!("/applications/{APP_ID}/commands")),
+        0
+    );
+    let logs = bot.logs();
+    assert!(
+        !logs.contains(fake.token()),
+        "the token is never logged:\n{logs}"
+    );
+    assert!(logs.contains("DISCORD_TOKEN is set"), "{logs}");
+    assert_requests_valid(&fake);
+}
+
+#[test]
+fn an_announcement_is_posted_once_on_time_with_no_mentions_allowed() {
+    let fake = FakeDiscord::start();
+    let start = whole_seconds(6);
+    let dir = site(&[("a.md", event_file("a", "Rust night @everyone", start, "3s"))]);
+    let began = Instant::now();
+    let began_utc = Utc::now();
+    let _bot = Bot::start(&fake, dir.path());
+    let first = fake
+        .wait_for(START, is_post_message)
+        .expect("the new-event announcement");
+    let body = first.body.clone().expect("json");
+    assert_eq!(body["allowed_mentions"]["parse"], json!([]));
+    assert_eq!(body["allowed_mentions"]["roles"], json!([]));
+    assert_eq!(body["allowed_mentions"]["users"], json!([]));
+    assert_eq!(body["enforce_nonce"], true);
+    assert!(body["nonce"].as_str().is_some_and(|n| n.len() <= 25));
+    let embed = &body["embeds"][0];
+    let title = embed["title"].as_str().expect("title");
+    assert!(!title.contains("@everyone"), "neutralised: {title}");
+    assert_eq!(embed["url"], "https://example.org/a");
+    assert_eq!(
+        embed["fields"][0]["value"],
+        format!("<t:{0}:F> (<t:{0}:R>)", start.timestamp())
+    );
+    assert!(embed["description"]
+        .as_str()
+        .expect("description")
+        .contains("[Ada Example](https://github.com/ada)"));
+    assert_eq!(
+        body["components"][0]["components"][0]["url"],
+        "https://example.org/a"
+    );
+    assert_eq!(body["components"][0]["components"][0]["label"], "Register");
+    // The reminder, 3 s before the start, on time.
+    let reminder = fake
+        .wait_for(START, |r| is_post_message(r) && r.at > first.at)
+        .expect("the reminder");
+    let due = began
+        + (start - chrono::Duration::seconds(3) - began_utc)
+            .to_std()
+            .expect("future");
+    let late = reminder.at.saturating_duration_since(due);
+    assert!(reminder.at + Duration::from_millis(50) >= due, "not early");
+    assert!(late < Duration::from_millis(500), "{late:?} late");
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(
+        fake.count(is_post_message),
+        2,
+        "each announcement exactly once"
+    );
+    assert_requests_valid(&fake);
+}
+
+#[test]
+fn a_429_then_a_500_then_success_posts_exactly_once() {
+    let fake = FakeDiscord::start();
+    let path = format!("/channels/{CHANNEL_ID}/messages");
+    fake.queue_fault("POST", &path, 429, &[("retry-after", "0.5")], json!({"message": "You are being rate limited.", "retry_after": 0.5, "global": false, "code": 0}));
+    fake.queue_fault(
+        "POST",
+        &path,
+        500,
+        &[],
+        json!({"message": "internal", "code": 0}),
+    );
+    let dir = site(&[(
+        "a.md",
+        event_file("a", "Rust night", whole_seconds(3600), ""),
+    )]);
+    let bot = Bot::start(&fake, dir.path());
+    let attempts = || fake.count(is_post_message);
+    let end = Instant::now() + Duration::from_secs(15);
+    while attempts() < 3 && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(attempts(), 3, "{}", bot.logs());
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(attempts(), 3, "no more after the success");
+    let nonces: Vec<Value> = fake
+        .requests()
+        .iter()
+        .filter(|r| is_post_message(r))
+        .map(|r| r.body.clone().unwrap_or_default()["nonce"].clone())
+        .collect();
+    assert!(
+        nonces.windows(2).all(|w| w[0] == w[1]),
+        "one nonce for every attempt: {nonces:?}"
+    );
+}
+
+#[test]
+fn a_403_is_not_retried_and_says_what_is_missing() {
+    let fake = FakeDiscord::start();
+    let path = format!("/channels/{CHANNEL_ID}/messages");
+    fake.queue_fault(
+        "POST",
+        &path,
+        403,
+        &[],
+        json!({"message": "Missing Permissions", "code": 50013}),
+    );
+    let dir = site(&[(
+        "a.md",
+        event_file("a", "Rust night", whole_seconds(3600), ""),
+    )]);
+    let bot = Bot::start(&fake, dir.path());
+    fake.wait_for(START, is_post_message)
+        .expect("a first attempt");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(fake.count(is_post_message), 1, "403 is not retried");
+    let logs = bot.logs();
+    assert!(
+        logs.contains("lacks View Channel, Send Messages or Embed Links"),
+        "{logs}"
+    );
+}
+
+#[test]
+fn preflight_prints_missing_permissions_and_exits() {
+    let fake = FakeDiscord::start();
+    fake.set_bot_permissions(1 << 10); // VIEW_CHANNEL only
+    let dir = site(&[]);
+    let mut bot = Bot::start(&fake, dir.path());
+    assert_eq!(bot.exit_code(START), Some(1));
+    let logs = bot.logs();
+    assert!(logs.contains("Send Messages: MISSING"), "{logs}");
+    assert!(logs.contains("lacks permissions"), "{logs}");
+    assert_eq!(fake.count(is_post_message), 0);
+}
+
+#[test]
+fn a_bad_token_exits_non_zero_with_a_clear_message() {
+    let fake = FakeDiscord::start();
+    let dir = site(&[]);
+    let mut bot = Bot::start_with_token(&fake, dir.path(), "wrong-token");
+    assert_eq!(bot.exit_code(START), Some(1));
+    let logs = bot.logs();
+    assert!(logs.contains("Discord rejected the bot token"), "{logs}");
+    assert!(
+        !logs.contains("wrong-token"),
+        "the token is never printed:\n{logs}"
+    );
+}
+
+#[test]
+fn gateway_close_4004_exits_non_zero() {
+    let fake = FakeDiscord::start();
+    let dir = site(&[]);
+    let mut bot = Bot::start(&fake, dir.path());
+    registered(&fake);
+    fake.close(4004);
+    assert_eq!(bot.exit_code(START), Some(1), "{}", bot.logs());
+    assert!(bot.logs().contains("close 4004"), "{}", bot.logs());
+}
+
+fn answered(fake: &FakeDiscord, id: &str) -> Value {
+    let end = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(r) = fake.callbacks(id).first() {
+            return r.body.clone().expect("callback body");
+        }
+        assert!(
+            Instant::now() < end,
+            "interaction {id} was not answered; requests: {:#?}",
+            fake.requests()
+                .iter()
+                .map(|r| format!("{} {}", r.method, r.path))
+                .collect::<Vec<_>>()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn gateway_reconnect_drop_and_invalid_session_resume_and_still_answer() {
+    let fake = FakeDiscord::start();
+    let dir = site(&[(
+        "a.md",
+        event_file("a", "Rust night", whole_seconds(3600), ""),
+    )]);
+    let _bot = Bot::start(&fake, dir.path());
+    registered(&fake);
+    fake.send_raw(json!({"op": 7, "d": null}));
+    fake.wait_for_frame(START, 6)
+        .expect("RESUME after RECONNECT");
+    fake.drop_socket();
+    fake.wait_for_frame(START, 6)
+        .expect("RESUME after a dropped socket");
+    fake.send_raw(json!({"op": 9, "d": true}));
+    fake.wait_for_frame(START, 6)
+        .expect("RESUME after a resumable INVALID_SESSION");
+    let id = fake.slash("next", json!([]));
+    let reply = answered(&fake, &id);
+    assert_eq!(reply["type"], 4);
+    assert_eq!(reply["data"]["embeds"][0]["title"], "Rust night");
+    assert_requests_valid(&fake);
+}
+
+#[test]
+fn slash_commands_answer_with_embeds_autocomplete_and_paging() {
+    let fake = FakeDiscord::start();
+    let mut events: Vec<(String, String)> = (0..14)
+        .map(|i| {
+            let id = format!("e{i:02}");
+            let text = event_file(
+                &id,
+                &format!("Meetup {i:02}"),
+                whole_seconds(3600 * (i + 1)),
+                "",
+            );
+            (format!("{id}.md"), text)
+        })
+        .collect();
+    events.push((
+        "past.md".into(),
+        event_file("past", "Old meetup", whole_seconds(-86400), ""),
+    ));
+    let events: Vec<(&str, String)> = events
+        .iter()
+        .map(|(f, t)| (f.as_str(), t.clone()))
+        .collect();
+    let dir = site(&events);
+    let _bot = Bot::start(&fake, dir.path());
+    registered(&fake);
+
+    let next = answered(&fake, &fake.slash("next", json!([])));
+    assert_eq!(next["data"]["embeds"][0]["title"], "Meetup 00");
+    assert_eq!(next["data"]["allowed_mentions"]["parse"], json!([]));
+
+    let event = answered(
+        &fake,
+        &fake.slash(
+            "event",
+            json!([{"name": "name", "type": 3, "value": "meetup 03"}]),
+        ),
+    );
+    assert_eq!(event["data"]["embeds"][0]["title"], "Meetup 03");
+    let past = answered(
+        &fake,
+        &fake.slash(
+            "event",
+            json!([{"name": "name", "type": 3, "value": "Old"}]),
+        ),
+    );
+    assert_eq!(past["data"]["embeds"][0]["title"], "Old meetup");
+
+    let talks = answered(&fake, &fake.slash("talks", json!([])));
+    let description = talks["data"]["embeds"][0]["description"]
+        .as_str()
+        .expect("talks");
+    assert!(
+        description.contains("**Async Rust** (30 min)"),
+        "{description}"
+    );
+    assert!(
+        description.contains("[Ada Example](https://github.com/ada)"),
+        "{description}"
+    );
+
+    let speakers = answered(
+        &fake,
+        &fake.slash(
+            "speakers",
+            json!([{"name": "name", "type": 3, "value": "Bob Example"}]),
+        ),
+    );
+    let text = speakers["data"]["embeds"][0]["description"]
+        .as_str()
+        .expect("speaker");
+    assert_eq!(
+        text.matches("**Macros**").count(),
+        15,
+        "all 15 talks, upcoming and past: {text}"
+    );
+
+    let complete = answered(
+        &fake,
+        &fake.autocomplete(
+            "event",
+            json!([{"name": "name", "type": 3, "value": "meetup 1", "focused": true}]),
+        ),
+    );
+    assert_eq!(complete["type"], 8);
+    let choices: Vec<&str> = complete["data"]["choices"]
+        .as_array()
+        .expect("choices")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(
+        choices,
+        ["Meetup 10", "Meetup 11", "Meetup 12", "Meetup 13"]
+    );
+
+    let upcoming = answered(&fake, &fake.slash("upcoming", json!([])));
+    assert_eq!(
+        upcoming["data"]["embeds"][0]["footer"]["text"],
+        "Page 1 of 2"
+    );
+    let buttons = &upcoming["data"]["components"][0]["components"];
+    assert_eq!(buttons[1]["custom_id"], "crier:page:upcoming:1");
+    let page = answered(
+        &fake,
+        &fake.click("crier:page:upcoming:1", "900000000000000099"),
+    );
+    assert_eq!(page["type"], 7, "UPDATE_MESSAGE");
+    assert_eq!(page["data"]["embeds"][0]["footer"]["text"], "Page 2 of 2");
+    assert!(page["data"]["embeds"][0]["description"]
+        .as_str()
+        .expect("page")
+        .contains("Meetup 13"));
+
+    let status = answered(
+        &fake,
+        &fake.slash(
+            "crier",
+            json!([{"name": "status", "type": 1, "options": []}]),
+        ),
+    );
+    assert_eq!(status["data"]["flags"], 64, "ephemeral");
+    let text = status["data"]["embeds"][0]["description"]
+        .as_str()
+        .expect("status");
+    assert!(text.contains("**15 events** loaded, 14 upcoming"), "{text}");
+    assert_requests_valid(&fake);
+}
+
+#[test]
+fn kill_9_between_the_post_and_the_ledger_write_resends_the_same_nonce() {
+    let fake = FakeDiscord::start();
+    fake.hold_next("POST", &format!("/channels/{CHANNEL_ID}/messages"));
+    let dir = site(&[(
+        "a.md",
+        event_file("a", "Rust night", whole_seconds(3600), ""),
+    )]);
+    let mut bot = Bot::start(&fake, dir.path());
+    let first = fake
+        .wait_for(START, is_post_message)
+        .expect("the first POST");
+    bot.kill9();
+    let _again = Bot::start(&fake, dir.path());
+    let second = fake
+        .wait_for(START, |r| is_post_message(r) && r.at > first.at)
+        .expect("the resend after restart");
+    let nonce = |r: &Recorded| r.body.clone().unwrap_or_default()["nonce"].clone();
+    assert_eq!(nonce(&first), nonce(&second));
+    assert_eq!(
+        second.body.clone().unwrap_or_default()["enforce_nonce"],
+        true
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(fake.count(is_post_message), 2, "nothing else is sent");
+}

@@ -1,0 +1,1188 @@
+//! A fake Discord on 127.0.0.1: REST (hyper 0.14) and the gateway (plain `ws://`, tokio-tungstenite).
+//!
+//! The bot under test (the real `crier` binary, or a serenity client) is pointed at
+//! [`FakeDiscord::api_url`]. Serenity then sends REST to `{api_url}/api/v10/...` (proxy mode with the
+//! ratelimiter off) and connects to the gateway URL the fake gives in `GET /api/v10/gateway`.
+//!
+//! The fake runs on its own current-thread runtime in a background thread, so tests use a plain
+//! synchronous API and can wait on it without starving the bot's runtime. Every payload it sends was
+//! shaped after what serenity 0.12.5 deserializes (see `/work/shared/reference/discord-wire-facts.md`);
+//! `tests/fake_discord_selftest.rs` proves each one with serenity's own types, because a payload
+//! serenity cannot parse is dropped silently.
+//!
+//! The world: one guild ([`GUILD_ID`], owned by [`OWNER_ID`], not by the bot), a text channel
+//! ([`CHANNEL_ID`]) and an announcement channel ([`ANNOUNCE_CHANNEL_ID`]). `@everyone` grants nothing
+//! and the bot's role grants [`default_bot_permissions`] (see [`FakeDiscord::set_bot_permissions`]), so
+//! the bot's permissions are exactly what the test set.
+//!
+//! Like Discord, the fake answers 403 to a post the bot has no permission for, 400 (code 50035) to
+//! content over 2000 characters or embeds over 6000, 404 (code 10062) to an interaction callback
+//! that is late (over 3 s) and 400 (code 40060) to a second one, and on RESUME replays the
+//! dispatches the client missed. Per-field limits are left to `openapi::check_all`.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use hyper::service::{make_service_fn, service_fn};
+use hyper::{Body, Request, Response};
+use serde_json::{json, Value};
+use serenity::model::Permissions;
+use tokio::sync::{mpsc, oneshot};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::WebSocketStream;
+
+/// The application id, which Discord makes equal to the bot user's id.
+pub const APP_ID: &str = "111111111111111111";
+pub const BOT_USER_ID: &str = APP_ID;
+pub const GUILD_ID: &str = "222222222222222222";
+/// A GuildText channel (type 0).
+pub const CHANNEL_ID: &str = "333333333333333333";
+/// The guild's owner, and the member who runs slash commands and clicks buttons.
+pub const OWNER_ID: &str = "444444444444444444";
+/// A GuildNews channel (type 5), where messages can be crossposted.
+pub const ANNOUNCE_CHANNEL_ID: &str = "555555555555555555";
+/// A channel id the fake does not know: 404, code 10003.
+pub const MISSING_CHANNEL_ID: &str = "666666666666666666";
+/// The bot's managed role; it carries the permissions of [`FakeDiscord::set_bot_permissions`].
+pub const BOT_ROLE_ID: &str = "777777777777777777";
+const TOKEN: &str = "fake-token";
+const API: &str = "/api/v10";
+/// Discord's limit on uploads for a guild without boosts; serenity requires the field.
+const ATTACHMENT_SIZE_LIMIT: u32 = 26_214_400;
+
+/// What the bot's role grants unless a test says otherwise: enough to post, embed, crosspost its own
+/// messages and manage events, but not MANAGE_MESSAGES or ADMINISTRATOR.
+pub fn default_bot_permissions() -> u64 {
+    (Permissions::VIEW_CHANNEL
+        | Permissions::SEND_MESSAGES
+        | Permissions::SEND_MESSAGES_IN_THREADS
+        | Permissions::EMBED_LINKS
+        | Permissions::ATTACH_FILES
+        | Permissions::READ_MESSAGE_HISTORY
+        | Permissions::ADD_REACTIONS
+        | Permissions::MENTION_EVERYONE
+        | Permissions::USE_EXTERNAL_EMOJIS
+        | Permissions::MANAGE_EVENTS
+        | Permissions::CREATE_EVENTS)
+        .bits()
+}
+
+/// One REST request as the fake received it (also the ones it refused).
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    /// The full path as sent, with the `/api/v10` prefix and without the query.
+    pub path: String,
+    /// The raw query without `?`; serenity writes it as `&k=v&...` (an empty first pair).
+    pub query: String,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// The JSON body; for multipart requests (attachments) the `payload_json` part.
+    pub body: Option<Value>,
+    pub at: Instant,
+}
+
+impl Recorded {
+    /// The path without `/api/v10`, as Discord's documentation writes routes.
+    pub fn route(&self) -> &str {
+        self.path.strip_prefix(API).unwrap_or(&self.path)
+    }
+
+    /// Whether this is `method` on a route containing `route_part`, e.g. `("POST", "/messages")`.
+    pub fn matches(&self, method: &str, route_part: &str) -> bool {
+        self.method.eq_ignore_ascii_case(method) && self.route().contains(route_part)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Something a test asks of the live gateway session.
+enum Cmd {
+    Dispatch(String, Value),
+    Raw(Value),
+    Close(u16),
+    Drop,
+}
+
+type Reply = (u16, Vec<(String, String)>, Option<Value>);
+
+struct Fault {
+    method: String,
+    path_contains: String,
+    reply: Reply,
+}
+
+struct Interaction {
+    id: String,
+    token: String,
+    at: Instant,
+    acked: bool,
+    channel_id: String,
+    message_id: Option<String>,
+}
+
+#[derive(Default)]
+struct State {
+    requests: Vec<Recorded>,
+    frames: Vec<Value>,
+    /// How many frames of each op `wait_for_frame` has handed out.
+    frame_cursor: HashMap<u64, usize>,
+    faults: Vec<Fault>,
+    /// Requests to record and then leave unanswered (method, path part): a bot killed meanwhile
+    /// has sent the request but never learnt its result.
+    holds: Vec<(String, String)>,
+    bot_permissions: u64,
+    interaction_deadline: Duration,
+    next_id: u64,
+    messages: HashMap<String, Value>,
+    nonces: HashMap<String, String>,
+    commands: HashMap<String, String>,
+    interactions: Vec<Interaction>,
+    /// Interaction token -> the id of its reply message (`@original`).
+    originals: HashMap<String, String>,
+    sessions: u64,
+    seq: u64,
+    connections: u64,
+    /// The socket that has had READY or RESUMED, and what was asked before there was one.
+    live: Option<(u64, mpsc::UnboundedSender<Cmd>)>,
+    pending: Vec<Cmd>,
+    /// This session's dispatches, replayed on RESUME from the client's seq.
+    sent: Vec<Value>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+    api_url: String,
+    ws_url: String,
+}
+
+/// The handle tests hold; dropping it stops the servers.
+pub struct FakeDiscord {
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FakeDiscord {
+    /// Starts both servers on ports chosen by the OS, with the default world.
+    pub fn start() -> FakeDiscord {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop, stop_rx) = oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("fake discord runtime");
+            rt.block_on(serve(ready_tx, stop_rx));
+        });
+        let shared = ready_rx.recv().expect("fake discord did not start");
+        FakeDiscord {
+            shared,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`, for `discord.api_url` / `HttpBuilder::proxy`.
+    pub fn api_url(&self) -> String {
+        self.shared.api_url.clone()
+    }
+
+    /// `ws://127.0.0.1:PORT`, what `GET /gateway` answers.
+    pub fn ws_url(&self) -> String {
+        self.shared.ws_url.clone()
+    }
+
+    /// The only token accepted: REST answers 401 and IDENTIFY gets close 4004 for any other.
+    pub fn token(&self) -> &'static str {
+        TOKEN
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.lock().requests.clone()
+    }
+
+    /// The first request matching `pred`, whether it came already or comes within `timeout`.
+    pub fn wait_for(
+        &self,
+        timeout: Duration,
+        pred: impl Fn(&Recorded) -> bool,
+    ) -> Option<Recorded> {
+        self.wait_until(timeout, |st| st.requests.iter().find(|r| pred(r)).cloned())
+    }
+
+    pub fn count(&self, pred: impl Fn(&Recorded) -> bool) -> usize {
+        self.lock().requests.iter().filter(|r| pred(r)).count()
+    }
+
+    /// Every frame a client sent (IDENTIFY, HEARTBEAT, RESUME, ...), over all connections, in order.
+    pub fn gateway_log(&self) -> Vec<Value> {
+        self.lock().frames.clone()
+    }
+
+    /// The next frame with this `op` not yet returned by this method: the k-th call for an op
+    /// returns the k-th such frame, waiting up to `timeout` for it. So "wait for IDENTIFY, drop
+    /// the socket, wait for RESUME" reads naturally, and a second IDENTIFY needs a second call.
+    pub fn wait_for_frame(&self, timeout: Duration, op: u64) -> Option<Value> {
+        self.wait_until(timeout, |st| {
+            let seen = st.frame_cursor.get(&op).copied().unwrap_or(0);
+            let frame = st
+                .frames
+                .iter()
+                .filter(|f| f["op"] == op)
+                .nth(seen)
+                .cloned()?;
+            st.frame_cursor.insert(op, seen + 1);
+            Some(frame)
+        })
+    }
+
+    /// Sends a dispatch (op 0, the session's next seq) to the live session, or to the next one.
+    pub fn dispatch(&self, t: &str, d: Value) {
+        self.shared.push(Cmd::Dispatch(t.to_owned(), d));
+    }
+
+    /// Sends a frame as is, e.g. `{"op":7}` (reconnect) or `{"op":9,"d":true}`.
+    pub fn send_raw(&self, frame: Value) {
+        self.shared.push(Cmd::Raw(frame));
+    }
+
+    /// Sends a close frame with this code (4000 resumes, 4004 is fatal, 4009 re-identifies ...).
+    pub fn close(&self, code: u16) {
+        self.shared.push(Cmd::Close(code));
+    }
+
+    /// Drops the TCP connection without a close frame.
+    pub fn drop_socket(&self) {
+        self.shared.push(Cmd::Drop);
+    }
+
+    /// The next request with this method whose path contains `path_contains` gets this answer
+    /// instead (one-shot; several queued for the same request are used first-in, first-out).
+    pub fn queue_fault(
+        &self,
+        method: &str,
+        path_contains: &str,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: Value,
+    ) {
+        let headers = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.lock().faults.push(Fault {
+            method: method.to_owned(),
+            path_contains: path_contains.to_owned(),
+            reply: (status, headers, Some(body)),
+        });
+    }
+
+    /// The next request with this method whose path contains `path_contains` is recorded and never
+    /// answered (the connection stays open for two minutes).
+    pub fn hold_next(&self, method: &str, path_contains: &str) {
+        self.lock()
+            .holds
+            .push((method.to_owned(), path_contains.to_owned()));
+    }
+
+    /// What the bot's role grants (a `Permissions` bit set); also sent as `app_permissions`.
+    pub fn set_bot_permissions(&self, perms: u64) {
+        self.lock().bot_permissions = perms;
+    }
+
+    /// How late after its delivery an interaction callback may come before it gets 404 10062
+    /// (Discord: 3 s).
+    pub fn set_interaction_deadline(&self, deadline: Duration) {
+        self.lock().interaction_deadline = deadline;
+    }
+
+    /// Dispatches a slash command (type 2) run by [`OWNER_ID`] in [`CHANNEL_ID`]. `options` is
+    /// Discord's `options` array (subcommands nest theirs); channel, user and role options are
+    /// resolved as Discord does. Returns the interaction id.
+    pub fn slash(&self, name: &str, options: Value) -> String {
+        self.command_interaction(2, name, options)
+    }
+
+    /// Dispatches an autocomplete request (type 4); mark the typed option with `"focused": true`.
+    pub fn autocomplete(&self, name: &str, options: Value) -> String {
+        self.command_interaction(4, name, options)
+    }
+
+    /// Dispatches a button click (type 3) on a message; a message the fake did not create is
+    /// made up in [`CHANNEL_ID`].
+    pub fn click(&self, custom_id: &str, message_id: &str) -> String {
+        let (id, payload) = {
+            let mut st = self.lock();
+            let message = st
+                .messages
+                .get(message_id)
+                .cloned()
+                .unwrap_or_else(|| message_json(message_id, CHANNEL_ID, &json!({}), false));
+            let data = json!({"custom_id": custom_id, "component_type": 2});
+            let channel = message["channel_id"]
+                .as_str()
+                .unwrap_or(CHANNEL_ID)
+                .to_owned();
+            st.interaction(3, data, &channel, Some(message))
+        };
+        self.dispatch("INTERACTION_CREATE", payload);
+        id
+    }
+
+    /// The callback requests (`POST /interactions/{id}/{token}/callback`) for an interaction.
+    pub fn callbacks(&self, interaction_id: &str) -> Vec<Recorded> {
+        let prefix = format!("/interactions/{interaction_id}/");
+        let requests = self.lock().requests.clone();
+        requests
+            .into_iter()
+            .filter(|r| {
+                r.method == "POST"
+                    && r.route().starts_with(&prefix)
+                    && r.route().ends_with("/callback")
+            })
+            .collect()
+    }
+
+    fn command_interaction(&self, kind: u8, name: &str, options: Value) -> String {
+        let (id, payload) = {
+            let mut st = self.lock();
+            let command_id = match st.commands.get(name) {
+                Some(id) => id.clone(),
+                None => st.snowflake(),
+            };
+            let mut data = json!({"id": command_id, "name": name, "type": 1, "options": options});
+            let resolved = resolve(&data["options"], st.bot_permissions);
+            if resolved.as_object().is_some_and(|r| !r.is_empty()) {
+                data["resolved"] = resolved;
+            }
+            st.interaction(kind, data, CHANNEL_ID, None)
+        };
+        self.dispatch("INTERACTION_CREATE", payload);
+        id
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.shared.lock()
+    }
+
+    fn wait_until<T>(
+        &self,
+        timeout: Duration,
+        mut f: impl FnMut(&mut State) -> Option<T>,
+    ) -> Option<T> {
+        let deadline = Instant::now() + timeout;
+        let mut st = self.lock();
+        loop {
+            if let Some(found) = f(&mut st) {
+                return Some(found);
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            st = match self.shared.changed.wait_timeout(st, left) {
+                Ok((st, _)) => st,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+    }
+}
+
+impl Drop for FakeDiscord {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Binds both ports, hands the shared state to `start`, then serves until told to stop.
+async fn serve(ready: std::sync::mpsc::Sender<Arc<Shared>>, stop: oneshot::Receiver<()>) {
+    let rest = std::net::TcpListener::bind("127.0.0.1:0").expect("bind REST port");
+    let gateway = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind gateway port");
+    rest.set_nonblocking(true).expect("nonblocking");
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State {
+            bot_permissions: default_bot_permissions(),
+            interaction_deadline: Duration::from_secs(3),
+            next_id: 800_000_000_000_000_000,
+            ..State::default()
+        }),
+        changed: Condvar::new(),
+        api_url: format!("http://{}", rest.local_addr().expect("addr")),
+        ws_url: format!("ws://{}", gateway.local_addr().expect("addr")),
+    });
+    let for_rest = shared.clone();
+    let make = make_service_fn(move |_| {
+        let shared = for_rest.clone();
+        async move { Ok::<_, Infallible>(service_fn(move |req| handle(shared.clone(), req))) }
+    });
+    let server = hyper::Server::from_tcp(rest)
+        .expect("REST server")
+        .serve(make);
+    let for_gateway = shared.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = gateway.accept().await {
+            tokio::spawn(session(stream, for_gateway.clone()));
+        }
+    });
+    let _ = ready.send(shared);
+    tokio::select! {
+        _ = server => {}
+        _ = stop => {}
+    }
+}
+
+async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Result<Response<Body>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let bytes = hyper::body::to_bytes(body).await.unwrap_or_default();
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let content_type = headers
+        .iter()
+        .find(|(k, _)| k == "content-type")
+        .map(|(_, v)| v.as_str());
+    let rec = Recorded {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().unwrap_or("").to_owned(),
+        body: parse_body(content_type.unwrap_or(""), &bytes),
+        headers,
+        at: Instant::now(),
+    };
+    if shared.take_hold(&rec) {
+        tokio::time::sleep(Duration::from_secs(120)).await;
+        return Ok(Response::builder()
+            .status(503)
+            .body(Body::empty())
+            .expect("response"));
+    }
+    let (status, headers, body) = shared.respond(rec);
+    let mut res = Response::builder().status(status);
+    for (k, v) in headers {
+        res = res.header(k, v);
+    }
+    let res = match body {
+        Some(v) => res
+            .header("content-type", "application/json")
+            .body(Body::from(v.to_string())),
+        None => res.body(Body::empty()),
+    };
+    Ok(res.expect("response"))
+}
+
+fn parse_body(content_type: &str, bytes: &[u8]) -> Option<Value> {
+    if bytes.is_empty() {
+        return None;
+    }
+    if content_type.starts_with("multipart/") {
+        // With attachments serenity sends multipart; the JSON rides in the `payload_json` part.
+        let text = String::from_utf8_lossy(bytes);
+        let part = &text[text.find("name=\"payload_json\"")?..];
+        let start = part.find("\r\n\r\n")? + 4;
+        let end = start + part[start..].find("\r\n--")?;
+        return serde_json::from_str(&part[start..end]).ok();
+    }
+    serde_json::from_slice(bytes).ok()
+}
+
+/// One gateway connection: HELLO, then frames from the client and commands from the test.
+async fn session(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
+    let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
+        return;
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let conn = {
+        let mut st = shared.lock();
+        st.connections += 1;
+        st.connections
+    };
+    let mut ok = send(
+        &mut ws,
+        json!({"op": 10, "d": {"heartbeat_interval": 41250}}),
+    )
+    .await;
+    while ok {
+        tokio::select! {
+            msg = ws.next() => {
+                let frame = match msg {
+                    Some(Ok(WsMessage::Text(text))) => serde_json::from_str::<Value>(&text).ok(),
+                    Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => break,
+                    Some(Ok(_)) => None,
+                };
+                let Some(frame) = frame else { continue };
+                match shared.on_frame(frame, conn, &tx) {
+                    Ok(replies) => {
+                        for reply in replies {
+                            ok = ok && send(&mut ws, reply).await;
+                        }
+                    }
+                    Err(code) => ok = close(&mut ws, code).await,
+                }
+            }
+            Some(cmd) = rx.recv() => match cmd {
+                Cmd::Dispatch(t, d) => ok = send(&mut ws, shared.stamp(t, d)).await,
+                Cmd::Raw(frame) => ok = send(&mut ws, frame).await,
+                // Keep reading after a close frame, for the client's close reply.
+                Cmd::Close(code) => ok = close(&mut ws, code).await,
+                Cmd::Drop => break,
+            }
+        }
+    }
+    // What this socket had not taken yet goes to the next session.
+    shared.unlive(conn);
+    while let Ok(cmd) = rx.try_recv() {
+        if matches!(cmd, Cmd::Dispatch(..) | Cmd::Raw(_)) {
+            shared.push(cmd);
+        }
+    }
+}
+
+async fn send(ws: &mut WebSocketStream<tokio::net::TcpStream>, frame: Value) -> bool {
+    ws.send(WsMessage::Text(frame.to_string())).await.is_ok()
+}
+
+async fn close(ws: &mut WebSocketStream<tokio::net::TcpStream>, code: u16) -> bool {
+    let frame = CloseFrame {
+        code: CloseCode::from(code),
+        reason: "".into(),
+    };
+    ws.close(Some(frame)).await.is_ok()
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panicking test thread must not take every later assertion down with it.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn push(&self, cmd: Cmd) {
+        let mut st = self.lock();
+        // After these the socket is going away: what the test asks next is for the next session.
+        let ends = match &cmd {
+            Cmd::Close(_) | Cmd::Drop => true,
+            Cmd::Raw(frame) => frame["op"] == 7 || frame["op"] == 9,
+            Cmd::Dispatch(..) => false,
+        };
+        match &st.live {
+            Some((_, tx)) => {
+                if let Err(failed) = tx.send(cmd) {
+                    st.pending.push(failed.0);
+                    st.live = None;
+                }
+            }
+            None => st.pending.push(cmd),
+        }
+        if ends {
+            st.live = None;
+        }
+    }
+
+    /// Gives a dispatch the session's next seq, and logs it for replay on RESUME.
+    fn stamp(&self, t: String, d: Value) -> Value {
+        let mut st = self.lock();
+        // An interaction's 3 s start when the bot gets it, not when a test queued it before the
+        // bot had connected.
+        if let Some(i) = st
+            .interactions
+            .iter_mut()
+            .find(|i| d["id"] == i.id.as_str())
+        {
+            i.at = Instant::now();
+        }
+        st.seq += 1;
+        let frame = json!({"op": 0, "t": t, "s": st.seq, "d": d});
+        st.sent.push(frame.clone());
+        frame
+    }
+
+    fn unlive(&self, conn: u64) {
+        let mut st = self.lock();
+        if st.live.as_ref().is_some_and(|(c, _)| *c == conn) {
+            st.live = None;
+        }
+    }
+
+    /// Records a client frame and gives the replies, or a close code.
+    fn on_frame(
+        &self,
+        frame: Value,
+        conn: u64,
+        tx: &mpsc::UnboundedSender<Cmd>,
+    ) -> Result<Vec<Value>, u16> {
+        let mut st = self.lock();
+        st.frames.push(frame.clone());
+        self.changed.notify_all();
+        let d = &frame["d"];
+        let mut replies = Vec::new();
+        let token_ok =
+            matches!(d["token"].as_str(), Some(t) if t == TOKEN || t == format!("Bot {TOKEN}"));
+        let reply = match frame["op"].as_u64() {
+            Some(1) => json!({"op": 11}),
+            Some(2) if !token_ok => return Err(4004),
+            Some(2) => {
+                st.sessions += 1;
+                st.seq = 1;
+                st.sent.clear();
+                json!({"op": 0, "t": "READY", "s": 1, "d": {
+                    "v": 10, "user": user_json(BOT_USER_ID).expect("bot user"),
+                    "guilds": [{"id": GUILD_ID, "unavailable": true}],
+                    "session_id": format!("session-{}", st.sessions),
+                    "resume_gateway_url": self.ws_url, "shard": [0, 1],
+                    "application": {"id": APP_ID, "flags": 0},
+                }})
+            }
+            Some(6) if token_ok && d["session_id"] == format!("session-{}", st.sessions) => {
+                // Like Discord, replay what the client missed, then RESUMED.
+                let missed = st
+                    .sent
+                    .iter()
+                    .filter(|f| f["s"].as_u64() > d["seq"].as_u64());
+                replies.extend(missed.cloned());
+                st.seq += 1;
+                json!({"op": 0, "t": "RESUMED", "s": st.seq, "d": {}})
+            }
+            // An unknown or stale session: serenity must IDENTIFY again.
+            Some(6) => return Ok(vec![json!({"op": 9, "d": false})]),
+            _ => return Ok(vec![]),
+        };
+        if reply["op"] == 0 {
+            // READY or RESUMED: this socket now receives the test's dispatches, queued ones first.
+            st.live = Some((conn, tx.clone()));
+            for cmd in std::mem::take(&mut st.pending) {
+                let _ = tx.send(cmd);
+            }
+        }
+        replies.push(reply);
+        Ok(replies)
+    }
+
+    /// Records a request that is to be held, and says whether it is.
+    fn take_hold(&self, rec: &Recorded) -> bool {
+        let mut st = self.lock();
+        let Some(i) = st.holds.iter().position(|(method, part)| {
+            method.eq_ignore_ascii_case(&rec.method) && rec.path.contains(part.as_str())
+        }) else {
+            return false;
+        };
+        st.holds.remove(i);
+        st.requests.push(rec.clone());
+        self.changed.notify_all();
+        true
+    }
+
+    fn respond(&self, rec: Recorded) -> Reply {
+        let mut st = self.lock();
+        st.requests.push(rec.clone());
+        self.changed.notify_all();
+        if rec.header("authorization") != Some(&format!("Bot {TOKEN}")) {
+            return error(401, 0, "401: Unauthorized");
+        }
+        let fault = st.faults.iter().position(|f| {
+            f.method.eq_ignore_ascii_case(&rec.method) && rec.path.contains(&f.path_contains)
+        });
+        if let Some(i) = fault {
+            return st.faults.remove(i).reply;
+        }
+        let segs: Vec<&str> = rec.route().trim_matches('/').split('/').collect();
+        let body = rec.body.clone().unwrap_or(Value::Null);
+        match (rec.method.as_str(), segs.as_slice()) {
+            _ if !rec.path.starts_with(API) => error(404, 0, "404: Not Found"),
+            ("GET", ["gateway"]) => ok(json!({"url": self.ws_url})),
+            ("GET", ["gateway", "bot"]) => ok(json!({"url": self.ws_url, "shards": 1,
+                "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}})),
+            ("GET", ["oauth2", "applications", "@me"]) => ok(json!({
+                "id": APP_ID, "name": "fakebot", "icon": null, "description": "", "bot_public": false,
+                "bot_require_code_grant": false, "verify_key": "00", "flags": 0,
+                "owner": user_json(OWNER_ID)})),
+            ("GET", ["users", "@me"]) => ok(user_json(BOT_USER_ID).expect("bot user")),
+            ("PUT", ["applications", APP_ID, "commands"]) => st.echo_commands(&body, None),
+            ("PUT", ["applications", APP_ID, "guilds", GUILD_ID, "commands"]) => {
+                st.echo_commands(&body, Some(GUILD_ID))
+            }
+            ("GET", ["channels", id]) => channel_json(id).map_or_else(unknown_channel, ok),
+            ("GET", ["guilds", GUILD_ID]) => ok(guild_json(st.bot_permissions)),
+            ("GET", ["guilds", GUILD_ID, "roles"]) => {
+                ok(guild_json(st.bot_permissions)["roles"].clone())
+            }
+            ("GET", ["guilds", GUILD_ID, "members", user]) => {
+                member_json(user).map_or_else(|| error(404, 10007, "Unknown Member"), ok)
+            }
+            ("GET", ["guilds", _, ..]) => error(404, 10004, "Unknown Guild"),
+            ("POST", ["channels", id, "messages"]) => st.post_message(id, &body),
+            ("GET" | "PATCH" | "DELETE", ["channels", id, "messages", mid]) => {
+                st.message(id, mid, &rec.method, &body)
+            }
+            ("POST", ["channels", id, "messages", mid, "crosspost"]) => st.crosspost(id, mid),
+            ("POST", ["interactions", id, token, "callback"]) => st.callback(id, token, &body),
+            (method, ["webhooks", APP_ID, token, rest @ ..]) => {
+                st.webhook(method, token, rest, &body)
+            }
+            _ => error(404, 0, "404: Not Found"),
+        }
+    }
+}
+
+impl State {
+    fn snowflake(&mut self) -> String {
+        self.next_id += 1;
+        self.next_id.to_string()
+    }
+
+    /// Answers a bulk overwrite with the commands as Discord stores them; ids stay stable per name
+    /// so `slash` can send the id the bot registered.
+    fn echo_commands(&mut self, body: &Value, guild: Option<&str>) -> Reply {
+        let Some(list) = body.as_array() else {
+            return error(400, 50035, "Invalid Form Body");
+        };
+        let mut out = Vec::new();
+        for command in list {
+            let name = command["name"].as_str().unwrap_or_default().to_owned();
+            let id = match self.commands.get(&name) {
+                Some(id) => id.clone(),
+                None => self.snowflake(),
+            };
+            self.commands.insert(name, id.clone());
+            let mut echoed = command.clone();
+            echoed["id"] = json!(id);
+            echoed["application_id"] = json!(APP_ID);
+            echoed["version"] = json!(self.snowflake());
+            if echoed.get("type").is_none_or(Value::is_null) {
+                echoed["type"] = json!(1);
+            }
+            if let Some(guild) = guild {
+                echoed["guild_id"] = json!(guild);
+            }
+            out.push(echoed);
+        }
+        ok(Value::Array(out))
+    }
+
+    /// Checks that the channel exists and the bot may post there, as Discord does.
+    fn can_post(&self, channel_id: &str) -> Result<(), Reply> {
+        channel_json(channel_id).ok_or_else(unknown_channel)?;
+        let perms = Permissions::from_bits_truncate(self.bot_permissions);
+        if !perms.contains(Permissions::VIEW_CHANNEL) {
+            return Err(error(403, 50001, "Missing Access"));
+        }
+        if !perms.contains(Permissions::SEND_MESSAGES) {
+            return Err(error(403, 50013, "Missing Permissions"));
+        }
+        Ok(())
+    }
+
+    fn post_message(&mut self, channel_id: &str, body: &Value) -> Reply {
+        if let Err(reply) = self.can_post(channel_id).and(over_limits(body)) {
+            return reply;
+        }
+        // `enforce_nonce`: a repeat within minutes returns the first message (Discord keys it per author).
+        let nonce = match &body["nonce"] {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let enforced = nonce.filter(|_| body["enforce_nonce"] == true);
+        if let Some(first) = enforced.as_ref().and_then(|n| self.nonces.get(n)) {
+            return ok(self.messages[first].clone());
+        }
+        let message = self.new_message(channel_id, body, false);
+        if let Some(nonce) = enforced {
+            self.nonces
+                .insert(nonce, message["id"].as_str().unwrap_or_default().to_owned());
+        }
+        ok(message)
+    }
+
+    fn new_message(&mut self, channel_id: &str, body: &Value, webhook: bool) -> Value {
+        let id = self.snowflake();
+        let message = message_json(&id, channel_id, body, webhook);
+        self.messages.insert(id, message.clone());
+        message
+    }
+
+    /// GET, PATCH or DELETE of a message the fake holds.
+    fn message(&mut self, channel_id: &str, mid: &str, method: &str, body: &Value) -> Reply {
+        if channel_json(channel_id).is_none() {
+            return unknown_channel();
+        }
+        let can_post = self.can_post(channel_id).and(over_limits(body));
+        let Some(message) = self
+            .messages
+            .get_mut(mid)
+            .filter(|m| m["channel_id"] == channel_id)
+        else {
+            return error(404, 10008, "Unknown Message");
+        };
+        match method {
+            "PATCH" => {
+                if let Err(reply) = can_post {
+                    return reply;
+                }
+                edit_message(message, body);
+            }
+            // The bot deletes its own messages without MANAGE_MESSAGES.
+            "DELETE" => {
+                self.messages.remove(mid);
+                return (204, vec![], None);
+            }
+            _ => {}
+        }
+        ok(message.clone())
+    }
+
+    fn crosspost(&mut self, channel_id: &str, mid: &str) -> Reply {
+        if let Err(reply) = self.can_post(channel_id) {
+            return reply;
+        }
+        if channel_json(channel_id).is_some_and(|c| c["type"] != 5) {
+            return error(400, 50024, "Cannot execute action on this channel type");
+        }
+        let Some(message) = self
+            .messages
+            .get_mut(mid)
+            .filter(|m| m["channel_id"] == channel_id)
+        else {
+            return error(404, 10008, "Unknown Message");
+        };
+        let flags = message["flags"].as_u64().unwrap_or(0);
+        if flags & 1 != 0 {
+            return error(400, 40033, "This message has already been crossposted.");
+        }
+        message["flags"] = json!(flags | 1); // CROSSPOSTED
+        ok(message.clone())
+    }
+
+    fn callback(&mut self, id: &str, token: &str, body: &Value) -> Reply {
+        let deadline = self.interaction_deadline;
+        let Some(i) = self
+            .interactions
+            .iter()
+            .position(|i| i.id == id && i.token == token)
+        else {
+            return error(404, 10062, "Unknown interaction");
+        };
+        if self.interactions[i].at.elapsed() > deadline {
+            return error(404, 10062, "Unknown interaction");
+        }
+        if self.interactions[i].acked {
+            return error(400, 40060, "Interaction has already been acknowledged.");
+        }
+        let data = &body["data"];
+        if let Err(reply) = over_limits(data) {
+            return reply;
+        }
+        self.interactions[i].acked = true;
+        let channel = self.interactions[i].channel_id.clone();
+        match body["type"].as_u64() {
+            // A reply, or a deferred one that shows "thinking" (flag LOADING) until edited.
+            Some(kind @ (4 | 5)) => {
+                let data = if kind == 4 {
+                    data
+                } else {
+                    &json!({"flags": 128})
+                };
+                let message = self.new_message(&channel, data, true);
+                let id = message["id"].as_str().unwrap_or_default().to_owned();
+                self.originals.insert(token.to_owned(), id);
+            }
+            // UPDATE_MESSAGE edits the message whose component was clicked.
+            Some(7) => {
+                let clicked = self.interactions[i].message_id.clone().unwrap_or_default();
+                if let Some(message) = self.messages.get_mut(&clicked) {
+                    edit_message(message, data);
+                }
+            }
+            _ => {}
+        }
+        (204, vec![], None)
+    }
+
+    fn webhook(&mut self, method: &str, token: &str, rest: &[&str], body: &Value) -> Reply {
+        let Some(channel) = self
+            .interactions
+            .iter()
+            .find(|i| i.token == token)
+            .map(|i| i.channel_id.clone())
+        else {
+            return error(404, 10015, "Unknown Webhook");
+        };
+        if let Err(reply) = over_limits(body) {
+            return reply;
+        }
+        let id = match rest {
+            ["messages", "@original"] => self.originals.get(token).cloned().unwrap_or_default(),
+            ["messages", id] => id.to_string(),
+            [] if method == "POST" => return ok(self.new_message(&channel, body, true)),
+            _ => return error(404, 0, "404: Not Found"),
+        };
+        let message = self
+            .messages
+            .get_mut(&id)
+            .filter(|m| m["webhook_id"] == APP_ID);
+        let Some(message) = message else {
+            return error(404, 10008, "Unknown Message");
+        };
+        match method {
+            "GET" => ok(message.clone()),
+            "PATCH" => {
+                edit_message(message, body);
+                ok(message.clone())
+            }
+            "DELETE" => {
+                self.messages.remove(&id);
+                (204, vec![], None)
+            }
+            _ => error(405, 0, "405: Method Not Allowed"),
+        }
+    }
+
+    /// Builds an INTERACTION_CREATE payload run by the owner, and remembers it for its callback.
+    fn interaction(
+        &mut self,
+        kind: u8,
+        data: Value,
+        channel_id: &str,
+        message: Option<Value>,
+    ) -> (String, Value) {
+        let id = self.snowflake();
+        let token = format!("itoken-{id}");
+        let message_id = message
+            .as_ref()
+            .and_then(|m| m["id"].as_str())
+            .map(str::to_owned);
+        let mut member = member_json(OWNER_ID).expect("owner member");
+        // The member's permissions in the channel: the owner has them all.
+        member["permissions"] = json!(Permissions::all().bits().to_string());
+        let mut payload = json!({
+            "id": id, "application_id": APP_ID, "type": kind, "data": data,
+            "guild_id": GUILD_ID, "channel_id": channel_id, "member": member,
+            "app_permissions": self.bot_permissions.to_string(),
+            "token": token, "version": 1, "locale": "en-US", "guild_locale": "en-US",
+            "entitlements": [], "context": 0, "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+        });
+        if let Some(message) = message {
+            payload["message"] = message;
+        }
+        self.interactions.push(Interaction {
+            id: id.clone(),
+            token,
+            at: Instant::now(),
+            acked: false,
+            channel_id: channel_id.to_owned(),
+            message_id,
+        });
+        (id, payload)
+    }
+}
+
+fn ok(body: Value) -> Reply {
+    (200, vec![], Some(body))
+}
+
+/// Discord's error body, which serenity parses into `DiscordJsonError`.
+fn error(status: u16, code: u64, message: &str) -> Reply {
+    (
+        status,
+        vec![],
+        Some(json!({"code": code, "message": message})),
+    )
+}
+
+fn unknown_channel() -> Reply {
+    error(404, 10003, "Unknown Channel")
+}
+
+/// The message limits Discord enforces (400, code 50035) that its OpenAPI spec does not state:
+/// content up to 2000 characters for a bot (the spec says 4000), and 6000 characters over all
+/// embeds. Per-field limits (title 256, ...) are in the spec: `openapi::check_all` catches those.
+fn over_limits(body: &Value) -> Result<(), Reply> {
+    let chars = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    let embed_size = |e: &Value| {
+        let fields = e["fields"].as_array().into_iter().flatten();
+        let texts = [
+            &e["title"],
+            &e["description"],
+            &e["footer"]["text"],
+            &e["author"]["name"],
+        ];
+        texts.into_iter().map(chars).sum::<usize>()
+            + fields
+                .map(|f| chars(&f["name"]) + chars(&f["value"]))
+                .sum::<usize>()
+    };
+    let total: usize = body["embeds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(embed_size)
+        .sum();
+    let problem = match () {
+        _ if chars(&body["content"]) > 2000 => "content: Must be 2000 or fewer in length.",
+        _ if total > 6000 => "embeds: Embed size exceeds maximum size of 6000",
+        _ => return Ok(()),
+    };
+    let errors = json!({"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": problem}]});
+    let body = json!({"code": 50035, "message": "Invalid Form Body", "errors": errors});
+    Err((400, vec![], Some(body)))
+}
+
+fn timestamp() -> String {
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.6f+00:00")
+        .to_string()
+}
+
+fn message_json(id: &str, channel_id: &str, body: &Value, webhook: bool) -> Value {
+    let mut message = json!({
+        "id": id, "channel_id": channel_id, "author": user_json(BOT_USER_ID),
+        "content": "", "timestamp": timestamp(), "edited_timestamp": null, "tts": body["tts"] == true,
+        "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+        "embeds": [], "components": [], "pinned": false, "type": 0, "flags": 0,
+    });
+    if channel_json(channel_id).is_some() {
+        message["guild_id"] = json!(GUILD_ID);
+    }
+    if !body["nonce"].is_null() {
+        message["nonce"] = body["nonce"].clone();
+    }
+    if webhook {
+        message["webhook_id"] = json!(APP_ID);
+        message["application_id"] = json!(APP_ID);
+    }
+    edit_message(&mut message, body);
+    message["edited_timestamp"] = Value::Null;
+    message
+}
+
+/// Applies the fields of a create or edit body that the fake keeps.
+fn edit_message(message: &mut Value, body: &Value) {
+    for key in ["content", "embeds", "components", "flags"] {
+        if !body[key].is_null() {
+            message[key] = body[key].clone();
+        }
+    }
+    message["edited_timestamp"] = json!(timestamp());
+}
+
+fn user_json(id: &str) -> Option<Value> {
+    match id {
+        BOT_USER_ID => Some(
+            json!({"id": id, "username": "fakebot", "discriminator": "0",
+            "global_name": null, "avatar": null, "bot": true}),
+        ),
+        OWNER_ID => Some(json!({"id": id, "username": "tester", "discriminator": "0",
+            "global_name": "Tester", "avatar": null})),
+        _ => None,
+    }
+}
+
+fn member_json(user_id: &str) -> Option<Value> {
+    let roles = if user_id == BOT_USER_ID {
+        json!([BOT_ROLE_ID])
+    } else {
+        json!([])
+    };
+    Some(
+        json!({"user": user_json(user_id)?, "nick": null, "avatar": null, "roles": roles,
+        "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
+        "flags": 0, "pending": false}),
+    )
+}
+
+fn channel_json(id: &str) -> Option<Value> {
+    let (kind, name) = match id {
+        CHANNEL_ID => (0, "general"),
+        ANNOUNCE_CHANNEL_ID => (5, "announcements"),
+        _ => return None,
+    };
+    Some(
+        json!({"id": id, "type": kind, "guild_id": GUILD_ID, "name": name, "position": 0,
+        "permission_overwrites": [], "nsfw": false, "topic": null, "last_message_id": null,
+        "parent_id": null, "rate_limit_per_user": 0, "flags": 0}),
+    )
+}
+
+fn role_json(id: &str, name: &str, perms: u64, managed: bool) -> Value {
+    // serenity 0.12.5 requires `colors` on a Role.
+    let mut role = json!({"id": id, "name": name, "color": 0,
+        "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+        "hoist": false, "icon": null, "unicode_emoji": null, "position": if managed { 1 } else { 0 },
+        "permissions": perms.to_string(), "managed": managed, "mentionable": false, "flags": 0});
+    if managed {
+        role["tags"] = json!({"bot_id": BOT_USER_ID});
+    }
+    role
+}
+
+fn guild_json(bot_perms: u64) -> Value {
+    json!({"id": GUILD_ID, "name": "Fake Guild", "icon": null, "icon_hash": null, "splash": null,
+        "discovery_splash": null, "owner_id": OWNER_ID, "afk_channel_id": null, "afk_timeout": 300,
+        "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
+        // @everyone grants nothing, so the bot's permissions are exactly its role's.
+        "roles": [role_json(GUILD_ID, "@everyone", 0, false), role_json(BOT_ROLE_ID, "fakebot", bot_perms, true)],
+        "emojis": [], "features": [], "mfa_level": 0, "application_id": null,
+        "system_channel_id": null, "system_channel_flags": 0, "rules_channel_id": null,
+        "vanity_url_code": null, "description": null, "banner": null, "premium_tier": 0,
+        "preferred_locale": "en-US", "public_updates_channel_id": null, "nsfw_level": 0,
+        "stickers": [], "premium_progress_bar_enabled": false, "safety_alerts_channel_id": null})
+}
+
+/// The `resolved` map Discord adds for user, channel and role options, walking subcommands.
+fn resolve(options: &Value, bot_perms: u64) -> Value {
+    let mut resolved = json!({});
+    let mut stack: Vec<&Value> = options
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    while let Some(option) = stack.pop() {
+        stack.extend(option["options"].as_array().into_iter().flatten());
+        let Some(id) = option["value"].as_str() else {
+            continue;
+        };
+        match option["type"].as_u64() {
+            Some(6) => {
+                if let (Some(user), Some(mut member)) = (user_json(id), member_json(id)) {
+                    member.as_object_mut().expect("object").remove("user");
+                    resolved["users"][id] = user;
+                    resolved["members"][id] = member;
+                }
+            }
+            Some(7) => {
+                if let Some(c) = channel_json(id) {
+                    resolved["channels"][id] = json!({"id": id, "name": c["name"], "type": c["type"],
+                        "permissions": bot_perms.to_string()});
+                }
+            }
+            Some(8) if id == BOT_ROLE_ID => {
+                resolved["roles"][id] = role_json(id, "fakebot", bot_perms, true)
+            }
+            _ => {}
+        }
+    }
+    resolved
+}

@@ -1,0 +1,11 @@
+//! Test support shared by the integration tests that talk to Discord.
+//!
+//! - [`fake_discord`]: a fake Discord (REST and gateway) on 127.0.0.1, for running the real
+//!   `crier` binary, or a plain serenity client, against it.
+//! - [`openapi`]: checks recorded requests against Discord's OpenAPI description.
+//!
+//! Each test binary uses only part of this, so unused items are expected.
+#![allow(dead_code)]
+
+pub mod fake_discord;
+pub mod openapi;
