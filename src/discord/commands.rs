@@ -134,22 +134,22 @@ fn reply(embed: Embed) -> poise::CreateReply {
         .allowed_mentions(serenity::CreateAllowedMentions::new())
 }
 
-/// A reply of one page of `lines`, with paging buttons when there are more.
-fn paged(title: &str, list: &str, lines: &[String], page: usize) -> (Embed, Vec<CreateActionRow>) {
-    let pages = lines.len().div_ceil(PAGE_LINES).max(1);
+/// One page of a list (`lines` are that page's), with paging buttons when there are more.
+fn paged(
+    title: &str,
+    list: &str,
+    lines: &[String],
+    page: usize,
+    total: usize,
+) -> (Embed, Vec<CreateActionRow>) {
+    let pages = total.div_ceil(PAGE_LINES).max(1);
     let page = page.min(pages - 1);
-    let body: Vec<String> = lines
-        .iter()
-        .skip(page * PAGE_LINES)
-        .take(PAGE_LINES)
-        .cloned()
-        .collect();
     let embed = Embed {
         title: title.to_string(),
-        description: if body.is_empty() {
+        description: if lines.is_empty() {
             "Nothing to show.".into()
         } else {
-            truncate(&body.join("\n"), DESCRIPTION_MAX)
+            truncate(&lines.join("\n"), DESCRIPTION_MAX)
         },
         footer: if pages > 1 {
             format!("Page {} of {pages}", page + 1)
@@ -213,31 +213,21 @@ fn find_event<'a>(status: &'a Status, name: &str) -> Option<&'a Event> {
         .or_else(|| matches(&|t| t.contains(&wanted)))
 }
 
-/// Lines of the `upcoming` list.
-fn upcoming_lines(status: &Status) -> Vec<String> {
-    status
-        .upcoming(Utc::now())
-        .map(|e| {
-            let mut line = event_line(e);
-            for talk in &e.talks {
-                let speakers: Vec<String> = talk
-                    .speakers
-                    .iter()
-                    .map(|s| render::neutral(&s.name))
-                    .collect();
-                line.push_str(&format!(
-                    "\n  • {}{}",
-                    render::neutral(&talk.title),
-                    if speakers.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", {}", speakers.join(", "))
-                    }
-                ));
-            }
-            line
-        })
-        .collect()
+/// The `upcoming` line of one event, with its talks.
+fn upcoming_line(e: &Event) -> String {
+    let mut line = event_line(e);
+    for talk in &e.talks {
+        let speakers: Vec<String> = talk
+            .speakers
+            .iter()
+            .map(|s| render::neutral(&s.name))
+            .collect();
+        line.push_str(&format!("\n  • {}", render::neutral(&talk.title)));
+        if !speakers.is_empty() {
+            line.push_str(&format!(", {}", speakers.join(", ")));
+        }
+    }
+    line
 }
 
 /// Speakers of upcoming events, with their next talk.
@@ -301,22 +291,54 @@ fn status_lines(status: &Status) -> Vec<String> {
     lines
 }
 
-/// Lines of a paged list, by the name used in its buttons.
-fn list_lines(status: &Status, list: &str) -> Option<(&'static str, Vec<String>)> {
+/// One page of a paged list, by the name used in its buttons: its title, the page's lines and the
+/// number of lines in all. Only the page's lines are rendered, so a long list costs no more than a short one.
+fn list_page(
+    status: &Status,
+    list: &str,
+    page: usize,
+) -> Option<(&'static str, Vec<String>, usize)> {
+    let window = |lines: Vec<String>| {
+        let total = lines.len();
+        let page = page.min(total.saturating_sub(1) / PAGE_LINES);
+        let lines = lines
+            .into_iter()
+            .skip(page * PAGE_LINES)
+            .take(PAGE_LINES)
+            .collect();
+        (lines, total)
+    };
     match list {
-        "upcoming" => Some(("Upcoming events", upcoming_lines(status))),
-        "speakers" => Some(("Speakers of upcoming events", speaker_lines(status))),
-        "status" => Some(("crier status", status_lines(status))),
+        "upcoming" => {
+            let now = Utc::now();
+            let total = status.upcoming(now).count();
+            let page = page.min(total.saturating_sub(1) / PAGE_LINES);
+            let lines = status
+                .upcoming(now)
+                .skip(page * PAGE_LINES)
+                .take(PAGE_LINES)
+                .map(upcoming_line)
+                .collect();
+            Some(("Upcoming events", lines, total))
+        }
+        "speakers" => {
+            let (lines, total) = window(speaker_lines(status));
+            Some(("Speakers of upcoming events", lines, total))
+        }
+        "status" => {
+            let (lines, total) = window(status_lines(status));
+            Some(("crier status", lines, total))
+        }
         _ => None,
     }
 }
 
 async fn send_paged(ctx: Context<'_>, list: &str) -> Result<(), Error> {
     let status = ctx.data().status.get();
-    let Some((title, lines)) = list_lines(&status, list) else {
+    let Some((title, lines, total)) = list_page(&status, list, 0) else {
         return Ok(());
     };
-    let (spec, rows) = paged(title, list, &lines, 0);
+    let (spec, rows) = paged(title, list, &lines, 0, total);
     ctx.send(reply(spec).components(rows)).await?;
     Ok(())
 }
@@ -325,18 +347,22 @@ async fn send_paged(ctx: Context<'_>, list: &str) -> Result<(), Error> {
 #[poise::command(slash_command)]
 pub async fn upcoming(
     ctx: Context<'_>,
-    #[description = "How many events (default: all, 10 per page)"]
+    #[description = "How many events, 1 to 10 (default: all of them, 10 per page)"]
     #[min = 1]
-    #[max = 50]
+    #[max = 10]
     count: Option<u8>,
 ) -> Result<(), Error> {
     let Some(count) = count else {
         return send_paged(ctx, "upcoming").await;
     };
     let status = ctx.data().status.get();
-    let mut lines = upcoming_lines(&status);
-    lines.truncate(usize::from(count));
-    let (spec, rows) = paged("Upcoming events", "upcoming", &lines, 0);
+    let lines: Vec<String> = status
+        .upcoming(Utc::now())
+        .take(usize::from(count))
+        .map(upcoming_line)
+        .collect();
+    let total = lines.len();
+    let (spec, rows) = paged("Upcoming events", "upcoming", &lines, 0, total);
     ctx.send(reply(spec).components(rows)).await?;
     Ok(())
 }
@@ -584,10 +610,10 @@ async fn answer_page(
     page: usize,
 ) -> Result<(), Error> {
     let status = framework.user_data.status.get();
-    let Some((title, lines)) = list_lines(&status, list) else {
+    let Some((title, lines, total)) = list_page(&status, list, page) else {
         return Ok(());
     };
-    let (spec, rows) = paged(title, list, &lines, page);
+    let (spec, rows) = paged(title, list, &lines, page, total);
     let response = CreateInteractionResponse::UpdateMessage(
         CreateInteractionResponseMessage::new()
             .embed(spec.to_serenity())
