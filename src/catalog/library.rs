@@ -150,41 +150,38 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// A `people/` file: `name`, `home`, `linkedin`, `github`, ...; the body is a bio.
-fn read_person(path: &Path) -> (Option<Speaker>, Vec<Problem>) {
+/// Reads `path`, splits and parses its front matter, and hands it and the body to `read`. A file
+/// without front matter gets an error that says what this kind of file should start with.
+fn read_with_front<T>(
+    path: &Path,
+    expected: &str,
+    read: impl FnOnce(&Front<'_>, &str) -> (Option<T>, Vec<Problem>),
+) -> (Option<T>, Vec<Problem>) {
     let text = match read_limited(path) {
         Ok(text) => text,
         Err(problem) => return (None, vec![problem]),
     };
-    let split = match frontmatter::split(&text) {
-        Ok(split) => split,
-        Err(_) => {
-            return (
-                None,
-                vec![Problem::error(
-                    path,
-                    Some(Position::new(1, 1)),
-                    "no front matter: a people file starts with `---`, then `name: Full Name` (and optional `home`, `github`, `linkedin`), then `---`",
-                )],
-            )
-        }
+    let Ok(split) = frontmatter::split(&text) else {
+        return (
+            None,
+            vec![Problem::error(
+                path,
+                Some(Position::new(1, 1)),
+                format!("no front matter: {expected}"),
+            )],
+        );
     };
-    let front = match Front::parse(path, &split) {
-        Ok(front) => front,
-        Err(problem) => return (None, vec![problem]),
-    };
-    let mut problems = Vec::new();
-    let name = non_empty_text(front.get("name")).unwrap_or_else(|| {
-        let stem = file_stem(path);
-        problems.push(Problem::warning(
-            path,
-            Some(Position::new(2, 1)),
-            format!("no `name`; using the file name `{stem}`. Add `name: Full Name`"),
-        ));
-        stem
-    });
+    match Front::parse(path, &split) {
+        Ok(front) => read(&front, split.body),
+        Err(problem) => (None, vec![problem]),
+    }
+}
+
+/// The best link to a person: their own page, else LinkedIn, else GitHub, else Twitter. Values may be
+/// full URLs or bare handles (`github: alefminus`).
+pub(crate) fn person_url(value: impl Fn(&str) -> Option<String>) -> Option<String> {
     let link = |key: &str, base: &str| {
-        non_empty_text(front.get(key)).map(|v| {
+        value(key).map(|v| {
             if v.starts_with("http://") || v.starts_with("https://") {
                 v
             } else {
@@ -192,82 +189,84 @@ fn read_person(path: &Path) -> (Option<Speaker>, Vec<Problem>) {
             }
         })
     };
-    let url = link("home", "https://")
+    link("url", "https://")
+        .or_else(|| link("home", "https://"))
         .or_else(|| link("linkedin", "https://www.linkedin.com/in/"))
         .or_else(|| link("github", "https://github.com/"))
-        .or_else(|| link("twitter", "https://x.com/"));
-    (Some(Speaker { name, url }), problems)
+        .or_else(|| link("twitter", "https://x.com/"))
+}
+
+/// A `people/` file: `name`, `home`, `linkedin`, `github`, ...; the body is a bio.
+fn read_person(path: &Path) -> (Option<Speaker>, Vec<Problem>) {
+    let expected = "a people file starts with `---`, then `name: Full Name` (and optional `home`, `github`, `linkedin`), then `---`";
+    read_with_front(path, expected, |front, _bio| {
+        let mut problems = Vec::new();
+        let name = non_empty_text(front.get("name")).unwrap_or_else(|| {
+            let stem = file_stem(path);
+            problems.push(Problem::warning(
+                path,
+                Some(Position::new(2, 1)),
+                format!("no `name`; using the file name `{stem}`. Add `name: Full Name`"),
+            ));
+            stem
+        });
+        let url = person_url(|key| non_empty_text(front.get(key)));
+        (Some(Speaker { name, url }), problems)
+    })
 }
 
 /// A `presentations/` file: `title`, `speakers` (people files), `length` (minutes, 0 = unknown),
 /// `language`; the body is the abstract.
 fn read_presentation(path: &Path, library: &Library) -> (Option<Talk>, Vec<Problem>) {
-    let text = match read_limited(path) {
-        Ok(text) => text,
-        Err(problem) => return (None, vec![problem]),
-    };
-    let split = match frontmatter::split(&text) {
-        Ok(split) => split,
-        Err(_) => {
-            return (
-                None,
-                vec![Problem::error(
-                    path,
-                    Some(Position::new(1, 1)),
-                    "no front matter: a presentation file starts with `---`, then `title:` and `speakers:`, then `---`",
-                )],
-            )
-        }
-    };
-    let front = match Front::parse(path, &split) {
-        Ok(front) => front,
-        Err(problem) => return (None, vec![problem]),
-    };
-    let mut problems = Vec::new();
-    let (title, cut) = uncut_text(&front, path, "title");
-    problems.extend(cut);
-    let title = title.unwrap_or_else(|| {
-        let stem = file_stem(path);
-        problems.push(Problem::warning(
-            path,
-            Some(Position::new(2, 1)),
-            format!("no `title`; using the file name `{stem}`. Add `title: ...`"),
-        ));
-        stem
-    });
-    let mut speakers = Vec::new();
-    for entry in super::reader::string_list(front.get("speakers")) {
-        if !entry.ends_with(".md") {
-            speakers.push(Speaker {
-                name: entry,
-                url: None,
-            });
-            continue;
-        }
-        match library.person(&entry) {
-            Ok(person) => speakers.push(person),
-            Err(Missing::Broken) => {}
-            Err(Missing::NotFound(message)) => problems.push(Problem::error(
+    let expected =
+        "a presentation file starts with `---`, then `title:` and `speakers:`, then `---`";
+    read_with_front(path, expected, |front, body| {
+        let mut problems = Vec::new();
+        let (title, cut) = uncut_text(front, path, "title");
+        problems.extend(cut);
+        let title = title.unwrap_or_else(|| {
+            let stem = file_stem(path);
+            problems.push(Problem::warning(
                 path,
-                front.position_after("speakers", &entry),
-                message,
-            )),
+                Some(Position::new(2, 1)),
+                format!("no `title`; using the file name `{stem}`. Add `title: ...`"),
+            ));
+            stem
+        });
+        let mut speakers = Vec::new();
+        for entry in super::reader::string_list(front.get("speakers")) {
+            if !entry.ends_with(".md") {
+                speakers.push(Speaker {
+                    name: entry,
+                    url: None,
+                });
+                continue;
+            }
+            match library.person(&entry) {
+                Ok(person) => speakers.push(person),
+                Err(Missing::Broken) => {}
+                Err(Missing::NotFound(message)) => problems.push(Problem::error(
+                    path,
+                    front.position_after("speakers", &entry),
+                    message,
+                )),
+            }
         }
-    }
-    let length_minutes = front
-        .get("length")
-        .and_then(|v| v.as_u64())
-        .and_then(|n| u32::try_from(n).ok())
-        .filter(|&n| n > 0);
-    let abstract_md = Some(split.body.trim().to_string()).filter(|s| !s.is_empty());
-    let talk = Talk {
-        title,
-        speakers,
-        length_minutes,
-        language: non_empty_text(front.get("language")),
-        abstract_md,
-    };
-    (Some(talk), problems)
+        let length_minutes = front
+            .get("length")
+            .and_then(|v| v.as_u64())
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|&n| n > 0);
+        let abstract_md = Some(body.trim().to_string()).filter(|s| !s.is_empty());
+        let talk = Talk {
+            title,
+            speakers,
+            length_minutes,
+            language: non_empty_text(front.get("language")),
+            abstract_md,
+        };
+        (Some(talk), problems)
+    })
 }
 
 pub(crate) fn file_stem(path: &Path) -> String {

@@ -673,20 +673,7 @@ impl EventReader<'_, '_> {
                 let Some(name) = non_empty_text(map.get("name")) else {
                     return;
                 };
-                let link = |key: &str, base: &str| {
-                    non_empty_text(map.get(key)).map(|v| {
-                        if is_web_url(&v) {
-                            v
-                        } else {
-                            format!("{base}{}", v.trim_start_matches('@'))
-                        }
-                    })
-                };
-                let url = link("url", "https://")
-                    .or_else(|| link("home", "https://"))
-                    .or_else(|| link("linkedin", "https://www.linkedin.com/in/"))
-                    .or_else(|| link("github", "https://github.com/"))
-                    .or_else(|| link("twitter", "https://x.com/"));
+                let url = super::library::person_url(|key| non_empty_text(map.get(key)));
                 speakers.push(Speaker { name, url });
             }
             other => {

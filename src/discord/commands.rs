@@ -174,10 +174,7 @@ fn paged(
 }
 
 fn event_line(event: &Event) -> String {
-    let title = match &event.register {
-        Some(url) => format!("[{}]({url})", render::neutral(&event.title)),
-        None => render::neutral(&event.title),
-    };
+    let title = embed::link(&render::neutral(&event.title), event.register.as_deref());
     let cancelled = if event.cancelled { " (cancelled)" } else { "" };
     format!(
         "{} {title}{cancelled}",
@@ -237,10 +234,7 @@ fn speaker_lines(status: &Status) -> Vec<String> {
         for talk in &event.talks {
             for s in &talk.speakers {
                 seen.entry(s.name.clone()).or_insert_with(|| {
-                    let name = match &s.url {
-                        Some(url) => format!("[{}]({url})", render::neutral(&s.name)),
-                        None => render::neutral(&s.name),
-                    };
+                    let name = embed::link(&render::neutral(&s.name), s.url.as_deref());
                     format!(
                         "{name}: {} ({})",
                         render::neutral(&talk.title),
@@ -468,10 +462,7 @@ pub async fn talks(
             let speakers: Vec<String> = t
                 .speakers
                 .iter()
-                .map(|s| match &s.url {
-                    Some(url) => format!("[{}]({url})", render::neutral(&s.name)),
-                    None => render::neutral(&s.name),
-                })
+                .map(|s| embed::link(&render::neutral(&s.name), s.url.as_deref()))
                 .collect();
             let length = t
                 .length_minutes

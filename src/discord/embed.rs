@@ -103,10 +103,7 @@ pub fn embed(message: &Message) -> Embed {
             .items
             .iter()
             .map(|item| {
-                let title = match &item.register {
-                    Some(url) => format!("[{}]({url})", escape_link_text(&item.title)),
-                    None => item.title.clone(),
-                };
+                let title = link(&item.title, item.register.as_deref());
                 let cancelled = if item.cancelled { " (cancelled)" } else { "" };
                 format!(
                     "- {} {title}{cancelled}",
@@ -153,10 +150,7 @@ pub fn embed(message: &Message) -> Embed {
             let speakers: Vec<String> = talk
                 .speakers
                 .iter()
-                .map(|s| match &s.url {
-                    Some(url) => format!("[{}]({url})", escape_link_text(&s.name)),
-                    None => s.name.clone(),
-                })
+                .map(|s| link(&s.name, s.url.as_deref()))
                 .collect();
             let length = talk
                 .length_minutes
@@ -186,6 +180,14 @@ fn fit_total(embed: &mut Embed) {
         let excess = total - EMBED_TOTAL_MAX;
         let keep = chars(&embed.description).saturating_sub(excess);
         embed.description = truncate(&embed.description, keep);
+    }
+}
+
+/// `[text](url)`, or the text alone without a URL.
+pub fn link(text: &str, url: Option<&str>) -> String {
+    match url {
+        Some(url) => format!("[{}]({url})", escape_link_text(text)),
+        None => text.to_string(),
     }
 }
 
