@@ -74,6 +74,12 @@ pub enum LedgerError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the ledger {path} was written by a newer crier (schema {found}; this one knows {known}); upgrade crier, or restore the backup taken before the upgrade")]
+    Newer {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("the ledger database {path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -86,6 +92,11 @@ pub struct Ledger {
     path: PathBuf,
 }
 
+/// The schema this build writes (`PRAGMA user_version`). Each later version adds a migration step in
+/// [`Ledger::open`]; a ledger written by a newer crier is refused rather than misread.
+const SCHEMA_VERSION: i64 = 1;
+
+/// Version 1.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS events (
     event_id   TEXT PRIMARY KEY,
@@ -130,7 +141,24 @@ impl Ledger {
             .map_err(sqlite)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(sqlite)?;
-        conn.execute_batch(SCHEMA).map_err(sqlite)?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(sqlite)?;
+        if version > SCHEMA_VERSION {
+            return Err(LedgerError::Newer {
+                path,
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        // Migrations run in one transaction: a crash midway leaves the old schema intact.
+        let tx = conn.unchecked_transaction().map_err(sqlite)?;
+        if version < 1 {
+            tx.execute_batch(SCHEMA).map_err(sqlite)?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(sqlite)?;
+        tx.commit().map_err(sqlite)?;
         Ok(Ledger { conn, path })
     }
 
@@ -365,6 +393,22 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .expect("pragma");
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_ledger_from_a_newer_crier_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        drop(Ledger::open(dir.path()).expect("opens"));
+        let conn = Connection::open(dir.path().join("ledger.sqlite3")).expect("sqlite");
+        conn.pragma_update(None, "user_version", 99)
+            .expect("pragma");
+        drop(conn);
+        let err = Ledger::open(dir.path()).err().expect("refused");
+        assert!(
+            err.to_string()
+                .contains("written by a newer crier (schema 99; this one knows 1)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -187,9 +187,18 @@ async fn run_discord(
     status: crier::status::Shared,
 ) -> anyhow::Result<()> {
     use crier::discord;
-    tracing::info!("DISCORD_TOKEN is set: announcing to Discord");
+    tracing::info!(
+        "a Discord token is set (DISCORD_TOKEN or discord.token_file): announcing to Discord"
+    );
     let http = discord::http(&token, &config.discord)?;
-    discord::preflight(&http, &config.discord).await?;
+    // The run loop handles signals from its start; until then (preflight, which may wait for Discord
+    // to come back) stop here, so a container stops at once whatever the network does.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        result = discord::preflight_until_reachable(&http, &config.discord) => result?,
+        _ = tokio::signal::ctrl_c() => return Ok(()),
+        _ = terminate.recv() => return Ok(()),
+    }
     let sink = discord::DiscordSink::new(std::sync::Arc::new(http), &config.discord)?;
     let telemetry = crier::telemetry::Telemetry::new(true);
     let gateway = tokio::spawn(discord::run_gateway(
@@ -259,8 +268,11 @@ fn schedule(config: Config) -> anyhow::Result<ExitCode> {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal;
+    // No colour codes where nobody sees colours (docker logs, files, CI).
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(io::stderr().is_terminal())
         .with_writer(io::stderr);
     if std::env::var("CRIER_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
         builder.json().init();

@@ -174,7 +174,7 @@ fn start_up_identifies_with_guilds_intent_and_registers_commands_in_the_guild_on
         !logs.contains(fake.token()),
         "the token is never logged:\n{logs}"
     );
-    assert!(logs.contains("DISCORD_TOKEN is set"), "{logs}");
+    assert!(logs.contains("a Discord token is set"), "{logs}");
     assert_requests_valid(&fake);
 }
 

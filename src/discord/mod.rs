@@ -82,6 +82,27 @@ pub fn http(token: &Token, config: &DiscordConfig) -> anyhow::Result<Http> {
     Ok(builder.build())
 }
 
+/// [`preflight`], retried with backoff while Discord cannot be reached (a network or Discord outage at
+/// start must not crash-loop the container); a rejected token or a missing permission fails at once.
+pub async fn preflight_until_reachable(http: &Http, config: &DiscordConfig) -> anyhow::Result<()> {
+    let mut wait = Duration::from_secs(1);
+    loop {
+        match preflight(http, config).await {
+            Err(e) if e.downcast_ref::<Unreachable>().is_some() => {
+                warn!(error = %e, retry_in = ?wait, "Discord is not reachable yet");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(60));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Discord could not be reached at all (as opposed to answering with an error).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot reach Discord: {0}")]
+pub struct Unreachable(String);
+
 /// Checks, before anything is posted, that the token works and that the bot may post in the channel.
 /// Prints a checklist of what is missing; `Err` when the bot cannot work at all.
 pub async fn preflight(http: &Http, config: &DiscordConfig) -> anyhow::Result<()> {
@@ -90,7 +111,8 @@ pub async fn preflight(http: &Http, config: &DiscordConfig) -> anyhow::Result<()
         Err(e) if status_of(&e) == Some(401) => {
             anyhow::bail!("Discord rejected the bot token (401 Unauthorized): check DISCORD_TOKEN or `discord.token_file` (Developer Portal → your application → Bot → Reset Token)")
         }
-        Err(e) => anyhow::bail!("cannot reach Discord: {e}"),
+        Err(e) if status_of(&e).is_none() => return Err(Unreachable(e.to_string()).into()),
+        Err(e) => anyhow::bail!("Discord answered the token check with an error: {e}"),
     };
     let Some(channel_id) = config.channel_id else {
         anyhow::bail!("`discord.channel_id` is not set: crier needs the channel to announce in (right-click the channel with Developer Mode on, Copy Channel ID)");
