@@ -143,10 +143,16 @@ fn markdown_files(dir: &Path) -> Vec<PathBuf> {
     };
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
+        .filter(|e| match e.file_type() {
+            // The type comes with the folder listing; only a link needs a `stat` to see its target.
+            Ok(t) if t.is_symlink() => e.path().is_file(),
+            Ok(t) => t.is_file(),
+            Err(_) => false,
+        })
         .map(|e| e.path())
-        .filter(|p| is_markdown_file(p) && p.is_file())
+        .filter(|p| is_markdown_file(p))
         .collect();
-    files.sort();
+    files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     files
 }
 
