@@ -341,46 +341,28 @@ fn http_get(port: u16, path: &str) -> String {
 #[test]
 fn a_file_that_stops_parsing_keeps_its_last_good_version_and_is_logged_once() {
     let site = Site::new();
-    let start = in_secs(8);
-    site.event("a.md", "a", start, &[3], "");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crier"))
-        .args(["run", "--json", "--config"])
-        .arg(site.config())
-        .current_dir(site.dir.path())
-        .env("RUST_LOG", "warn")
-        .env_remove("DISCORD_TOKEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("crier starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(serde_json::from_str::<Value>(&line).expect("json"));
-        }
-    });
-    let new = rx
-        .recv_timeout(Duration::from_secs(5))
-        .expect("the new announcement");
-    assert_eq!(label(&new), "a new");
+    site.event("a.md", "a", in_secs(8), &[3], "");
+    let mut app = site.spawn();
+    assert_eq!(label(&app.next(Duration::from_secs(5))), "a new");
     // Break the file: YAML syntax. Several rescans (every 1 s) pass before the reminder is due.
     std::fs::write(
         site.dir.path().join("events/a.md"),
         "---\nid: a\ntitle: [broken\n---\n",
     )
     .expect("write");
-    let reminder = rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the reminder still comes");
-    assert_eq!(label(&reminder), "a reminder 3s");
+    let reminder = app.next(Duration::from_secs(10));
+    assert_eq!(
+        label(&reminder),
+        "a reminder 3s",
+        "the last good version still counts"
+    );
     Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args(["-TERM", &app.pid()])
         .status()
         .expect("kill");
-    let _ = child.wait();
+    let _ = app.child.wait();
     let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+    std::io::Read::read_to_string(&mut app.child.stderr.take().expect("stderr"), &mut stderr)
         .expect("read");
     assert_eq!(
         stderr.matches("YAML syntax").count(),
