@@ -177,45 +177,62 @@ impl<S: Sink> Announcer<S> {
     /// Does everything due at `now`: plans the events that need a look, records the decisions, sends.
     /// Returns how many announcements were sent.
     pub async fn tick(&mut self, now: DateTime<Utc>) -> Result<usize, LedgerError> {
+        let due = self.timeline.take_due(now);
         let mut sent = 0;
-        for id in self.timeline.take_due(now) {
-            if id == DIGEST_ID {
-                sent += self.send_digest(now).await?;
-                continue;
-            }
-            let Some(event) = self.events.get(&id).cloned() else {
-                continue;
-            };
-            let plan = plan_event(&event, &self.memory, &self.rules, now);
-            if let Some(start) = plan.track {
-                self.ledger.track(&event.id, start, now)?;
-            }
-            for skip in &plan.skip {
-                self.count(skip.key.kind, "skipped");
-                info!(event = %event.id, kind = %skip.key.kind, reason = %skip.reason, "skipped");
-                self.ledger.record(
-                    &skip.key,
-                    skip.due,
-                    Status::Skipped,
-                    None,
-                    Some(&skip.reason),
-                    now,
-                )?;
-            }
-            self.memory.apply(&plan, &[]);
-            let mut retry_at: Option<DateTime<Utc>> = None;
-            for due in &plan.due {
-                match self.send(&event, due, now).await? {
-                    Some(at) => retry_at = Some(retry_at.map_or(at, |r| r.min(at))),
-                    None => sent += 1,
+        for (i, id) in due.iter().enumerate() {
+            match self.look_at(id, now).await {
+                Ok(n) => sent += n,
+                Err(e) => {
+                    // The ledger failed: this event and the ones not reached yet stay due, so the
+                    // next tick (after the ledger recovers) looks at them again; nothing is lost.
+                    for id in &due[i..] {
+                        self.timeline.set(id, Some(now));
+                    }
+                    return Err(e);
                 }
             }
-            let next = match (plan.next_check, retry_at) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            self.timeline.set(&event.id, next);
         }
+        Ok(sent)
+    }
+
+    /// Plans one event (or the digest), records the decisions and sends what is due.
+    async fn look_at(&mut self, id: &str, now: DateTime<Utc>) -> Result<usize, LedgerError> {
+        let mut sent = 0;
+        if id == DIGEST_ID {
+            return self.send_digest(now).await;
+        }
+        let Some(event) = self.events.get(id).cloned() else {
+            return Ok(0);
+        };
+        let plan = plan_event(&event, &self.memory, &self.rules, now);
+        if let Some(start) = plan.track {
+            self.ledger.track(&event.id, start, now)?;
+        }
+        for skip in &plan.skip {
+            self.count(skip.key.kind, "skipped");
+            info!(event = %event.id, kind = %skip.key.kind, reason = %skip.reason, "skipped");
+            self.ledger.record(
+                &skip.key,
+                skip.due,
+                Status::Skipped,
+                None,
+                Some(&skip.reason),
+                now,
+            )?;
+        }
+        self.memory.apply(&plan, &[]);
+        let mut retry_at: Option<DateTime<Utc>> = None;
+        for due in &plan.due {
+            match self.send(&event, due, now).await? {
+                Some(at) => retry_at = Some(retry_at.map_or(at, |r| r.min(at))),
+                None => sent += 1,
+            }
+        }
+        let next = match (plan.next_check, retry_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.timeline.set(&event.id, next);
         Ok(sent)
     }
 
