@@ -87,10 +87,6 @@ impl<S: Sink> Announcer<S> {
         }
     }
 
-    pub fn events(&self) -> impl Iterator<Item = &Event> {
-        self.events.values()
-    }
-
     /// Replaces the catalog with a fresh load. A file that now has errors keeps its last good events; an
     /// event disappears only when its file is deleted or parses without it. Changed events get a look now.
     pub fn replace_catalog(&mut self, catalog: Catalog, now: DateTime<Utc>) {
@@ -165,7 +161,6 @@ impl<S: Sink> Announcer<S> {
             problems: self.problems.clone(),
             next,
             recent: self.ledger.records(Some(20))?,
-            loaded_at: Some(now),
         })
     }
 

@@ -103,12 +103,7 @@ pub fn list_text(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
         let cancelled = if event.cancelled { "CANCELLED: " } else { "" };
         writeln!(out, "{cancelled}{}", event.title)?;
         writeln!(out, "  when:     {when} ({})", event.timezone)?;
-        let place = match (event.online, event.location.as_deref()) {
-            (Some(true), _) => "online".to_string(),
-            (_, Some(location)) => format!("in person, {location}"),
-            (Some(false), None) => "in person".to_string(),
-            (None, None) => "not announced".to_string(),
-        };
+        let place = crate::render::place(event).unwrap_or_else(|| "not announced".into());
         writeln!(out, "  where:    {place}")?;
         if let Some(language) = &event.language {
             writeln!(out, "  language: {language}")?;

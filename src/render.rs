@@ -46,10 +46,11 @@ pub struct DigestItem {
     pub register: Option<String>,
 }
 
-fn place(event: &Event) -> Option<String> {
+/// `online`, `in person, <place>`, `in person`, or `None` when the file does not say.
+pub fn place(event: &Event) -> Option<String> {
     match (event.online, &event.location) {
         (Some(true), _) => Some("online".into()),
-        (_, Some(location)) => Some(format!("in person, {}", neutral(location))),
+        (_, Some(location)) => Some(format!("in person, {location}")),
         (Some(false), None) => Some("in person".into()),
         (None, None) => None,
     }
@@ -98,7 +99,7 @@ pub fn announcement(
         time_known: event.time_known,
         previous_start,
         end: event.end,
-        place: place(event),
+        place: place(event).map(|p| neutral(&p)),
         language: event.language.as_deref().map(neutral),
         talks: event.talks.iter().map(neutral_talk).collect(),
         headline,
@@ -152,7 +153,7 @@ pub fn digest(events: &[&Event], now: DateTime<Utc>) -> Message {
 fn details(event: &Event) -> String {
     let mut out = format!("When: {}", local(event.start, event.time_known));
     out.push_str(&format!(" ({})\n", event.timezone));
-    if let Some(place) = place(event) {
+    if let Some(place) = place(event).map(|p| neutral(&p)) {
         out.push_str(&format!("Where: {place}\n"));
     }
     if let Some(language) = &event.language {

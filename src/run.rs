@@ -101,7 +101,7 @@ pub async fn run(
         match announcer.tick(Utc::now()).await {
             Ok(sent) => {
                 telemetry.set_ledger(Ok(()));
-                if sent > 0 || status.get().loaded_at.is_none() {
+                if sent > 0 {
                     publish(&announcer, &status, &telemetry);
                 }
             }

@@ -27,7 +27,6 @@ pub struct Status {
     pub next: Vec<Upcoming>,
     /// The ledger's latest results, most recent first.
     pub recent: Vec<Record>,
-    pub loaded_at: Option<DateTime<Utc>>,
 }
 
 impl Status {

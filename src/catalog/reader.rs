@@ -315,7 +315,8 @@ impl EventReader<'_, '_> {
         ))
     }
 
-    /// The `time` key. `Err` (as `None`) on a value that is not a time; `Ok(None)` when absent.
+    /// The `time` key: `Some(None)` when absent, `Some(Some(range))` when read, `None` when the value is
+    /// not a time (the error is already reported).
     fn time_key(&mut self) -> Option<Option<datetime::TimeRange>> {
         let Some(value) = self.front.get("time") else {
             return Some(None);
