@@ -14,7 +14,11 @@ fn site(files: &[(&str, &str)]) -> TempDir {
         fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
     }
     for (path, text) in files {
-        fs::write(dir.path().join(path), text).expect("write");
+        let path = dir.path().join(path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("mkdir");
+        }
+        fs::write(path, text).expect("write");
     }
     dir
 }
@@ -303,14 +307,41 @@ fn register_that_is_not_a_url_warns() {
 }
 
 #[test]
-fn duplicate_identity_is_an_error_that_suggests_an_id() {
-    let text = "---\ndate: 2030.01.01\ntitle: x\nregister: https://example.org/same\n---\n";
+fn a_shared_register_link_identifies_no_event_and_loses_none() {
+    let text = "---\ndate: 2030.01.01\ntitle: x\nregister: https://example.org/group\n---\n";
+    let own = "---\ndate: 2030.01.02\ntitle: y\nregister: https://example.org/own\n---\n";
+    let dir = site(&[
+        ("events/a.md", text),
+        ("events/b.md", text),
+        ("events/sub/c.md", text),
+        ("events/d.md", own),
+    ]);
+    let catalog = load(&dir);
+    // One warning for the link, on the first file, naming every file that shares it.
+    let p = only_problem(&catalog);
+    assert!(!p.is_error(), "{p}");
+    assert!(p.path.ends_with("events/a.md"));
+    assert_eq!(p.line, Some(4));
+    assert!(p.message.contains("shared by 3 files"), "{p}");
+    for file in ["a.md", "b.md", "sub/c.md"] {
+        assert!(p.message.contains(file), "{p}");
+    }
+    // Every event is kept, identified by its file; a link of its own still identifies an event.
+    let mut ids: Vec<&str> = catalog.events.iter().map(|e| e.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["a", "b", "https://example.org/own", "sub/c"]);
+}
+
+#[test]
+fn the_same_explicit_id_in_two_files_is_an_error() {
+    let text = "---\nid: meetup-1\ndate: 2030.01.01\ntitle: x\n---\n";
     let dir = site(&[("events/a.md", text), ("events/b.md", text)]);
     let catalog = load(&dir);
     let p = only_problem(&catalog);
     assert!(p.is_error());
     assert!(p.path.ends_with("events/b.md"));
-    assert!(p.message.contains("add a distinct `id:`"), "{p}");
+    assert!(p.message.contains("same identity `meetup-1`"), "{p}");
+    assert!(p.message.contains("another `id:`"), "{p}");
     assert_eq!(catalog.events.len(), 1);
 }
 
@@ -399,15 +430,17 @@ fn huge_files_and_symlinks_leaving_the_folder_are_errors() {
     .expect("symlink");
     let catalog = load(&dir);
     let messages: Vec<String> = catalog.problems.iter().map(|p| p.to_string()).collect();
-    assert_eq!(catalog.errors(), 3, "{messages:#?}");
+    assert_eq!(catalog.errors(), 2, "{messages:#?}");
     assert!(messages
         .iter()
         .any(|m| m.contains("huge.md") && m.contains("larger than 1 MiB")));
     assert!(messages
         .iter()
         .any(|m| m.contains("link.md") && m.contains("outside the events folder")));
-    // The link inside the folder is read, and collides with its target: same identity.
-    assert!(messages.iter().any(|m| m.contains("same identity")));
+    // The link inside the folder points at a file that is read anyway: not read twice.
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("inside.md") && m.contains("read once")));
     assert_eq!(catalog.events.len(), 1);
 }
 
@@ -420,21 +453,43 @@ fn no_time_uses_the_default_and_says_so() {
     assert_eq!(e.timezone, "Asia/Jerusalem");
 }
 
+/// Jekyll and Hugo title a page without `title` from its name: the slug without its date, `-` read
+/// as a space. A body's first heading is often a notice, never the title.
 #[test]
-fn title_falls_back_to_heading_then_file_name() {
+fn title_falls_back_to_the_file_name_never_a_heading() {
     let dir = site(&[
         (
-            "events/a.md",
-            "---\ndate: 2030.01.01\n---\nIntro.\n\n## Rust *and* Tell\n",
+            "events/2019-05-08-Hack-Night-S19E05.md",
+            "---\n---\n## Safety rules\n\nWear shoes.\n",
         ),
         (
             "events/b-meetup.md",
-            "---\ndate: 2030.01.02\ntitle: \"\"\n---\nNo heading.\n",
+            "---\ndate: 2030.01.02\ntitle: \"\"\n---\n# Venue change\n",
         ),
+        (
+            "events/2030/03-04-rust-and-tell/index.md",
+            "---\ndate: 2030-03-04T19:00:00\n---\n",
+        ),
+        ("events/talk-night-2030-05-06.md", "---\n---\n"),
     ]);
     let catalog = load(&dir);
-    assert_eq!(event(&catalog, "a.md").title, "Rust and Tell");
-    assert_eq!(event(&catalog, "b-meetup.md").title, "b-meetup");
+    assert!(catalog.problems.is_empty(), "{:#?}", catalog.problems);
+    let titles: Vec<(&str, String)> = catalog
+        .events
+        .iter()
+        .map(|e| (e.title.as_str(), e.start.date_naive().to_string()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            ("Hack Night S19E05", "2019-05-08".to_string()),
+            ("b meetup", "2030-01-02".to_string()),
+            ("rust and tell", "2030-03-04".to_string()),
+            ("talk night", "2030-05-06".to_string()),
+        ]
+    );
+    let bundle = event(&catalog, "index.md");
+    assert_eq!(bundle.id, "2030/03-04-rust-and-tell");
 }
 
 #[test]

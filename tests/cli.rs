@@ -86,11 +86,11 @@ fn check_exits_1_on_errors_and_prints_compiler_style_lines() {
 fn check_exits_0_with_warnings_only() {
     let dir = site(&[(
         "events/odd.md",
-        "---\ndate: 2099.02.01\ntitle: y\nvenue: here\n---\n",
+        "---\ndate: 2099.02.01\ntitle: y\nvenu: here\n---\n",
     )]);
     let out = crier(dir.path(), &["check", "--events", "events"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("warning: unknown key `venue`"));
+    assert!(stdout(&out).contains("warning: unknown key `venu`"));
 }
 
 #[test]

@@ -16,6 +16,9 @@ pub struct Front<'a> {
     pub values: Mapping,
     text: &'a str,
     first_line: usize,
+    /// Keys read under another name (`venue` for `location`), canonical name to the name written, so
+    /// problems point at the line the organiser wrote.
+    written: std::collections::HashMap<String, String>,
 }
 
 impl<'a> Front<'a> {
@@ -65,6 +68,7 @@ impl<'a> Front<'a> {
             values,
             text: split.front,
             first_line: split.front_line,
+            written: std::collections::HashMap::new(),
         })
     }
 
@@ -72,21 +76,49 @@ impl<'a> Front<'a> {
         self.values.get(key)
     }
 
+    /// Reads the first of `aliases` that is present as `canonical`, when `canonical` itself is not
+    /// written: themes name the same thing differently (`meetupUrl`, `rsvp` and `registration` are all
+    /// `register`).
+    pub fn alias(&mut self, canonical: &str, aliases: &[&str]) {
+        if self.values.contains_key(canonical) {
+            return;
+        }
+        for alias in aliases {
+            if let Some(value) = self.values.remove(*alias) {
+                self.values.insert(Value::from(canonical), value);
+                self.written
+                    .insert(canonical.to_string(), alias.to_string());
+                return;
+            }
+        }
+    }
+
+    /// The name `key` is written under in the file.
+    pub fn written_name<'k>(&'k self, key: &'k str) -> &'k str {
+        self.written.get(key).map_or(key, String::as_str)
+    }
+
     /// The text after `key:` on its line, as written (comments and quotes included).
     pub fn raw_value(&self, key: &str) -> Option<(&'a str, Position)> {
+        let key = self.written_name(key);
         self.lines().find_map(|(number, line)| {
-            let rest = line.strip_prefix(key)?.strip_prefix(':')?;
+            let rest = line.strip_prefix(key)?;
+            let rest = rest
+                .strip_prefix(':')
+                .or_else(|| rest.trim_start().strip_prefix('='))?;
             let value = rest.trim_start();
-            let column = key.len() + 1 + (rest.len() - value.len()) + 1;
+            let column = line.len() - value.len() + 1;
             Some((value.trim_end(), Position::new(number, column)))
         })
     }
 
     /// Where the top-level `key` is written.
     pub fn key_position(&self, key: &str) -> Option<Position> {
+        let key = self.written_name(key);
         self.lines().find_map(|(number, line)| {
             line.strip_prefix(key)
-                .filter(|rest| rest.trim_start().starts_with(':'))
+                // `key: value` (YAML) or `key = value` (TOML).
+                .filter(|rest| rest.trim_start().starts_with([':', '=']))
                 .map(|_| Position::new(number, 1))
         })
     }

@@ -10,50 +10,126 @@
 //! to a sequence of text and link spans, and only that short sequence is matched against the shapes
 //! above. Everything else (video links, logistics, topic bullets, bios) is not a talk.
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-
+use super::body::{plain, Block, Body, Span};
 use super::model::{Speaker, Talk};
+use super::names;
+use super::talks::Found as FoundTalk;
 
-/// Labels that introduce the person running a single-session event; the session is the event itself.
-const SPEAKER_LABELS: [&str; 4] = ["speaker", "speakers", "workshop lead", "lead"];
+/// Words of a label that make the person named after it present the session (`Speaker:`, `Speaker
+/// and organizer:`, `Workshop lead:`, `Presented by:`). A label with none of them (`Organizer:`,
+/// `Host:`) names someone who only organises.
+const PRESENTER_WORDS: &[&str] = &[
+    "speaker",
+    "speakers",
+    "presenter",
+    "presenters",
+    "presented",
+    "lead",
+    "leads",
+    "led",
+    "instructor",
+    "instructors",
+    "teacher",
+    "trainer",
+    "facilitator",
+    "talk",
+    "given",
+    "intervenant",
+    "intervenants",
+    "conférencier",
+    "conférenciers",
+    "orateur",
+    "animé",
+    "animateur",
+];
+
+/// Words of a label that only organise: `Organizer:`, `Host:`, `MC:`.
+const ORGANISER_WORDS: &[&str] = &[
+    "organizer",
+    "organiser",
+    "organizers",
+    "organisers",
+    "host",
+    "hosts",
+    "hosted",
+    "mc",
+    "moderator",
+    "organisateur",
+    "organisé",
+];
 
 /// Talks written in the body of a legacy event, in order of appearance.
 pub fn talks_from_body(body: &str, event_title: &str) -> Vec<Talk> {
-    let mut talks: Vec<Talk> = Vec::new();
+    let body = Body::parse(body, |_| None);
+    talks_from_lines(&body, event_title)
+        .into_iter()
+        .map(|found| found.talk)
+        .collect()
+}
+
+/// Talks of a parsed body, each with the line it starts on and its abstract: the paragraphs after the
+/// talk's bullet, up to the next bullet or heading.
+pub fn talks_from_lines(body: &Body, event_title: &str) -> Vec<FoundTalk> {
+    let mut talks: Vec<FoundTalk> = Vec::new();
     // Label lines ("Speaker:", "Workshop lead:") all describe the one session that is the event, so
     // they share a single talk, placed where the first of them appears.
     let mut labelled: Option<usize> = None;
-    for (origin, spans) in lines(body) {
-        if let Some(speakers) = labelled_speakers(&spans) {
+    for (index, line) in body.lines.iter().enumerate() {
+        let origin = match line.block {
+            Block::Item { first: true, .. } => Origin::Item,
+            Block::Paragraph { .. } => Origin::Paragraph,
+            _ => continue,
+        };
+        if let Some(speakers) = labelled_speakers(&line.spans) {
+            if speakers.is_empty() {
+                continue;
+            }
             match labelled.and_then(|i| talks.get_mut(i)) {
-                Some(talk) => {
+                Some(found) => {
                     for speaker in speakers {
-                        if !talk
+                        if !found
+                            .talk
                             .speakers
                             .iter()
                             .any(|s| s.name.eq_ignore_ascii_case(&speaker.name))
                         {
-                            talk.speakers.push(speaker);
+                            found.talk.speakers.push(speaker);
                         }
                     }
                 }
                 None => {
                     labelled = Some(talks.len());
-                    talks.push(talk(event_title.trim().to_string(), speakers, None));
+                    talks.push(FoundTalk {
+                        talk: talk(event_title.trim().to_string(), speakers, None),
+                        line: index,
+                    });
                 }
             }
         } else if origin == Origin::Item {
-            talks.extend(item_talk(spans));
+            if let Some(mut found) = item_talk(line.spans.clone()) {
+                found.abstract_md = abstract_after(body, index);
+                talks.push(FoundTalk {
+                    talk: found,
+                    line: index,
+                });
+            }
         }
     }
     talks
 }
 
-/// A piece of one line: plain text, or a link with its text.
-#[derive(Debug, Clone, PartialEq)]
-enum Span {
-    Text(String),
-    Link { text: String, url: String },
+/// The markdown after a talk's bullet line up to the next bullet or heading: the talk's abstract and
+/// its speaker's bio, as the legacy pages write them.
+fn abstract_after(body: &Body, index: usize) -> Option<String> {
+    let line = &body.lines[index];
+    let end = body.lines[index + 1..]
+        .iter()
+        .find(|l| l.is_heading() || matches!(l.block, Block::Item { first: true, .. }))
+        .map_or(body.text.len(), |l| l.range.start);
+    let text = body.between(line.range.end, end);
+    // The bullet line's own trailing `:` and the like are not part of the abstract.
+    let text = text.trim_start_matches([':', ',', ' ', '\n']).trim();
+    Some(text.to_string()).filter(|t| !t.is_empty())
 }
 
 /// Where a line came from. List items may hold any talk shape; paragraph lines are only checked for
@@ -65,93 +141,67 @@ enum Origin {
     Paragraph,
 }
 
-/// The first line of every list item and every line of every top-level paragraph, as spans.
-fn lines(body: &str) -> Vec<(Origin, Vec<Span>)> {
-    fn flush(current: &mut Option<(Origin, Vec<Span>)>, out: &mut Vec<(Origin, Vec<Span>)>) {
-        if let Some(line) = current.take().filter(|(_, spans)| !spans.is_empty()) {
-            out.push(line);
-        }
-    }
-
-    let mut out = Vec::new();
-    let mut current: Option<(Origin, Vec<Span>)> = None;
-    let mut item_depth = 0usize;
-    let mut in_link = false;
-    let mut in_image = false;
-    for event in Parser::new(body) {
-        match event {
-            Event::Start(Tag::Item) => {
-                flush(&mut current, &mut out);
-                item_depth += 1;
-                current = Some((Origin::Item, Vec::new()));
-            }
-            Event::End(TagEnd::Item) => {
-                flush(&mut current, &mut out);
-                item_depth = item_depth.saturating_sub(1);
-            }
-            Event::Start(Tag::Paragraph) if item_depth == 0 => {
-                current = Some((Origin::Paragraph, Vec::new()));
-            }
-            // In a loose list the item's first line is wrapped in a paragraph and is already being
-            // collected; later paragraphs of an item are its description.
-            Event::Start(Tag::Paragraph) => {}
-            Event::End(TagEnd::Paragraph) => flush(&mut current, &mut out),
-            Event::SoftBreak | Event::HardBreak => {
-                let origin = current.as_ref().map(|(origin, _)| *origin);
-                flush(&mut current, &mut out);
-                // A list item's lazy continuation lines are the abstract ("* SGX by [X](u):\nIntel SGX
-                // protects..."), but a paragraph can stack several "Label: value" lines.
-                if origin == Some(Origin::Paragraph) {
-                    current = Some((Origin::Paragraph, Vec::new()));
-                }
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                if let Some((_, spans)) = current.as_mut() {
-                    let (text, url) = (String::new(), dest_url.into_string());
-                    spans.push(Span::Link { text, url });
-                    in_link = true;
-                }
-            }
-            Event::End(TagEnd::Link) => in_link = false,
-            Event::Start(Tag::Image { .. }) => in_image = true,
-            Event::End(TagEnd::Image) => in_image = false,
-            Event::Text(text) | Event::Code(text) if !in_image => {
-                if let Some((_, spans)) = current.as_mut() {
-                    push_text(spans, &text, in_link);
-                }
-            }
-            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => {}
-            // Any other block (nested list, code block, heading, HTML) ends the line being collected.
-            Event::Start(_) => flush(&mut current, &mut out),
-            _ => {}
-        }
-    }
-    flush(&mut current, &mut out);
-    out
-}
-
-fn push_text(spans: &mut Vec<Span>, text: &str, in_link: bool) {
-    match spans.last_mut() {
-        Some(Span::Link {
-            text: link_text, ..
-        }) if in_link => link_text.push_str(text),
-        // pulldown-cmark splits one run of text into several events (at `&`, `[`, `!`...): rejoin.
-        Some(Span::Text(plain)) => plain.push_str(text),
-        _ => spans.push(Span::Text(text.to_string())),
-    }
-}
-
-/// The speakers of a `Label: [Name](url)` line, if it is one.
+/// The speakers of a `Label: [Name](url)` or `Label: Name` line, if it is a label line: `Some(empty)`
+/// for a label that only organises (`Organizer:`, `Host:`), which names no speaker.
 fn labelled_speakers(spans: &[Span]) -> Option<Vec<Speaker>> {
-    let Some(Span::Text(label)) = spans.first() else {
+    let Some(Span::Text(first)) = spans.first() else {
         return None;
     };
-    let label = label.trim().strip_suffix(':')?.trim().to_lowercase();
-    if !SPEAKER_LABELS.contains(&label.as_str()) {
+    let (label, after) = first.split_once(':')?;
+    let label = label.trim().to_lowercase();
+    let words: Vec<&str> = label.split_whitespace().collect();
+    if words.is_empty() || words.len() > 4 {
         return None;
     }
-    let (speakers, _) = speakers_from(spans, 1);
-    Some(speakers).filter(|s| !s.is_empty())
+    // A role label is made of role words ("Speaker and organizer", "Workshop lead"); "Speaker
+    // invitations sent: Week of January 20" is a date line.
+    const LABEL_WORDS: &[&str] = &[
+        "and",
+        "&",
+        "/",
+        "workshop",
+        "session",
+        "main",
+        "guest",
+        "keynote",
+        "our",
+        "the",
+        "featured",
+        "your",
+        "today's",
+        "tonight's",
+        "by",
+    ];
+    let role_label = words.iter().all(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphabetic() && c != '&' && c != '/');
+        PRESENTER_WORDS.contains(&w) || LABEL_WORDS.contains(&w) || ORGANISER_WORDS.contains(&w)
+    });
+    if !role_label {
+        return None;
+    }
+    let presents = words
+        .iter()
+        .any(|w| PRESENTER_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphabetic())));
+    let organises = words
+        .iter()
+        .any(|w| ORGANISER_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphabetic())));
+    if !presents {
+        return organises.then(Vec::new);
+    }
+    let (linked, _) = speakers_from(spans, 1);
+    if !linked.is_empty() && after.trim().is_empty() {
+        return Some(linked);
+    }
+    // `Speaker: Tomer Cohen from Microsoft`: a name in the text after the label.
+    let rest = after.to_string() + &plain(&spans[1..]);
+    let names = names::split_names(rest.trim())
+        .or_else(|| names::clean_name(rest.trim()).map(|n| vec![n]))?;
+    Some(
+        names
+            .into_iter()
+            .map(|name| Speaker { name, url: None })
+            .collect(),
+    )
 }
 
 /// A talk recognised in a line: the raw title, its speakers, and the text after the speakers (which
@@ -263,8 +313,14 @@ fn by_name(spans: &[Span]) -> Option<Found> {
         name: name.to_string(),
         url: None,
     }];
+    // "Title, presented by Name": "presented" is not part of the title.
+    let title = line[..at].trim_end();
+    let title = title
+        .strip_suffix("presented")
+        .or_else(|| title.strip_suffix("Presented"))
+        .unwrap_or(title);
     Some(Found {
-        title: line[..at].to_string(),
+        title: title.to_string(),
         speakers,
         tail: after[end..].to_string(),
     })
@@ -295,17 +351,8 @@ fn speakers_from(spans: &[Span], start: usize) -> (Vec<Speaker>, usize) {
     (speakers, i)
 }
 
-/// 1–4 words, each starting with an uppercase letter, and not the end of a sentence.
 fn looks_like_name(text: &str) -> bool {
-    let words = text.split_whitespace().count();
-    (1..=4).contains(&words)
-        && !text.ends_with('.')
-        && text.split_whitespace().all(|word| {
-            word.starts_with(char::is_uppercase)
-                && word
-                    .chars()
-                    .all(|c| c.is_alphabetic() || matches!(c, '.' | '\'' | '-'))
-        })
+    names::looks_like_name(text)
 }
 
 /// Removes a leading agenda time (`18:00-18:15 `, `17:00 - `, `18:00 `) from the line and returns the
@@ -367,16 +414,6 @@ fn clean(text: &str) -> &str {
         .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '-' | '–' | '—'))
 }
 
-/// The text of spans, links reduced to their text.
-fn plain(spans: &[Span]) -> String {
-    spans
-        .iter()
-        .map(|span| match span {
-            Span::Text(text) | Span::Link { text, .. } => text.as_str(),
-        })
-        .collect()
-}
-
 fn talk(title: String, speakers: Vec<Speaker>, length_minutes: Option<u32>) -> Talk {
     Talk {
         title,
@@ -390,6 +427,63 @@ fn talk(title: String, speakers: Vec<Speaker>, length_minutes: Option<u32>) -> T
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The talks without their abstracts: these tests are about the shapes of talk lines.
+    fn shapes(body: &str, title: &str) -> Vec<Talk> {
+        let mut talks = talks_from_body(body, title);
+        for talk in &mut talks {
+            talk.abstract_md = None;
+        }
+        talks
+    }
+
+    #[test]
+    fn paragraphs_after_a_talk_are_its_abstract() {
+        let body = "\
+Rust TLV is back with two talks.
+
+* Rust - a Story by [Yoav Yanilov](https://l.in/yoav/)
+In this talk, I'll walk you through my first experience.
+
+Yoav is a software developer.
+
+* Developing Redis Modules by [Gavrie Philipson](https://l.in/gavrie/)
+
+Redis is well known.
+";
+        let abstracts: Vec<Option<String>> = talks_from_body(body, "Event")
+            .into_iter()
+            .map(|t| t.abstract_md)
+            .collect();
+        assert_eq!(
+            abstracts,
+            [
+                Some("In this talk, I'll walk you through my first experience.\n\nYoav is a software developer.".to_string()),
+                Some("Redis is well known.".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn role_lines_name_the_presenter_but_organisers_are_no_speakers() {
+        let body = "* Speaker and organizer: [Gabor Szabo](https://szabgab.com/)\n* Organizer: [Ann Lee](https://a.example/)\n";
+        assert_eq!(
+            shapes(body, "Declarative macros"),
+            [t(
+                "Declarative macros",
+                &[("Gabor Szabo", Some("https://szabgab.com/"))],
+                None
+            )]
+        );
+        assert_eq!(
+            shapes("* Host: [Ann Lee](https://a.example/)\n", "Meetup"),
+            []
+        );
+        assert_eq!(
+            shapes("Presenter: Tomer Cohen from Microsoft\n", "Errors"),
+            [t("Errors", &[("Tomer Cohen", None)], None)]
+        );
+    }
 
     /// A talk as the tests write it: title, (name, url) per speaker, length.
     fn t(title: &str, speakers: &[(&str, Option<&str>)], length_minutes: Option<u32>) -> Talk {
@@ -414,7 +508,7 @@ You can start using Rust in your organization without refactoring.
 * Rust In Production by [Daniel Brodie](https://l.in/db/) CTO & Co-Founder at [Cynerio](https://c.io/):
 ";
         assert_eq!(
-            talks_from_body(body, "Event"),
+            shapes(body, "Event"),
             [
                 t(
                     "N00bing Through Rust",
@@ -440,7 +534,7 @@ You can start using Rust in your organization without refactoring.
         let body = "* Rust - a (Pre)production Story by [Yoav Yanilov](https://l.in/yoav/)\n\
                     In this talk, I'll walk you through [slides](https://docs.example/s)\n";
         assert_eq!(
-            talks_from_body(body, "Event"),
+            shapes(body, "Event"),
             [t(
                 "Rust - a (Pre)production Story",
                 &[("Yoav Yanilov", Some("https://l.in/yoav/"))],
@@ -457,7 +551,7 @@ You can start using Rust in your organization without refactoring.
             ("Bo Chen", Some("https://b.example/")),
         ];
         assert_eq!(
-            talks_from_body(body, "Event"),
+            shapes(body, "Event"),
             [t("Pairing in Rust", &speakers, None)]
         );
     }
@@ -466,7 +560,7 @@ You can start using Rust in your organization without refactoring.
     fn title_dash_linked_speaker() {
         let body = "* Rustifying Serverless - [Efi Merdler Kravitz](https://l.in/efime/)\n";
         assert_eq!(
-            talks_from_body(body, "Event"),
+            shapes(body, "Event"),
             [t(
                 "Rustifying Serverless",
                 &[("Efi Merdler Kravitz", Some("https://l.in/efime/"))],
@@ -480,7 +574,7 @@ You can start using Rust in your organization without refactoring.
         let body = "* [Gabor Szabo](https://l.in/gabor/) - What I learned from learning Rust\n\
                     The journey of a veteran programmer.\n[video](https://youtu.be/x)\n";
         assert_eq!(
-            talks_from_body(body, "Event"),
+            shapes(body, "Event"),
             [t(
                 "What I learned from learning Rust",
                 &[("Gabor Szabo", Some("https://l.in/gabor/"))],
@@ -497,7 +591,7 @@ You can start using Rust in your organization without refactoring.
 * [Gabor Szabo](https://l.in/gabor/): Web application development with Rocket (20 min)
 ";
         assert_eq!(
-            talks_from_body(body, "Event"),
+            shapes(body, "Event"),
             [
                 t(
                     "Are We Embedded Yet? - Implementing tiny HTTP server",
@@ -521,7 +615,7 @@ You can start using Rust in your organization without refactoring.
 * 18:15-18:35 Simplifying Dependency Management with Workspaces by [Roy Prager](https://l.in/roy/)
 ";
         assert_eq!(
-            talks_from_body(body, "Event"),
+            shapes(body, "Event"),
             [
                 t(
                     "The Coralogix Journey",
@@ -545,7 +639,7 @@ You can start using Rust in your organization without refactoring.
 * Closing words by the organisers
 ";
         assert_eq!(
-            talks_from_body(body, "Event"),
+            shapes(body, "Event"),
             [t(
                 "Exploring Memory Allocators",
                 &[("Ronen Cohen", None)],
@@ -561,7 +655,7 @@ You can start using Rust in your organization without refactoring.
 * View the [blog of Tomer Cohen](https://www.tomercode.com/)
 ";
         assert_eq!(
-            talks_from_body(body, "Don't panic!"),
+            shapes(body, "Don't panic!"),
             [t(
                 "Don't panic!",
                 &[("Tomer Cohen", Some("https://l.in/tomer/"))],
@@ -581,7 +675,7 @@ You can start using Rust in your organization without refactoring.
                 &[("Gabor Szabo", Some("https://szabgab.com/"))],
                 None,
             )];
-            assert_eq!(talks_from_body(body, "Workshop"), expected, "{body}");
+            assert_eq!(shapes(body, "Workshop"), expected, "{body}");
         }
     }
 
@@ -594,17 +688,14 @@ You can start using Rust in your organization without refactoring.
             ("Gabor Szabo", Some("https://szabgab.com/")),
             ("Ann Lee", Some("https://a.example/")),
         ];
-        assert_eq!(
-            talks_from_body(body, "Workshop"),
-            [t("Workshop", &speakers, None)]
-        );
+        assert_eq!(shapes(body, "Workshop"), [t("Workshop", &speakers, None)]);
     }
 
     #[test]
     fn relative_links_give_no_speaker_url() {
         let body = "* Intro to Rust by [Ann Lee](/people/ann-lee)\n";
         assert_eq!(
-            talks_from_body(body, "Event"),
+            shapes(body, "Event"),
             [t("Intro to Rust", &[("Ann Lee", None)], None)]
         );
     }
@@ -618,7 +709,7 @@ You can start using Rust in your organization without refactoring.
 Intel SGX protects selected code - [see the docs](https://intel.example/sgx).
 ";
         assert_eq!(
-            talks_from_body(body, "Event"),
+            shapes(body, "Event"),
             [t(
                 "SGX",
                 &[("Isan Rivkin", Some("https://l.in/isan/"))],
@@ -652,7 +743,7 @@ Intel SGX protects selected code - [see the docs](https://intel.example/sgx).
 
 Location: London Ministore - Shaul HaMelech 4/Ibn Gabirol 30.
 ";
-        assert_eq!(talks_from_body(body, "Event"), []);
+        assert_eq!(shapes(body, "Event"), []);
     }
 
     #[test]

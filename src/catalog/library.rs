@@ -1,6 +1,7 @@
-//! The `presentations/` and `people/` folders that rust.org.il events link to from their `schedule:`.
+//! The `presentations/` and `people/` folders that rust.org.il events link to from their `schedule:`,
+//! and the `speakers/` pages that Hugo sites link from their bodies and `speakers = [...]` lists.
 //!
-//! Both folders are read once per catalog load, in parallel, so a talk named by many events is parsed
+//! The folders are read once per catalog load, in parallel, so a talk named by many events is parsed
 //! once and its problems are reported once, against its own file.
 
 use std::collections::HashMap;
@@ -24,6 +25,9 @@ pub struct Library {
     /// `None` for a file that failed to load (its problem is in `problems`).
     presentations: HashMap<PathBuf, Option<Talk>>,
     people: HashMap<PathBuf, Option<Speaker>>,
+    /// People and speaker pages by lower-case file stem (`jane-doe`), as Hugo resolves a ref or a slug
+    /// whatever its case. `speakers/` wins over `people/`.
+    by_slug: HashMap<String, Speaker>,
     /// Problems of the library's own files.
     pub problems: Vec<Problem>,
 }
@@ -47,7 +51,11 @@ impl Library {
             people_dir: settings.people_dir.clone(),
             ..Library::default()
         };
-        let people: Vec<_> = markdown_files(&settings.people_dir)
+        let mut people_files = markdown_files(&settings.people_dir);
+        if settings.speakers_dir != settings.people_dir {
+            people_files.extend(markdown_files(&settings.speakers_dir));
+        }
+        let people: Vec<_> = people_files
             .into_par_iter()
             .map(|path| {
                 let (person, problems) = read_person(&path);
@@ -56,6 +64,11 @@ impl Library {
             .collect();
         for (path, person, problems) in people {
             library.problems.extend(problems);
+            if let Some(person) = &person {
+                library
+                    .by_slug
+                    .insert(file_stem(&path).to_lowercase(), person.clone());
+            }
             library.people.insert(path, person);
         }
         let talks: Vec<_> = markdown_files(&settings.presentations_dir)
@@ -106,6 +119,15 @@ impl Library {
                 self.people.keys(),
             ))),
         }
+    }
+
+    /// The person a Hugo site names by slug (`speakers = ["jane-doe"]`, `{{< speaker "jane-doe" >}}`), or
+    /// by a link to their page (`/speakers/jane-doe.md`, `/speakers/Jane-Doe`).
+    pub fn person_by_slug(&self, slug_or_link: &str) -> Option<&Speaker> {
+        let trimmed = slug_or_link.trim().trim_end_matches('/');
+        let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
+        let slug = last.strip_suffix(".md").unwrap_or(last).to_lowercase();
+        self.by_slug.get(&slug)
     }
 
     /// `presentations/x.md` lives in the configured presentations folder; other relative paths are
@@ -197,25 +219,30 @@ pub(crate) fn person_url(value: impl Fn(&str) -> Option<String>) -> Option<Strin
     };
     link("url", "https://")
         .or_else(|| link("home", "https://"))
+        .or_else(|| link("website", "https://"))
         .or_else(|| link("linkedin", "https://www.linkedin.com/in/"))
         .or_else(|| link("github", "https://github.com/"))
         .or_else(|| link("twitter", "https://x.com/"))
+        .or_else(|| link("bluesky", "https://bsky.app/profile/"))
 }
 
-/// A `people/` file: `name`, `home`, `linkedin`, `github`, ...; the body is a bio.
+/// A `people/` file (`name`, `home`, `linkedin`, `github`, ...) or a Hugo `speakers/` page (`title`,
+/// `website`, `twitter`, ...); the body is a bio.
 fn read_person(path: &Path) -> (Option<Speaker>, Vec<Problem>) {
     let expected = "a people file starts with `---`, then `name: Full Name` (and optional `home`, `github`, `linkedin`), then `---`";
     read_with_front(path, expected, |front, _bio| {
         let mut problems = Vec::new();
-        let name = non_empty_text(front.get("name")).unwrap_or_else(|| {
-            let stem = file_stem(path);
-            problems.push(Problem::warning(
-                path,
-                Some(Position::new(2, 1)),
-                format!("no `name`; using the file name `{stem}`. Add `name: Full Name`"),
-            ));
-            stem
-        });
+        let name = non_empty_text(front.get("name"))
+            .or_else(|| non_empty_text(front.get("title")))
+            .unwrap_or_else(|| {
+                let stem = file_stem(path);
+                problems.push(Problem::warning(
+                    path,
+                    Some(Position::new(2, 1)),
+                    format!("no `name`; using the file name `{stem}`. Add `name: Full Name`"),
+                ));
+                stem
+            });
         let url = person_url(|key| non_empty_text(front.get(key)));
         (Some(Speaker { name, url }), problems)
     })
@@ -263,6 +290,17 @@ fn read_presentation(path: &Path, library: &Library) -> (Option<Talk>, Vec<Probl
             .and_then(|v| v.as_u64())
             .and_then(|n| u32::try_from(n).ok())
             .filter(|&n| n > 0);
+        // "Exploring Memory Allocators by Ronen Cohen": the speaker is said once, as a speaker.
+        let title = speakers
+            .iter()
+            .find_map(|s| {
+                title
+                    .strip_suffix(s.name.as_str())
+                    .and_then(|t| t.trim_end().strip_suffix(" by"))
+                    .map(|t| t.trim_end().to_string())
+            })
+            .filter(|t| !t.is_empty())
+            .unwrap_or(title);
         let abstract_md = Some(body.trim().to_string()).filter(|s| !s.is_empty());
         let talk = Talk {
             title,

@@ -3,14 +3,19 @@
 //! [`Catalog::load`] reads an events folder (and the `presentations/` and `people/` folders beside it) in
 //! parallel. Each file is read on its own: a bad file adds problems, never hides another event.
 
+pub mod agenda;
+pub mod body;
 pub mod datetime;
 pub mod front;
 pub mod frontmatter;
 pub mod legacy;
 pub mod library;
 pub mod model;
+pub mod names;
+pub mod plain;
 pub mod problem;
 pub mod reader;
+pub mod talks;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -34,6 +39,8 @@ pub struct Settings {
     pub events_dir: PathBuf,
     pub presentations_dir: PathBuf,
     pub people_dir: PathBuf,
+    /// Hugo sites keep speaker pages in `speakers/` beside the events (`content/speakers/`).
+    pub speakers_dir: PathBuf,
     /// The zone of events that name none.
     pub timezone: Tz,
     /// The start of events that give a date but no time.
@@ -48,6 +55,7 @@ impl Settings {
         Settings {
             presentations_dir: root.join("presentations"),
             people_dir: root.join("people"),
+            speakers_dir: root.join("speakers"),
             events_dir,
             timezone: chrono_tz::Asia::Jerusalem,
             default_time: NaiveTime::from_hms_opt(18, 0, 0).unwrap_or(NaiveTime::MIN),
@@ -103,14 +111,20 @@ impl Catalog {
                 Err(problem) => reader::FileOutcome {
                     event: None,
                     problems: vec![problem],
+                    identity: None,
                 },
             })
             .collect();
         let mut events = Vec::with_capacity(outcomes.len());
+        let mut identities = Vec::with_capacity(outcomes.len());
         for outcome in outcomes {
             problems.extend(outcome.problems);
-            events.extend(outcome.event);
+            if let (Some(event), Some(identity)) = (outcome.event, outcome.identity) {
+                events.push(event);
+                identities.push(identity);
+            }
         }
+        problems.extend(identify_shared_links(&mut events, &identities));
         problems.extend(library.problems.iter().cloned());
         let mut catalog = Catalog {
             events,
@@ -128,8 +142,8 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// Two files with one identity would be announced as one event: keep the first (by path), report
-    /// the others.
+    /// Two files with one identity (the same explicit `id:`) would be announced as one event: keep the
+    /// first (by path), report the others.
     fn reject_duplicate_ids(&mut self) {
         // The events are in the order of their files (sorted by path) already.
         let mut first: HashMap<String, PathBuf> = HashMap::new();
@@ -140,7 +154,7 @@ impl Catalog {
                     &event.source,
                     None,
                     format!(
-                        "this event has the same identity `{}` as {} (the same `id`, or the same `register` link); add a distinct `id:` to one of them",
+                        "this event has the same identity `{}` as {}; give one of them another `id:`",
                         event.id,
                         other.display()
                     ),
@@ -185,16 +199,57 @@ impl Catalog {
     }
 }
 
+/// A `register` link that several files share (a group page, a ticket shop's home) identifies none of
+/// them: each of those events takes its file as its identity instead, and one warning per link names
+/// the files. A link that belongs to one file stays its identity, so a postponed event whose file is
+/// renamed stays the same event.
+fn identify_shared_links(events: &mut [Event], identities: &[reader::Identity]) -> Vec<Problem> {
+    let mut by_link: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, event) in events.iter().enumerate() {
+        if let Some(link) = event.register.as_deref() {
+            by_link.entry(link).or_default().push(i);
+        }
+    }
+    let mut shared: Vec<(String, Vec<usize>)> = by_link
+        .into_iter()
+        .filter(|(_, files)| files.len() > 1)
+        .map(|(link, files)| (link.to_string(), files))
+        .collect();
+    shared.sort();
+    let mut problems = Vec::new();
+    for (link, files) in shared {
+        let names: Vec<String> = files
+            .iter()
+            .map(|&i| events[i].source.display().to_string())
+            .collect();
+        let first = files[0];
+        problems.push(Problem::warning(
+            &events[first].source,
+            identities[first].register_at,
+            format!(
+                "`register: {link}` is shared by {} files ({}); it identifies none of them, so each is identified by its file. Give each event its own registration link or an `id:`, so that renaming its file keeps it the same event",
+                files.len(),
+                names.join(", ")
+            ),
+        ));
+        for &i in &files {
+            if !identities[i].explicit {
+                events[i].id = identities[i].file.clone();
+            }
+        }
+    }
+    problems
+}
+
 /// Whether a path names a markdown file that is meant to be read: not hidden, not an editor's swap or
 /// backup file, not a template.
 pub fn is_markdown_file(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    if name.starts_with('.')
-        || name.starts_with('#')
-        || name.starts_with('_') && name != "_index.md"
-    {
+    // `_index.md` is a Hugo section's list page, and `_` files are drafts or partials elsewhere: none
+    // is an event, a talk or a person.
+    if name.starts_with('.') || name.starts_with('#') || name.starts_with('_') {
         return false;
     }
     if name == "skeleton.md" || name.ends_with('~') {
@@ -236,7 +291,19 @@ fn event_files(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>), LoadError> {
             if kind.is_symlink() {
                 // A link may point anywhere on the host: only follow it inside the events folder.
                 match fs::canonicalize(&path) {
-                    Ok(target) if target.starts_with(&root) => {}
+                    Ok(target) if target.starts_with(&root) => {
+                        // Its target is in the folder and read anyway: an event must not be read
+                        // twice under two names.
+                        problems.push(Problem::warning(
+                            &path,
+                            None,
+                            format!(
+                                "symbolic link to {}, which is in the events folder and read once; not read again. Remove the link",
+                                target.display()
+                            ),
+                        ));
+                        continue;
+                    }
                     Ok(target) => {
                         problems.push(Problem::error(
                             &path,

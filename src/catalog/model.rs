@@ -56,6 +56,19 @@ pub struct Talk {
     pub abstract_md: Option<String>,
 }
 
+impl Talk {
+    /// A talk with only what a body line gives: its title and speakers.
+    pub fn new(title: String, speakers: Vec<Speaker>) -> Talk {
+        Talk {
+            title,
+            speakers,
+            length_minutes: None,
+            language: None,
+            abstract_md: None,
+        }
+    }
+}
+
 /// A person giving a talk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Speaker {

@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
-use pulldown_cmark::{Event as Md, Parser, Tag, TagEnd};
 use serde_yaml::Value;
 
 use super::datetime::{self, DateParts};
@@ -18,7 +17,7 @@ use super::frontmatter::{self, SplitError};
 use super::library::{file_stem, Library, Missing};
 use super::model::{Event, Link, Speaker, Talk};
 use super::problem::{Position, Problem};
-use super::{legacy, Settings};
+use super::Settings;
 
 /// Keys of crier's native format (a superset of rust.org.il's).
 pub const EVENT_KEYS: &[&str] = &[
@@ -64,6 +63,103 @@ const SITE_KEYS: &[&str] = &[
     "comments",
     "redirect_from",
     "type",
+    // Hugo: when a page is shown, not when the event is.
+    "publishDate",
+    "publishdate",
+    "expiryDate",
+    "expirydate",
+    "publishFrontPageDate",
+    "date_modified",
+    "linkTitle",
+    "subtitle",
+    "keywords",
+    "menu",
+    "toc",
+    "headless",
+    "outputs",
+    "resources",
+    "translationKey",
+    "hidden",
+    "noindex",
+    // Event themes: media and people that crier does not announce (yet).
+    "address",
+    "videos",
+    "video",
+    "recording",
+    "youtube",
+    "slides",
+    "photos",
+    "gallery",
+    "owner",
+    "organizer",
+    "organizers",
+    "organiser",
+    "host",
+    "hosts",
+    "speakers",
+    "speaker",
+    "sponsors",
+    "thumbnail",
+    "cover",
+    "banner",
+    "featured",
+    "images",
+    "city",
+    "country",
+    "price",
+    "capacity",
+    "level",
+    "audience",
+    "contact",
+    "status",
+];
+
+/// Other names themes give crier's keys, tried in this order when the key itself is not written.
+const ALIASES: &[(&str, &[&str])] = &[
+    (
+        "date",
+        &[
+            "event_date",
+            "eventDate",
+            "start_date",
+            "startDate",
+            "date_start",
+            "start",
+            "datetime",
+        ],
+    ),
+    (
+        "end",
+        &["end_date", "endDate", "date_end", "end_time", "endTime"],
+    ),
+    ("time", &["start_time", "startTime"]),
+    (
+        "register",
+        &[
+            "registration",
+            "registration_url",
+            "registrationUrl",
+            "register_url",
+            "rsvp",
+            "rsvp_url",
+            "rsvpUrl",
+            "meetupUrl",
+            "meetup_url",
+            "meetupURL",
+            "meetup",
+            "tickets",
+            "ticket_url",
+            "tickets_url",
+            "eventbrite",
+            "signup",
+            "signup_url",
+            "event_url",
+        ],
+    ),
+    ("location", &["venue", "place", "where"]),
+    ("language", &["lang"]),
+    ("cancelled", &["canceled"]),
+    ("timezone", &["tz", "time_zone", "timeZone"]),
 ];
 
 /// What reading one event file gave.
@@ -72,6 +168,19 @@ pub struct FileOutcome {
     /// `None` when the file has errors, or is a draft.
     pub event: Option<Event>,
     pub problems: Vec<Problem>,
+    /// How the event's identity was chosen, for the catalog to settle shared links.
+    pub identity: Option<Identity>,
+}
+
+/// Where an event's identity came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The file wrote `id:`.
+    pub explicit: bool,
+    /// The identity of the file itself: its path in the events folder, without the extension.
+    pub file: String,
+    /// Where `register` is written, when the identity is its link.
+    pub register_at: Option<Position>,
 }
 
 /// Reads one event file's text.
@@ -79,15 +188,20 @@ pub fn read_event(path: &Path, text: &str, settings: &Settings, library: &Librar
     let mut problems = Vec::new();
     let event = match frontmatter::split(text) {
         Ok(split) => match Front::parse(path, &split) {
-            Ok(front) => EventReader {
-                path,
-                front: &front,
-                body: split.body,
-                settings,
-                library,
-                problems: &mut problems,
+            Ok(mut front) => {
+                for (canonical, aliases) in ALIASES {
+                    front.alias(canonical, aliases);
+                }
+                EventReader {
+                    path,
+                    front: &front,
+                    body: split.body,
+                    settings,
+                    library,
+                    problems: &mut problems,
+                }
+                .read()
             }
-            .read(),
             Err(problem) => {
                 problems.push(problem);
                 None
@@ -111,8 +225,15 @@ pub fn read_event(path: &Path, text: &str, settings: &Settings, library: &Librar
         }
     };
     // An event is only loaded without errors: a half-read event would be announced wrong.
-    let event = event.filter(|_| !problems.iter().any(Problem::is_error));
-    FileOutcome { event, problems }
+    let (event, identity) = match event.filter(|_| !problems.iter().any(Problem::is_error)) {
+        Some((event, identity)) => (Some(event), Some(identity)),
+        None => (None, None),
+    };
+    FileOutcome {
+        event,
+        problems,
+        identity,
+    }
 }
 
 struct EventReader<'r, 'a> {
@@ -139,7 +260,7 @@ impl EventReader<'_, '_> {
         non_empty_text(self.front.get(key))
     }
 
-    fn read(mut self) -> Option<Event> {
+    fn read(mut self) -> Option<(Event, Identity)> {
         if self.front.get("draft").and_then(Value::as_bool) == Some(true)
             || self.front.get("published").and_then(Value::as_bool) == Some(false)
         {
@@ -154,12 +275,22 @@ impl EventReader<'_, '_> {
         let register = self.register(&links);
         let talks = self.talks(&title);
         let reminders = self.reminders();
-        let cancelled = self.cancelled();
-        let id = self
-            .text("id")
-            .or_else(|| register.clone())
-            .unwrap_or_else(|| file_stem(self.path));
-        Some(Event {
+        let (title, marked_cancelled) = strip_cancel_marker(&title);
+        let cancelled = marked_cancelled || self.cancelled();
+        let file = file_identity(self.path, &self.settings.events_dir);
+        let explicit = self.text("id");
+        let identity = Identity {
+            explicit: explicit.is_some(),
+            register_at: match (&explicit, &register) {
+                (None, Some(_)) => self.front.key_position("register"),
+                _ => None,
+            },
+            file: file.clone(),
+        };
+        // `id`, else the registration link (it survives a postponement that renames the file), else
+        // the file. A link that several files share is no identity: the catalog gives those their file.
+        let id = explicit.or_else(|| register.clone()).unwrap_or(file);
+        let event = Event {
             id,
             title,
             start,
@@ -175,7 +306,8 @@ impl EventReader<'_, '_> {
             talks,
             links,
             reminders,
-        })
+        };
+        Some((event, identity))
     }
 
     /// Unknown keys are warnings, with the closest known key: a typo must not pass silently, but it
@@ -205,13 +337,12 @@ impl EventReader<'_, '_> {
         }
     }
 
-    /// `title`, else the first heading of the body, else the file name.
+    /// `title`, else the file name's slug as Jekyll and Hugo show it. Never a heading of the body: a
+    /// body's first heading is as often a notice (safety rules, a venue change) as the event's name.
     fn title(&mut self) -> String {
         let (title, cut) = uncut_text(self.front, self.path, "title");
         self.problems.extend(cut);
-        title
-            .or_else(|| first_heading(self.body))
-            .unwrap_or_else(|| file_stem(self.path))
+        title.unwrap_or_else(|| slug_title(self.path))
     }
 
     /// The event's own `timezone`, else the configured one.
@@ -238,11 +369,7 @@ impl EventReader<'_, '_> {
         String,
         Option<NaiveTime>,
     )> {
-        let from_name = self
-            .path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(datetime::date_from_file_name);
+        let from_name = date_from_path(self.path);
         let parts = match self.front.get("date") {
             Some(value) => match scalar_text(value) {
                 Some(text) => match datetime::parse_date(&text) {
@@ -441,8 +568,19 @@ impl EventReader<'_, '_> {
         }
     }
 
-    /// A string, or a map such as `{name: ..., address: ...}`.
+    /// A string, or a map such as `{name: ..., address: ...}`; a separate `address` follows the venue.
     fn location(&self) -> Option<String> {
+        let place = self.place();
+        match (place, self.text("address")) {
+            (Some(place), Some(address)) if !place.contains(&address) => {
+                Some(format!("{place}, {address}"))
+            }
+            (None, Some(address)) => Some(address),
+            (place, _) => place,
+        }
+    }
+
+    fn place(&self) -> Option<String> {
         match self.front.get("location")? {
             Value::Mapping(map) => {
                 let parts: Vec<String> = ["name", "address", "city"]
@@ -514,10 +652,17 @@ impl EventReader<'_, '_> {
             .map(|l| l.url.clone())
     }
 
-    /// `cancelled: true`, or a body whose first line says `cancelled`.
+    /// `cancelled: true`, `status: cancelled`, a body whose first line says `cancelled`, or a first
+    /// heading that says the event is cancelled ("## ⚠️ Soirée annulée suite aux ...").
     fn cancelled(&self) -> bool {
         if let Some(b) = self.front.get("cancelled").and_then(Value::as_bool) {
             return b;
+        }
+        if self
+            .text("status")
+            .is_some_and(|s| is_cancel_word(&s.to_lowercase()))
+        {
+            return true;
         }
         let first = self
             .body
@@ -528,7 +673,20 @@ impl EventReader<'_, '_> {
         let word = first
             .trim_matches(|c: char| "*_#>!.".contains(c) || c.is_whitespace())
             .to_lowercase();
-        word == "cancelled" || word == "canceled"
+        if is_cancel_word(&word) {
+            return true;
+        }
+        // The first heading, if it says so in so many words.
+        let heading = self
+            .body
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with('#'))
+            .unwrap_or_default()
+            .to_lowercase();
+        heading
+            .split(|c: char| !c.is_alphanumeric())
+            .any(is_cancel_word)
     }
 
     /// Per-event reminder offsets: a list of durations (`[7d, 2h]`), one duration, or `false` for none.
@@ -573,12 +731,52 @@ impl EventReader<'_, '_> {
                 "talks",
                 "`talks` must be a list of talks (`- title: ...`) or `false`",
             ),
-            None if self.front.get("schedule").is_none() => {
-                talks = legacy::talks_from_body(self.body, title);
-            }
             None => {}
         }
+        // A body lists the talks when the front matter does not: no `talks:` key, and no `schedule:`
+        // entry that names a presentation (`schedule: [mingling]` or an empty one leaves it to the body).
+        if talks.is_empty() && self.front.get("talks").is_none() {
+            let front_speakers = self.front_speakers();
+            talks = super::talks::from_body(self.body, title, self.library, &front_speakers);
+        }
         talks
+    }
+
+    /// `speakers = ["slug"]` (Hugo) or `speakers: [Name]`: the people the event itself names.
+    fn front_speakers(&mut self) -> Vec<Speaker> {
+        let mut speakers = Vec::new();
+        for entry in string_list(
+            self.front
+                .get("speakers")
+                .or_else(|| self.front.get("speaker")),
+        ) {
+            if entry.ends_with(".md") {
+                if let Ok(person) = self.library.person(&entry) {
+                    speakers.push(person);
+                    continue;
+                }
+            }
+            match self.library.person_by_slug(&entry) {
+                Some(person) => speakers.push(person.clone()),
+                None if entry.contains(' ') => speakers.push(Speaker {
+                    name: entry,
+                    url: None,
+                }),
+                None => {
+                    let at = self.front.position_after("speakers", &entry);
+                    self.problems.push(Problem::warning(
+                        self.path,
+                        at,
+                        format!("speaker `{entry}` has no page in speakers/ or people/; shown as `{}`. Add speakers/{entry}.md with `title: Full Name`", super::body::slug_words(&entry)),
+                    ));
+                    speakers.push(Speaker {
+                        name: super::body::slug_words(&entry),
+                        url: None,
+                    });
+                }
+            }
+        }
+        speakers
     }
 
     /// A `presentations/x.md` entry; words such as `mingling` and `break` are agenda items, not talks.
@@ -733,23 +931,169 @@ fn sexagesimal(raw: &str) -> u64 {
         .fold(0, |acc, n| acc * 60 + n)
 }
 
-/// The text of the first heading of a markdown body.
-fn first_heading(body: &str) -> Option<String> {
-    let mut inside = false;
-    let mut text = String::new();
-    for event in Parser::new(body) {
-        match event {
-            Md::Start(Tag::Heading { .. }) => inside = true,
-            Md::End(TagEnd::Heading(_)) => {
-                let heading = text.trim().to_string();
-                if !heading.is_empty() {
-                    return Some(heading);
+/// Words that say an event is cancelled, in the languages of the sites crier reads.
+fn is_cancel_word(word: &str) -> bool {
+    matches!(
+        word,
+        "cancelled"
+            | "canceled"
+            | "cancel"
+            | "annulé"
+            | "annulée"
+            | "annulés"
+            | "annulées"
+            | "annule"
+            | "annulee"
+            | "abgesagt"
+            | "cancelado"
+            | "cancelada"
+            | "annullato"
+            | "annullata"
+            | "geannuleerd"
+            | "odwołane"
+            | "בוטל"
+    )
+}
+
+/// A title with a cancellation marker taken off (`[Annulée] Soirée`, `CANCELLED: Meetup`,
+/// `Meetup (cancelled)`), and whether there was one.
+fn strip_cancel_marker(title: &str) -> (String, bool) {
+    let trimmed = title.trim();
+    let lower = trimmed.to_lowercase();
+    // `[Cancelled] ...` / `(Annulé) ...`
+    for (open, close) in [('[', ']'), ('(', ')')] {
+        if let Some(rest) = lower.strip_prefix(open) {
+            if let Some(end) = rest.find(close) {
+                if is_cancel_word(rest[..end].trim()) {
+                    let cut = open.len_utf8() + end + close.len_utf8();
+                    let rest = trimmed[cut..].trim_start_matches([' ', ':', '-', '–']);
+                    return (rest.to_string(), true);
                 }
-                inside = false;
             }
-            Md::Text(t) | Md::Code(t) if inside => text.push_str(&t),
-            _ => {}
+        }
+        if let Some(rest) = lower.strip_suffix(close) {
+            if let Some(start) = rest.rfind(open) {
+                if is_cancel_word(rest[start + open.len_utf8()..].trim()) {
+                    return (trimmed[..start].trim_end().to_string(), true);
+                }
+            }
         }
     }
-    None
+    // `CANCELLED: ...` / `Cancelled - ...`
+    let word_end = lower
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(lower.len());
+    if word_end > 0 && is_cancel_word(&lower[..word_end]) {
+        let rest = trimmed[word_end..].trim_start();
+        if let Some(rest) = rest.strip_prefix([':', '-', '–', '—', '!']) {
+            return (rest.trim().to_string(), true);
+        }
+    }
+    (trimmed.to_string(), false)
+}
+
+/// The page's own name: the file name without its extension, or for a Hugo page bundle
+/// (`02-12-paris-jug/index.md`) its folder's name.
+fn page_name(path: &Path) -> String {
+    let stem = file_stem(path);
+    if stem == "index" {
+        if let Some(folder) = path.parent().and_then(|p| p.file_name()) {
+            return folder.to_string_lossy().into_owned();
+        }
+    }
+    stem
+}
+
+/// The title Jekyll and Hugo give a page without one: its name without the date, `-` read as a space
+/// (`2019-05-08-Hack-Night-S19E05.md` is "Hack Night S19E05").
+pub fn slug_title(path: &Path) -> String {
+    let name = page_name(path);
+    let mut slug = name.as_str();
+    if let Some((_, rest)) = datetime::parse_ymd(slug) {
+        slug = rest;
+    } else if let Some(rest) = month_day_prefix(slug) {
+        slug = rest;
+    }
+    if let Some(stem) = date_suffix(slug) {
+        slug = stem.0;
+    }
+    let title = slug
+        .trim_matches(['-', '_', '.'])
+        .split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if title.is_empty() {
+        name
+    } else {
+        title
+    }
+}
+
+/// `02-12-paris-jug` without its `MM-DD-`.
+fn month_day_prefix(name: &str) -> Option<&str> {
+    let bytes = name.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        bytes
+            .get(r)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+    };
+    (digits(0..2) && bytes.get(2) == Some(&b'-') && digits(3..5) && bytes.get(5) == Some(&b'-'))
+        .then(|| &name[6..])
+}
+
+/// `talk-night-2017-01-31` as (`talk-night`, the date).
+fn date_suffix(name: &str) -> Option<(&str, NaiveDate)> {
+    let at = name.len().checked_sub(10)?;
+    let tail = name.get(at..)?;
+    let (date, rest) = datetime::parse_ymd(tail)?;
+    let before = &name[..at];
+    (rest.is_empty() && (before.is_empty() || before.ends_with(['-', '_'])))
+        .then(|| (before.trim_end_matches(['-', '_']), date))
+}
+
+/// The date a page's path gives: `2025-06-08-slug.md` (Jekyll), `slug-2025-06-08.md`, or a year folder
+/// and `MM-DD-slug` (Hugo: `2025/01-14-academy.md`, `2008/02-12-paris-jug/index.md`).
+fn date_from_path(path: &Path) -> Option<NaiveDate> {
+    let name = page_name(path);
+    if let Some(date) = datetime::date_from_file_name(&name) {
+        return Some(date);
+    }
+    if let Some((_, date)) = date_suffix(&name) {
+        return Some(date);
+    }
+    month_day_prefix(&name)?;
+    let mut folders = path.ancestors().skip(1);
+    if file_stem(path) == "index" {
+        folders.next();
+    }
+    let year: i32 = folders
+        .next()?
+        .file_name()?
+        .to_str()?
+        .parse()
+        .ok()
+        .filter(|y| (1900..=2999).contains(y))?;
+    let month = name.get(0..2)?.parse().ok()?;
+    let day = name.get(3..5)?.parse().ok()?;
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// The identity a file gives its event: its path in the events folder without the extension
+/// (`2025/01-14-academy`), or a page bundle's folder (`2008/02-12-paris-jug`). Stable while the file
+/// keeps its place, and the same wherever the site is checked out.
+pub fn file_identity(path: &Path, events_dir: &Path) -> String {
+    let relative = path.strip_prefix(events_dir).unwrap_or(path);
+    let mut relative = relative.with_extension("");
+    if relative.file_name().is_some_and(|n| n == "index") {
+        if let Some(parent) = relative.parent().filter(|p| !p.as_os_str().is_empty()) {
+            relative = parent.to_path_buf();
+        }
+    }
+    let id = relative.to_string_lossy().replace('\\', "/");
+    if id.is_empty() {
+        page_name(path)
+    } else {
+        id
+    }
 }

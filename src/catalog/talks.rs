@@ -1,0 +1,180 @@
+//! The talks an event body lists, whichever way it writes them.
+//!
+//! Sites write a programme in one of a few families, and each has its own small reader: agenda
+//! headings with the speakers beneath ([`agenda`](super::agenda)), legacy bullets with linked speakers
+//! ([`legacy`](super::legacy)), and plain lines that pair a title with a name in many shapes
+//! ([`plain`](super::plain)). The body is parsed once ([`Body`]); this module runs the readers over it
+//! and merges what they find into one list in page order, each talk once.
+
+use super::body::{Block, Body};
+use super::library::Library;
+use super::model::{Speaker, Talk};
+use super::{agenda, legacy, plain};
+
+/// A talk a reader found, with the index of the body line it starts on (for page order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub talk: Talk,
+    pub line: usize,
+}
+
+/// Turns the name and link a body shows into a speaker, with the link of the person's page where the
+/// site has one (`[Name](/speakers/x.md)` takes the URL from `speakers/x.md`).
+pub struct SpeakerLookup<'a> {
+    library: &'a Library,
+}
+
+impl<'a> SpeakerLookup<'a> {
+    pub fn new(library: &'a Library) -> Self {
+        SpeakerLookup { library }
+    }
+
+    pub fn speaker(&self, name: String, url: &str) -> Speaker {
+        if url.starts_with("https://") || url.starts_with("http://") {
+            return Speaker {
+                name,
+                url: Some(url.to_string()),
+            };
+        }
+        let url = agenda::is_person_page(url)
+            .then(|| self.library.person_by_slug(url))
+            .flatten()
+            .and_then(|person| person.url.clone());
+        Speaker { name, url }
+    }
+
+    /// The name a speaker page gives (`{{< speaker "slug" >}}` renders it).
+    pub fn name_of(&self, slug: &str) -> Option<String> {
+        self.library.person_by_slug(slug).map(|p| p.name.clone())
+    }
+}
+
+/// The talks of an event body. `front_speakers` are the people the front matter names for the event
+/// (`speakers = ["slug"]`): they give the talks' speakers their links, and, where the body lists no
+/// talk, they present one titled like the event.
+pub fn from_body(
+    markdown: &str,
+    event_title: &str,
+    library: &Library,
+    front_speakers: &[Speaker],
+) -> Vec<Talk> {
+    let lookup = SpeakerLookup::new(library);
+    let body = Body::parse(markdown, |slug| lookup.name_of(slug));
+    // A page with an agenda of talk headings lists its talks there; its other lines are abstracts and
+    // bios, where the line readers would only find false talks.
+    let mut found = agenda::talks(&body, &lookup);
+    if found.is_empty() {
+        found = legacy::talks_from_lines(&body, event_title);
+        let taken: Vec<usize> = found.iter().map(|f| f.line).collect();
+        found.extend(
+            plain::talks(&body, &lookup)
+                .into_iter()
+                .filter(|f| !taken.contains(&f.line)),
+        );
+    }
+    // Lines under a notice heading ("Post (blog) sur la présentation", "Sponsors") hold no talk.
+    let mut in_notice = vec![false; body.lines.len()];
+    let mut notice_level: Option<u8> = None;
+    for (i, line) in body.lines.iter().enumerate() {
+        if let Block::Heading(level) = line.block {
+            if notice_level.is_some_and(|n| level <= n) {
+                notice_level = None;
+            }
+            if notice_level.is_none() && agenda::is_notice_heading(&line.text()) {
+                notice_level = Some(level);
+            }
+        }
+        in_notice[i] = notice_level.is_some();
+    }
+    found.retain(|f| !in_notice[f.line]);
+    found.sort_by_key(|f| f.line);
+    let mut talks = merge(found);
+    if talks.is_empty() {
+        talks.extend(
+            plain::single_session(&body, event_title)
+                .or_else(|| plain::listed_presenters(&body, event_title)),
+        );
+    }
+    if talks.is_empty() && !front_speakers.is_empty() {
+        talks.push(Talk::new(
+            event_title.trim().to_string(),
+            front_speakers.to_vec(),
+        ));
+    }
+    for talk in &mut talks {
+        for speaker in &mut talk.speakers {
+            if speaker.url.is_none() {
+                speaker.url = front_speakers
+                    .iter()
+                    .find(|s| same_name(&s.name, &speaker.name))
+                    .and_then(|s| s.url.clone());
+            }
+        }
+    }
+    talks
+}
+
+/// One talk per title: a page that lists its talks twice (an agenda, then the details) names each once.
+fn merge(found: Vec<Found>) -> Vec<Talk> {
+    let mut talks: Vec<Talk> = Vec::new();
+    for Found { talk, .. } in found {
+        let key = title_key(&talk.title);
+        match talks.iter_mut().find(|t| title_key(&t.title) == key) {
+            Some(existing) => {
+                for speaker in talk.speakers {
+                    if !existing
+                        .speakers
+                        .iter()
+                        .any(|s| same_name(&s.name, &speaker.name))
+                    {
+                        existing.speakers.push(speaker);
+                    }
+                }
+                if existing.abstract_md.is_none() {
+                    existing.abstract_md = talk.abstract_md;
+                }
+                existing.length_minutes = existing.length_minutes.or(talk.length_minutes);
+            }
+            None => talks.push(talk),
+        }
+    }
+    talks
+}
+
+/// A title reduced to its letters and digits, in lower case.
+fn title_key(title: &str) -> String {
+    title
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether two written names are the same person's: equal ignoring case, or one the first name of
+/// the other ("Mariatta" and "Mariatta Wijaya").
+pub fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_lowercase(), b.to_lowercase());
+    a == b
+        || a.split_whitespace().next() == Some(b.as_str())
+        || b.split_whitespace().next() == Some(a.as_str())
+}
+
+/// What a reader finds in `markdown`, as (title, speaker names): the shape the readers' tests compare.
+#[cfg(test)]
+pub(crate) fn read_for_tests(
+    markdown: &str,
+    reader: impl Fn(&Body, &SpeakerLookup<'_>) -> Vec<Found>,
+) -> Vec<(String, Vec<String>)> {
+    let library = Library::default();
+    let lookup = SpeakerLookup::new(&library);
+    let body = Body::parse(markdown, |_| None);
+    reader(&body, &lookup)
+        .into_iter()
+        .map(|f| {
+            (
+                f.talk.title,
+                f.talk.speakers.into_iter().map(|s| s.name).collect(),
+            )
+        })
+        .collect()
+}
