@@ -199,9 +199,12 @@ impl<S: Sink> Announcer<S> {
         let Some(event) = self.events.get(id).cloned() else {
             return Ok(0);
         };
+        self.carry_over_identity(&event)?;
         let plan = plan_event(&event, &self.memory, &self.rules, now);
         if let Some(start) = plan.track {
-            self.ledger.track(&event.id, start, now)?;
+            self.ledger.track(&event.id, &event.source, start, now)?;
+        } else {
+            self.ledger.set_source(&event.id, &event.source)?;
         }
         for skip in &plan.skip {
             self.count(skip.key.kind, "skipped");
@@ -229,6 +232,29 @@ impl<S: Sink> Announcer<S> {
         };
         self.timeline.set(&event.id, next);
         Ok(sent)
+    }
+
+    /// An event the ledger does not know, read from a file whose event the ledger knows under another
+    /// identity that no current event has, is that event: its identity changed with the data (a
+    /// `register` link that a second file now shares, an `id:` added). Its records move to the new
+    /// identity, so nothing is announced again.
+    fn carry_over_identity(&mut self, event: &Event) -> Result<(), LedgerError> {
+        if self.memory.tracked.contains_key(&event.id) {
+            return Ok(());
+        }
+        let previous = self
+            .ledger
+            .tracked_from(&event.source)?
+            .into_iter()
+            .find(|old| old != &event.id && !self.events.contains_key(old));
+        if let Some(old) = previous {
+            self.ledger.rename(&old, &event.id)?;
+            self.memory.rename(&old, &event.id);
+            self.timeline.set(&old, None);
+            self.attempts.retain(|key, _| key.event_id != old);
+            info!(from = %old, to = %event.id, file = %event.source.display(), "the event's identity changed; its announcements carry over");
+        }
+        Ok(())
     }
 
     /// Sends one announcement. Returns when to retry, if it failed and there is time left.

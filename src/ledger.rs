@@ -94,7 +94,7 @@ pub struct Ledger {
 
 /// The schema this build writes (`PRAGMA user_version`). Each later version adds a migration step in
 /// [`Ledger::open`]; a ledger written by a newer crier is refused rather than misread.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// Version 1.
 const SCHEMA: &str = "
@@ -117,6 +117,13 @@ CREATE TABLE IF NOT EXISTS announcements (
     PRIMARY KEY (event_id, kind, start)
 );
 CREATE INDEX IF NOT EXISTS announcements_updated ON announcements (updated_at);
+";
+
+/// Version 2: the file each event was last read from, so an identity that changes with the data (a
+/// `register` link that another file starts to share) is carried over instead of announced anew.
+const SCHEMA_2: &str = "
+ALTER TABLE events ADD COLUMN source TEXT;
+CREATE INDEX IF NOT EXISTS events_source ON events (source);
 ";
 
 impl Ledger {
@@ -155,6 +162,9 @@ impl Ledger {
         let tx = conn.unchecked_transaction().map_err(sqlite)?;
         if version < 1 {
             tx.execute_batch(SCHEMA).map_err(sqlite)?;
+        }
+        if version < 2 {
+            tx.execute_batch(SCHEMA_2).map_err(sqlite)?;
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(sqlite)?;
@@ -203,21 +213,68 @@ impl Ledger {
         Ok(memory)
     }
 
-    /// Tracks an event at a start (first sight, or a move).
+    /// Tracks an event at a start (first sight, or a move), read from `source`.
     pub fn track(
         &self,
         event_id: &str,
+        source: &Path,
         start: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(), LedgerError> {
         self.conn
             .execute(
-                "INSERT INTO events (event_id, start, first_seen) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (event_id) DO UPDATE SET start = excluded.start",
-                params![event_id, start.timestamp(), now.to_rfc3339()],
+                "INSERT INTO events (event_id, start, first_seen, source) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (event_id) DO UPDATE SET start = excluded.start, source = excluded.source",
+                params![
+                    event_id,
+                    start.timestamp(),
+                    now.to_rfc3339(),
+                    source.to_string_lossy()
+                ],
             )
             .map(drop)
             .map_err(|e| self.err(e))
+    }
+
+    /// Records that an already tracked event was read from `source` (a postponed event's renamed file).
+    pub fn set_source(&self, event_id: &str, source: &Path) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "UPDATE events SET source = ?2 WHERE event_id = ?1 AND source IS NOT ?2",
+                params![event_id, source.to_string_lossy()],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The tracked events last read from `source`.
+    pub fn tracked_from(&self, source: &Path) -> Result<Vec<String>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT event_id FROM events WHERE source = ?1 ORDER BY first_seen")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![source.to_string_lossy()], |row| row.get(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<String>, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Gives an event a new identity, with everything recorded for it, in one transaction: a crash
+    /// leaves either the old identity or the new one, never half of each.
+    pub fn rename(&self, from: &str, to: &str) -> Result<(), LedgerError> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        tx.execute(
+            "UPDATE events SET event_id = ?2 WHERE event_id = ?1",
+            params![from, to],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.execute(
+            "UPDATE announcements SET event_id = ?2 WHERE event_id = ?1",
+            params![from, to],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
     }
 
     /// Records a status change of one announcement.
@@ -360,7 +417,9 @@ mod tests {
         };
         {
             let ledger = Ledger::open(dir.path()).expect("opens");
-            ledger.track("e", t(1000), t(0)).expect("track");
+            ledger
+                .track("e", Path::new("e.md"), t(1000), t(0))
+                .expect("track");
             ledger
                 .record(&key, t(0), Status::Sending, None, None, t(1))
                 .expect("sending");
@@ -406,8 +465,71 @@ mod tests {
         let err = Ledger::open(dir.path()).err().expect("refused");
         assert!(
             err.to_string()
-                .contains("written by a newer crier (schema 99; this one knows 1)"),
+                .contains("written by a newer crier (schema 99; this one knows 2)"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_rename_carries_every_record_over() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = Ledger::open(dir.path()).expect("opens");
+        let key = |id: &str| Key {
+            event_id: id.into(),
+            kind: Kind::New,
+            start: t(1000),
+        };
+        ledger
+            .track("https://x.example/g", Path::new("a.md"), t(1000), t(0))
+            .expect("track");
+        ledger
+            .record(
+                &key("https://x.example/g"),
+                t(0),
+                Status::Sent,
+                Some("m-1"),
+                None,
+                t(1),
+            )
+            .expect("sent");
+        assert_eq!(
+            ledger.tracked_from(Path::new("a.md")).expect("query"),
+            ["https://x.example/g"]
+        );
+        ledger.rename("https://x.example/g", "a").expect("rename");
+        let memory = ledger.load().expect("loads");
+        assert!(memory.tracked("https://x.example/g").is_none());
+        assert!(memory.tracked("a").is_some_and(|t| t.announced));
+        assert!(memory.settled(&key("a")));
+        assert_eq!(
+            ledger.latest_message("a").expect("query").as_deref(),
+            Some("m-1")
+        );
+    }
+
+    #[test]
+    fn a_version_1_ledger_is_migrated_in_place() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let conn = Connection::open(dir.path().join("ledger.sqlite3")).expect("sqlite");
+            conn.execute_batch(SCHEMA).expect("v1 schema");
+            conn.execute(
+                "INSERT INTO events (event_id, start, announced, first_seen) VALUES ('e', 5, 1, 'x')",
+                [],
+            )
+            .expect("row");
+            conn.pragma_update(None, "user_version", 1).expect("pragma");
+        }
+        let ledger = Ledger::open(dir.path()).expect("migrates");
+        assert!(ledger
+            .load()
+            .expect("loads")
+            .tracked("e")
+            .is_some_and(|t| t.announced));
+        ledger.set_source("e", Path::new("e.md")).expect("source");
+        assert_eq!(
+            ledger.tracked_from(Path::new("e.md")).expect("query"),
+            ["e"]
         );
     }
 
@@ -415,8 +537,12 @@ mod tests {
     fn a_move_updates_the_tracked_start() {
         let dir = tempfile::tempdir().expect("tempdir");
         let ledger = Ledger::open(dir.path()).expect("opens");
-        ledger.track("e", t(1000), t(0)).expect("track");
-        ledger.track("e", t(2000), t(5)).expect("move");
+        ledger
+            .track("e", Path::new("e.md"), t(1000), t(0))
+            .expect("track");
+        ledger
+            .track("e", Path::new("e.md"), t(2000), t(5))
+            .expect("move");
         let memory = ledger.load().expect("loads");
         assert_eq!(memory.tracked("e").map(|t| t.start), Some(t(2000)));
     }

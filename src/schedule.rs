@@ -358,6 +358,24 @@ impl LedgerView for Memory {
 }
 
 impl Memory {
+    /// Moves everything known about `from` to `to` (an identity carried over).
+    pub fn rename(&mut self, from: &str, to: &str) {
+        if let Some(tracked) = self.tracked.remove(from) {
+            self.tracked.insert(to.to_string(), tracked);
+        }
+        let moved: Vec<Key> = self
+            .settled
+            .iter()
+            .filter(|k| k.event_id == from)
+            .cloned()
+            .collect();
+        for mut key in moved {
+            self.settled.remove(&key);
+            key.event_id = to.to_string();
+            self.settled.insert(key);
+        }
+    }
+
     /// Applies a plan's bookkeeping and marks `sent` as posted, as the announcer does with the database.
     pub fn apply(&mut self, plan: &Plan, sent: &[Key]) {
         if let Some(start) = plan.track {

@@ -104,6 +104,15 @@ impl App {
     fn pid(&self) -> String {
         self.child.id().to_string()
     }
+
+    /// SIGTERM, then waits for the exit: the announcement in flight is recorded first.
+    fn stop(mut self) {
+        Command::new("kill")
+            .args(["-TERM", &self.pid()])
+            .status()
+            .expect("kill");
+        let _ = self.child.wait();
+    }
 }
 
 impl Drop for App {
@@ -372,5 +381,55 @@ fn a_file_that_stops_parsing_keeps_its_last_good_version_and_is_logged_once() {
     assert!(
         stderr.contains("events/a.md:4:1: error: YAML syntax"),
         "{stderr}"
+    );
+}
+
+/// Writes an event without an `id:`, identified by its registration link (or its file).
+fn write_linked(site: &Site, file: &str, title: &str, start: DateTime<Utc>, register: &str) {
+    let text = format!(
+        "---\ntitle: {title}\ndate: \"{}\"\nonline: true\nregister: {register}\nreminders: []\n---\n",
+        start.to_rfc3339_opts(SecondsFormat::Secs, true)
+    );
+    let tmp = site.dir.path().join(format!(".{file}.tmp"));
+    std::fs::write(&tmp, text).expect("write");
+    std::fs::rename(&tmp, site.dir.path().join("events").join(file)).expect("rename");
+}
+
+/// A second file that starts to share an announced event's `register` link changes that event's
+/// identity (to its file); the ledger carries its history over, so nothing is posted twice.
+#[test]
+fn a_second_file_with_the_same_link_re_announces_nothing_and_drops_nothing() {
+    let site = Site::new();
+    let link = "https://www.meetup.com/example-group/";
+    let start = in_secs(600);
+    write_linked(&site, "a.md", "First", start, link);
+    let app = site.spawn();
+    assert_eq!(
+        label(&app.next(Duration::from_secs(5))),
+        format!("{link} new")
+    );
+    app.stop();
+    write_linked(&site, "b.md", "Second", in_secs(700), link);
+    let app = site.spawn();
+    let got: Vec<String> = app
+        .collect(Duration::from_secs(3))
+        .iter()
+        .map(label)
+        .collect();
+    assert_eq!(got, ["b new"], "only the new file is announced");
+    // The first event is still known as announced: moving it is a reschedule, not a new event.
+    write_linked(
+        &site,
+        "a.md",
+        "First",
+        start + chrono::Duration::hours(1),
+        link,
+    );
+    assert_eq!(label(&app.next(Duration::from_secs(5))), "a rescheduled");
+    app.stop();
+    let app = site.spawn();
+    assert!(
+        app.collect(Duration::from_millis(2500)).is_empty(),
+        "a restart posts nothing"
     );
 }
