@@ -80,6 +80,9 @@ pub fn list_json(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
     writeln!(out)
 }
 
+/// How much of a talk's abstract `crier list` shows.
+const LIST_ABSTRACT_MAX: usize = 300;
+
 /// Readable text: each event with its local start, place, language, link, talks and speakers.
 pub fn list_text(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
     if events.is_empty() {
@@ -133,6 +136,12 @@ pub fn list_text(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
                     talk.title,
                     speakers.join(", ")
                 )?;
+            }
+            if let Some(abstract_md) = &talk.abstract_md {
+                // The opening of the abstract; `--json` has all of it.
+                let text = crate::render::abstract_text(abstract_md).replace('\n', " ");
+                let text = crate::discord::embed::truncate(&text, LIST_ABSTRACT_MAX);
+                writeln!(out, "      {text}")?;
             }
         }
     }

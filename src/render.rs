@@ -202,6 +202,38 @@ pub fn relative(start: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// A talk's abstract (markdown from the site) as plain text for a summary: the text and link texts of
+/// its paragraphs and list items, one per line, images, HTML and shortcodes left out, mentions
+/// neutralised.
+pub fn abstract_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event as Md, Parser, Tag, TagEnd};
+    let mut out = String::new();
+    let mut in_image = false;
+    for event in Parser::new(markdown) {
+        match event {
+            Md::Start(Tag::Image { .. }) => in_image = true,
+            Md::End(TagEnd::Image) => in_image = false,
+            // Hugo shortcodes left in the text render as nothing a reader reads.
+            Md::Text(t) | Md::Code(t) if !(in_image || is_shortcode(&t)) => out.push_str(&t),
+            Md::SoftBreak => out.push(' '),
+            Md::HardBreak => out.push('\n'),
+            Md::Start(Tag::Item) => out.push_str("• "),
+            Md::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push('\n'),
+            _ => {}
+        }
+    }
+    let lines: Vec<String> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    neutral(&lines.join("\n"))
+}
+
+fn is_shortcode(text: &str) -> bool {
+    text.starts_with("{{") && text.ends_with("}}")
+}
+
 /// Breaks `@everyone`, `@here` and mention syntax with a zero-width space, so event text can never ping.
 pub fn neutral(text: &str) -> String {
     text.replace('@', "@\u{200b}")
@@ -225,6 +257,16 @@ mod tests {
         assert_eq!(relative(start, t("2030-01-03T16:00:00Z")), "in 7 days");
         assert_eq!(relative(start, t("2030-01-10T15:59:30Z")), "in 30 seconds");
         assert_eq!(relative(start, t("2030-01-10T15:30:00Z")), "in 30 minutes");
+    }
+
+    #[test]
+    fn abstracts_read_as_plain_text() {
+        let md = "In this talk, I'll walk you through [my first experience](https://x.example) \
+                  with Rust.\n\n![photo](p.png)\n\n* tokio\n* hyper\n\nAsk @everyone.";
+        assert_eq!(
+            abstract_text(md),
+            "In this talk, I'll walk you through my first experience with Rust.\n• tokio\n• hyper\nAsk @\u{200b}everyone."
+        );
     }
 
     #[test]

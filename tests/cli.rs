@@ -33,7 +33,7 @@ fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-const FUTURE: &str = "---\ndate: 2099.01.01\ntime: \"18:00\"\ntitle: Future meetup\nregister: https://example.org/f\nonline: true\nlanguage: English\ntalks:\n  - title: A talk\n    speaker: {name: Ada Example, github: ada}\n    length: 20\n---\n";
+const FUTURE: &str = "---\ndate: 2099.01.01\ntime: \"18:00\"\ntitle: Future meetup\nregister: https://example.org/f\nonline: true\nlanguage: English\ntalks:\n  - title: A talk\n    speaker: {name: Ada Example, github: ada}\n    length: 20\n    abstract: |\n      Why **async** Rust is [worth it](https://x.example).\n\n      Ada has written Rust since 2015.\n---\n";
 const PAST: &str = "---\ndate: 2001.01.01\ntitle: Past meetup\n---\n";
 
 #[test]
@@ -152,6 +152,10 @@ fn list_shows_upcoming_events_and_all_with_the_flag() {
         text.contains("- A talk (20 min), by Ada Example <https://github.com/ada>"),
         "{text}"
     );
+    assert!(
+        text.contains("\n      Why async Rust is worth it. Ada has written Rust since 2015.\n"),
+        "the abstract, as plain text: {text}"
+    );
     assert!(!text.contains("Past meetup"), "{text}");
 
     let all = stdout(&crier(dir.path(), &["list", "--all", "--events", "events"]));
@@ -206,4 +210,8 @@ fn list_json_has_the_documented_keys() {
     assert_eq!(talk["language"], serde_json::Value::Null);
     assert_eq!(talk["speakers"][0]["name"], "Ada Example");
     assert_eq!(talk["speakers"][0]["url"], "https://github.com/ada");
+    assert_eq!(
+        talk["abstract"],
+        "Why **async** Rust is [worth it](https://x.example).\n\nAda has written Rust since 2015."
+    );
 }

@@ -192,6 +192,19 @@ fn legacy_folder_loads_with_talks_from_the_body() {
             &["Tomer Cohen"]
         )]
     );
+    // The paragraphs after a talk's bullet, up to the next talk, are its abstract and the speaker's bio.
+    let redis = &by_file("2019-03-11-redis-modules-and-a-production-story.md").talks;
+    let abstract_of = |i: usize| redis[i].abstract_md.clone().unwrap_or_default();
+    assert!(
+        abstract_of(0)
+            .starts_with("In this talk, I'll walk you through my first experience with Rust"),
+        "{}",
+        abstract_of(0)
+    );
+    assert!(abstract_of(0).ends_with("infrastructure and design challenges."));
+    assert!(abstract_of(1).starts_with("Redis is well known and loved in the open source world."));
+    assert!(abstract_of(1).ends_with("Since starting with Rust he hasn't looked back."));
+    assert!(!abstract_of(0).contains("Redis is well known"));
     let coralogix = &by_file("2024-09-09-rust-at-scale.md").talks;
     assert_eq!(coralogix.len(), 4);
     assert_eq!(coralogix[2].title, "Exploring Memory Allocators");

@@ -102,9 +102,12 @@ fn whole_seconds(offset: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(Utc::now().timestamp() + offset, 0).expect("valid")
 }
 
+/// A long abstract, longer than a command shows, that tries to ping everyone.
+const ABSTRACT: &str = "\"Why futures are lazy, @everyone. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. THE END.\"";
+
 fn event_file(id: &str, title: &str, start: DateTime<Utc>, reminders: &str) -> String {
     format!(
-        "---\nid: {id}\ntitle: \"{title}\"\ndate: \"{}\"\nonline: false\nlocation: Hall A\nlanguage: English\nregister: https://example.org/{id}\nreminders: [{reminders}]\ntalks:\n  - title: Async Rust\n    speakers:\n      - name: Ada Example\n        github: ada\n    length: 30\n  - title: Macros\n    speakers: [Bob Example]\n---\n",
+        "---\nid: {id}\ntitle: \"{title}\"\ndate: \"{}\"\nonline: false\nlocation: Hall A\nlanguage: English\nregister: https://example.org/{id}\nreminders: [{reminders}]\ntalks:\n  - title: Async Rust\n    speakers:\n      - name: Ada Example\n        github: ada\n    length: 30\n    abstract: {ABSTRACT}\n  - title: Macros\n    speakers: [Bob Example]\n---\n",
         start.to_rfc3339_opts(SecondsFormat::Secs, true)
     )
 }
@@ -416,6 +419,16 @@ fn slash_commands_answer_with_embeds_autocomplete_and_paging() {
         ),
     );
     assert_eq!(event["data"]["embeds"][0]["title"], "Meetup 03");
+    // Each talk's abstract, as a quote, cut to fit, and unable to ping.
+    let description = event["data"]["embeds"][0]["description"]
+        .as_str()
+        .expect("event description");
+    assert!(
+        description.contains("**Async Rust** (30 min), [Ada Example](https://github.com/ada)\n> Why futures are lazy, @\u{200b}everyone."),
+        "{description}"
+    );
+    assert!(!description.contains("THE END"), "cut: {description}");
+    assert!(description.contains('…'), "{description}");
     let past = answered(
         &fake,
         &fake.slash(
@@ -431,6 +444,10 @@ fn slash_commands_answer_with_embeds_autocomplete_and_paging() {
         .expect("talks");
     assert!(
         description.contains("**Async Rust** (30 min)"),
+        "{description}"
+    );
+    assert!(
+        description.contains("> Why futures are lazy, @\u{200b}everyone."),
         "{description}"
     );
     assert!(

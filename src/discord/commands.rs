@@ -182,7 +182,8 @@ fn event_line(event: &Event) -> String {
     )
 }
 
-/// An event in full: the same embed as its announcement, without the announcement's label.
+/// An event in full: the same embed as its announcement, without the announcement's label, and with
+/// each talk's abstract.
 fn event_embed(event: &Event) -> Embed {
     let message = render::announcement(event, Kind::New, None, Utc::now());
     let mut spec = embed::embed(&message);
@@ -191,7 +192,63 @@ fn event_embed(event: &Event) -> Embed {
     } else {
         String::new()
     };
+    if event.talks.iter().any(|t| t.abstract_md.is_some()) {
+        let intro = if event.cancelled {
+            "This event is cancelled.\n"
+        } else {
+            ""
+        };
+        let talks = talk_entries(&event.talks, "- ", "\n");
+        spec.description = truncate(&format!("{intro}{talks}"), DESCRIPTION_MAX);
+        embed::fit_total(&mut spec);
+    }
     spec
+}
+
+/// The most of one abstract a command shows; all of them together stay within an embed's description.
+const ABSTRACT_MAX: usize = 600;
+
+/// Talks as a command shows them: the title, its length and speakers, then the opening of its
+/// abstract as a quote, each abstract cut so that every talk fits in one embed description.
+fn talk_entries(talks: &[crate::catalog::Talk], bullet: &str, separator: &str) -> String {
+    let heads: Vec<String> = talks
+        .iter()
+        .map(|t| {
+            let speakers: Vec<String> = t
+                .speakers
+                .iter()
+                .map(|s| embed::link(&render::neutral(&s.name), s.url.as_deref()))
+                .collect();
+            let length = t
+                .length_minutes
+                .map(|m| format!(" ({m} min)"))
+                .unwrap_or_default();
+            let by = if speakers.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", speakers.join(", "))
+            };
+            format!("{bullet}**{}**{length}{by}", render::neutral(&t.title))
+        })
+        .collect();
+    let fixed: usize = heads.iter().map(|h| h.chars().count() + 4).sum();
+    let share = DESCRIPTION_MAX
+        .saturating_sub(fixed)
+        .checked_div(talks.len().max(1))
+        .unwrap_or(0)
+        .min(ABSTRACT_MAX);
+    heads
+        .into_iter()
+        .zip(talks)
+        .map(|(head, talk)| match &talk.abstract_md {
+            Some(md) if share > 20 => {
+                let text = render::abstract_text(md).replace('\n', " ");
+                format!("{head}\n> {}", truncate(&text, share))
+            }
+            _ => head,
+        })
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 /// Finds an event by title (exact, then prefix, then substring; case-insensitive), upcoming first.
@@ -455,36 +512,17 @@ pub async fn talks(
         ctx.say("No such event.").await?;
         return Ok(());
     };
-    let lines: Vec<String> = found
-        .talks
-        .iter()
-        .map(|t| {
-            let speakers: Vec<String> = t
-                .speakers
-                .iter()
-                .map(|s| embed::link(&render::neutral(&s.name), s.url.as_deref()))
-                .collect();
-            let length = t
-                .length_minutes
-                .map(|m| format!(" ({m} min)"))
-                .unwrap_or_default();
-            format!(
-                "**{}**{length}\n{}",
-                render::neutral(&t.title),
-                speakers.join(", ")
-            )
-        })
-        .collect();
+    let listed = talk_entries(&found.talks, "", "\n\n");
     let mut spec = Embed {
         title: truncate(
             &format!("Talks: {}", render::neutral(&found.title)),
             embed::TITLE_MAX,
         ),
         url: found.register.clone(),
-        description: if lines.is_empty() {
+        description: if found.talks.is_empty() {
             "No talks announced yet.".into()
         } else {
-            truncate(&lines.join("\n\n"), DESCRIPTION_MAX)
+            truncate(&listed, DESCRIPTION_MAX)
         },
         color: 0x34_98_db,
         ..Embed::default()

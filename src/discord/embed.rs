@@ -174,7 +174,7 @@ pub fn embed(message: &Message) -> Embed {
 }
 
 /// Shrinks the description until the embed fits Discord's 6000-character total.
-fn fit_total(embed: &mut Embed) {
+pub fn fit_total(embed: &mut Embed) {
     let total = embed.total_len();
     if total > EMBED_TOTAL_MAX {
         let excess = total - EMBED_TOTAL_MAX;
