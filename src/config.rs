@@ -24,6 +24,7 @@ const KEYS: &[&str] = &[
     "events_dir",
     "presentations_dir",
     "people_dir",
+    "speakers_dir",
     "timezone",
     "default_time",
     "state_dir",
@@ -52,6 +53,7 @@ struct RawConfig {
     events_dir: Option<PathBuf>,
     presentations_dir: Option<PathBuf>,
     people_dir: Option<PathBuf>,
+    speakers_dir: Option<PathBuf>,
     timezone: Option<String>,
     default_time: Option<String>,
     state_dir: Option<PathBuf>,
@@ -284,6 +286,9 @@ impl Config {
         if let Some(dir) = path_key("people_dir", raw.people_dir) {
             catalog.people_dir = dir;
         }
+        if let Some(dir) = path_key("speakers_dir", raw.speakers_dir) {
+            catalog.speakers_dir = dir;
+        }
         if let Some(name) = raw.timezone {
             catalog.timezone = datetime::parse_iana(&name).map_err(|message| ConfigError {
                 origin: origin_of("timezone"),
@@ -455,6 +460,10 @@ mod tests {
         let config = Config::load_with_env(Some(&path), |_| None).expect("loads");
         assert_eq!(config.catalog.events_dir, dir.path().join("site/_posts"));
         assert_eq!(config.catalog.people_dir, dir.path().join("site/people"));
+        assert_eq!(
+            config.catalog.speakers_dir,
+            dir.path().join("site/speakers")
+        );
         assert_eq!(config.catalog.timezone, chrono_tz::Europe::Berlin);
         assert_eq!(config.catalog.default_time.to_string(), "19:00:00");
     }

@@ -90,6 +90,7 @@ pub async fn run(
         settings.events_dir.clone(),
         settings.presentations_dir.clone(),
         settings.people_dir.clone(),
+        settings.speakers_dir.clone(),
     ];
     let (_watch, mut changes) = watch::watch(&dirs, Duration::from_millis(100))
         .context("cannot watch the events folder")?;

@@ -1,4 +1,4 @@
-//! Follows the events, presentations and people folders with `notify`, debounced, and says "reload".
+//! Follows the events, presentations, people and speakers folders with `notify`, debounced, and says "reload".
 //!
 //! File events get lost on container bind mounts, so this is only the fast path: the run loop also
 //! rescans every `rescan_interval`.

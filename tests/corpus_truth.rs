@@ -253,13 +253,16 @@ fn check(folder: &str, floor: f64) {
         return;
     };
     let report = score(&truth, &root);
+    // One row of the README's table.
     eprintln!(
-        "| {folder} | {}/{} | {} | {:.3} | {:.3} | {:.3} | {:.3} |",
+        "| `{folder}` | {} of {} | {} | {} | {:.3} | {:.3} | {} | {:.3} | {:.3} |",
         report.events,
         report.event_files,
         report.checked,
+        report.talks.expected,
         report.talks.precision(),
         report.talks.recall(),
+        report.speakers.expected,
         report.speakers.precision(),
         report.speakers.recall()
     );

@@ -76,19 +76,26 @@ impl<'a> Front<'a> {
         self.values.get(key)
     }
 
-    /// Reads the first of `aliases` that is present as `canonical`, when `canonical` itself is not
-    /// written: themes name the same thing differently (`meetupUrl`, `rsvp` and `registration` are all
-    /// `register`).
-    pub fn alias(&mut self, canonical: &str, aliases: &[&str]) {
-        if self.values.contains_key(canonical) {
-            return;
+    /// Reads other names for crier's keys as those keys: for each `(canonical, aliases)` of `table`
+    /// whose canonical key the file does not write, the first alias it does write. Themes name the same
+    /// thing differently (`meetupUrl`, `rsvp` and `registration` are all `register`). One pass over the
+    /// keys the file has (a few), not one look-up per alias (dozens).
+    pub fn aliases(&mut self, table: &[(&str, &[&str])]) {
+        let written: Vec<&str> = self.values.keys().filter_map(Value::as_str).collect();
+        let mut renames: Vec<(String, String)> = Vec::new();
+        for (canonical, aliases) in table {
+            if written.contains(canonical) {
+                continue;
+            }
+            // The first alias in the table's order that the file writes.
+            if let Some(alias) = aliases.iter().find(|a| written.contains(a)) {
+                renames.push((canonical.to_string(), alias.to_string()));
+            }
         }
-        for alias in aliases {
-            if let Some(value) = self.values.remove(*alias) {
-                self.values.insert(Value::from(canonical), value);
-                self.written
-                    .insert(canonical.to_string(), alias.to_string());
-                return;
+        for (canonical, alias) in renames {
+            if let Some(value) = self.values.remove(alias.as_str()) {
+                self.values.insert(Value::from(canonical.as_str()), value);
+                self.written.insert(canonical, alias);
             }
         }
     }

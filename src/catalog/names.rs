@@ -220,17 +220,20 @@ pub fn looks_like_name(text: &str) -> bool {
 /// role, a company, a pronoun or a handle (`, CEO`, ` from Microsoft`, ` (they/them)`, ` @ Intel`).
 /// `None` when what is left does not look like a name.
 pub fn clean_name(text: &str) -> Option<String> {
-    let mut name = text.trim();
     // What follows the name: a role, a company, a handle, pronouns.
-    for cut in [
-        " (", ", ", " - ", " – ", " — ", " from ", " of ", " at ", " @ ", " @", " | ", " / ",
-        " who ", " is ", " will ", " – ", ": ",
-    ] {
-        if let Some(at) = name.find(cut) {
-            name = &name[..at];
-        }
-    }
-    let name = name
+    const CUTS: &[&str] = &[
+        " (", ", ", " - ", " – ", " — ", " from ", " of ", " at ", " @", " | ", " / ", " who ",
+        " is ", " will ", ": ",
+    ];
+    let text = text.trim();
+    // One scan for the first place any of them starts (this runs on every candidate line of a body).
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| {
+            matches!(c, ' ' | ',' | ':') && CUTS.iter().any(|cut| text[i..].starts_with(cut))
+        })
+        .map_or(text.len(), |(i, _)| i);
+    let name = text[..end]
         .trim()
         .trim_matches(|c: char| {
             matches!(c, '*' | '_' | '"' | '“' | '”' | '?' | '!' | ':' | ',' | ';')
@@ -297,15 +300,29 @@ pub fn split_names(text: &str) -> Option<Vec<String>> {
 
 /// `text` cut at every one of `joiners`, each part trimmed, empty parts left out.
 fn joined_parts<'t>(text: &'t str, joiners: &[&str]) -> Vec<&'t str> {
-    let mut parts = vec![text.trim()];
-    for joiner in joiners {
-        parts = parts
-            .into_iter()
-            .flat_map(|p| p.split(joiner))
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect();
+    let text = text.trim();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    // One pass: at each place a joiner starts, cut.
+    let bytes = text.as_bytes();
+    while i < text.len() {
+        // Every joiner starts with `,`, `&` or a space: only there can one start.
+        let candidate = matches!(bytes[i], b',' | b'&' | b' ');
+        match joiners
+            .iter()
+            .find(|j| candidate && text[i..].starts_with(**j))
+        {
+            Some(joiner) => {
+                parts.push(text[start..i].trim());
+                i += joiner.len();
+                start = i;
+            }
+            None => i += text[i..].chars().next().map_or(1, char::len_utf8),
+        }
     }
+    parts.push(text[start..].trim());
+    parts.retain(|p| !p.is_empty());
     parts
 }
 

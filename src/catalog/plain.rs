@@ -91,6 +91,10 @@ const ROLE_WORDS: &[&str] = &[
     "member",
 ];
 
+/// A title, its speakers, a length and some punctuation fit in this many words; longer lines are
+/// sentences.
+const MAX_TALK_LINE_WORDS: usize = 40;
+
 /// Placeholder titles: a slot whose talk is not known yet.
 const PLACEHOLDERS: &[&str] = &[
     "tbd",
@@ -128,10 +132,20 @@ enum Reading {
     Presenter(Vec<String>),
 }
 
-/// Talks from plain lines.
-pub fn talks(body: &Body, lookup: &SpeakerLookup<'_>) -> Vec<Found> {
+/// Talks from plain lines, except the lines in `taken` (talks another reader found).
+pub fn talks(body: &Body, lookup: &SpeakerLookup<'_>, taken: &[usize]) -> Vec<Found> {
     let lines = &body.lines;
-    let readings: Vec<Option<Reading>> = lines.iter().map(read_line).collect();
+    let readings: Vec<Option<Reading>> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            if taken.contains(&i) {
+                None
+            } else {
+                read_line(line)
+            }
+        })
+        .collect();
     let groups = groups(lines);
     let mut found: Vec<Found> = Vec::new();
     let push = |found: &mut Vec<Found>, line: usize, title: String, names: Vec<String>| {
@@ -307,7 +321,29 @@ fn read_line(line: &Line) -> Option<Reading> {
     }
     let raw = line.text();
     let raw = raw.trim().trim_start_matches('+').trim();
-    if raw.is_empty() || raw.contains("://") && raw.split_whitespace().count() < 3 {
+    let words = raw.split_whitespace().count();
+    if raw.is_empty() || raw.contains("://") && words < 3 {
+        return None;
+    }
+    // A line of running text is no talk line; it can only say who presents the title above it
+    // ("Presented by Tanushri Chakravorty, who works on ..."). Most body lines end here, cheaply.
+    if words > MAX_TALK_LINE_WORDS {
+        let lower = raw.get(..13).unwrap_or_default().to_lowercase();
+        return if lower.starts_with("presented by ") {
+            presented_by(raw)
+        } else {
+            None
+        };
+    }
+    // Every shape below pairs a title and a name with one of these marks, or is a short line of
+    // names; a line of prose with none of them is read no further.
+    let marked = raw.contains([':', '-', '–', '—', '"', '“', '«', '('])
+        || matches!(line.block, Block::Item { ordered: true, .. })
+        || raw.contains(" by ")
+        || raw.contains(" with ")
+        || raw.starts_with("With ")
+        || raw.starts_with("Presented");
+    if !marked && words > 8 {
         return None;
     }
     let (text, timed) = strip_slot_time(raw);
@@ -783,7 +819,7 @@ mod tests {
     use super::*;
 
     fn read(markdown: &str) -> Vec<(String, Vec<String>)> {
-        crate::catalog::talks::read_for_tests(markdown, talks)
+        crate::catalog::talks::read_for_tests(markdown, |body, lookup| talks(body, lookup, &[]))
     }
 
     fn t(title: &str, names: &[&str]) -> (String, Vec<String>) {

@@ -189,9 +189,7 @@ pub fn read_event(path: &Path, text: &str, settings: &Settings, library: &Librar
     let event = match frontmatter::split(text) {
         Ok(split) => match Front::parse(path, &split) {
             Ok(mut front) => {
-                for (canonical, aliases) in ALIASES {
-                    front.alias(canonical, aliases);
-                }
+                front.aliases(ALIASES);
                 EventReader {
                     path,
                     front: &front,

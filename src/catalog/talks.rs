@@ -65,12 +65,9 @@ pub fn from_body(
     let mut found = agenda::talks(&body, &lookup);
     if found.is_empty() {
         found = legacy::talks_from_lines(&body, event_title);
+        // The lines the legacy reader took are talks already; the plain reader reads the others.
         let taken: Vec<usize> = found.iter().map(|f| f.line).collect();
-        found.extend(
-            plain::talks(&body, &lookup)
-                .into_iter()
-                .filter(|f| !taken.contains(&f.line)),
-        );
+        found.extend(plain::talks(&body, &lookup, &taken));
     }
     // Lines under a notice heading ("Post (blog) sur la présentation", "Sponsors") hold no talk.
     let mut in_notice = vec![false; body.lines.len()];
