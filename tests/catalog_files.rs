@@ -268,7 +268,7 @@ fn file_name_date_that_disagrees_warns() {
     assert!(!p.is_error());
     assert!(
         p.message
-            .contains("the file name says 2030-01-02 but `date` says 2030-01-03"),
+            .contains("the file's name says 2030-01-02 but `date` says 2030-01-03"),
         "{p}"
     );
     assert_eq!(
@@ -641,4 +641,27 @@ fn a_missing_events_folder_is_a_load_error() {
     let err = Catalog::load(&Settings::for_events_dir(Path::new("/nonexistent/events")))
         .expect_err("no folder");
     assert!(err.to_string().contains("/nonexistent/events"), "{err}");
+}
+
+/// A Hugo page's date sits in its year folder and `MM-DD-` name; a `date` that disagrees wins, and the
+/// warning does not ask for a Jekyll file name.
+#[test]
+fn a_hugo_path_date_that_disagrees_warns_without_a_jekyll_hint() {
+    let dir = site(&[(
+        "events/2016/06-28-jenkins.md",
+        "---\ndate: 2016-06-07T19:00:00\ntitle: Jenkins\n---\n",
+    )]);
+    let catalog = load(&dir);
+    let p = only_problem(&catalog);
+    assert!(!p.is_error());
+    assert!(
+        p.message
+            .contains("the file's name says 2016-06-28 but `date` says 2016-06-07"),
+        "{p}"
+    );
+    assert!(p.message.contains("Fix whichever is wrong"), "{p}");
+    assert_eq!(
+        catalog.events[0].start.date_naive().to_string(),
+        "2016-06-07"
+    );
 }

@@ -271,7 +271,7 @@ fn berline_rs_start_instants_are_right() {
     // The statement's file name and date disagree: a warning, not an error.
     assert!(catalog.problems.iter().any(|p| file_name(&p.path)
         == "2020-06-02-community-statement.md"
-        && p.message.contains("the file name says 2020-06-02")));
+        && p.message.contains("the file's name says 2020-06-02")));
 }
 
 const EXPECTED_BERLIN_UTC: &[(&str, &str)] = &[

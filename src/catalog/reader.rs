@@ -390,11 +390,23 @@ impl EventReader<'_, '_> {
         let parts = match (parts, from_name) {
             (Some(parts), Some(named)) => {
                 if parts.date != named {
+                    // Jekyll names start with the date; Hugo's date sits in folders and names.
+                    let jekyll = self
+                        .path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .and_then(datetime::date_from_file_name)
+                        .is_some();
+                    let fix = if jekyll {
+                        format!("Rename the file to start with {}", parts.date)
+                    } else {
+                        "Fix whichever is wrong, the file's name or `date`".to_string()
+                    };
                     self.warning(
                         "date",
                         format!(
-                            "the file name says {named} but `date` says {}; `date` wins. Rename the file to start with {}",
-                            parts.date, parts.date
+                            "the file's name says {named} but `date` says {}; `date` wins. {fix}",
+                            parts.date
                         ),
                     );
                 }
