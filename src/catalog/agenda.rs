@@ -433,7 +433,8 @@ fn presenters(lines: &[Line], index: usize, lookup: &SpeakerLookup<'_>) -> Optio
 /// The text after a presenter marker that opens `text`, if one does.
 fn marker_rest(text: &str) -> Option<&str> {
     let trimmed = text.trim_start();
-    let lower = trimmed.to_lowercase();
+    // ASCII case only: the offsets found in `lower` are used in `trimmed`.
+    let lower = trimmed.to_ascii_lowercase();
     PRESENTER_MARKERS.iter().find_map(|marker| {
         let after = lower.strip_prefix(marker)?;
         let ok = marker.ends_with(':') || after.starts_with([' ', ':', '\u{a0}']);

@@ -503,7 +503,8 @@ pub fn single_session(body: &Body, event_title: &str) -> Option<Talk> {
         let text = line.text();
         // The emphasis may run past the end of the line.
         let raw = body.between(line.range.start, body.text.len());
-        let lower = text.to_lowercase();
+        // ASCII case only: the offsets found in `lower` are used in `text`.
+        let lower = text.to_ascii_lowercase();
         // "Name presenting **Title**"
         if let Some(at) = lower.find(" presenting ") {
             let before = &text[..at];
@@ -647,7 +648,8 @@ fn parenthesised(text: &str, strong: bool) -> Option<Reading> {
 
 /// `Title, presented by Name`, `Title by Name`, and a lone `Presented by Name, their role`.
 fn presented_by(text: &str) -> Option<Reading> {
-    let lower = text.to_lowercase();
+    // ASCII case only: the offsets found in `lower` are used in `text`.
+    let lower = text.to_ascii_lowercase();
     let (at, len) = if lower.starts_with("presented by ") {
         (0, "presented by ".len())
     } else {
@@ -744,7 +746,8 @@ fn separated(text: &str) -> Option<Reading> {
 
 /// A trailing length: ` - 10 minutes`, ` (20 min)`, `, 5 mins`.
 fn strip_length(text: &str) -> &str {
-    let lower = text.to_lowercase();
+    // ASCII case only: the offsets found in `lower` are used in `text`.
+    let lower = text.to_ascii_lowercase();
     for unit in ["minutes", "minute", "mins", "min"] {
         let Some(stem) = lower.strip_suffix(unit).or_else(|| {
             lower
@@ -768,7 +771,8 @@ fn strip_length(text: &str) -> &str {
 }
 
 fn strip_talk_label(text: &str) -> Option<&str> {
-    let lower = text.to_lowercase();
+    // ASCII case only: the label's length is used in `text`.
+    let lower = text.to_ascii_lowercase();
     TALK_LABELS
         .iter()
         .find(|label| lower.starts_with(*label))

@@ -969,12 +969,14 @@ fn is_cancel_word(word: &str) -> bool {
 /// `Meetup (cancelled)`), and whether there was one.
 fn strip_cancel_marker(title: &str) -> (String, bool) {
     let trimmed = title.trim();
-    let lower = trimmed.to_lowercase();
+    // ASCII case only: the offsets found in `lower` are used in `trimmed`; the words themselves are
+    // compared in full lower case.
+    let lower = trimmed.to_ascii_lowercase();
     // `[Cancelled] ...` / `(Annulé) ...`
     for (open, close) in [('[', ']'), ('(', ')')] {
         if let Some(rest) = lower.strip_prefix(open) {
             if let Some(end) = rest.find(close) {
-                if is_cancel_word(rest[..end].trim()) {
+                if is_cancel_word(&rest[..end].trim().to_lowercase()) {
                     let cut = open.len_utf8() + end + close.len_utf8();
                     let rest = trimmed[cut..].trim_start_matches([' ', ':', '-', '–']);
                     return (rest.to_string(), true);
@@ -983,7 +985,7 @@ fn strip_cancel_marker(title: &str) -> (String, bool) {
         }
         if let Some(rest) = lower.strip_suffix(close) {
             if let Some(start) = rest.rfind(open) {
-                if is_cancel_word(rest[start + open.len_utf8()..].trim()) {
+                if is_cancel_word(&rest[start + open.len_utf8()..].trim().to_lowercase()) {
                     return (trimmed[..start].trim_end().to_string(), true);
                 }
             }
@@ -993,7 +995,7 @@ fn strip_cancel_marker(title: &str) -> (String, bool) {
     let word_end = lower
         .find(|c: char| !c.is_alphabetic())
         .unwrap_or(lower.len());
-    if word_end > 0 && is_cancel_word(&lower[..word_end]) {
+    if word_end > 0 && is_cancel_word(&lower[..word_end].to_lowercase()) {
         let rest = trimmed[word_end..].trim_start();
         if let Some(rest) = rest.strip_prefix([':', '-', '–', '—', '!']) {
             return (rest.trim().to_string(), true);

@@ -175,3 +175,68 @@ pub(crate) fn read_for_tests(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Text whose case changes its length when lower-cased (`İ`, the Kelvin sign), multi-byte
+    /// punctuation, and half-written markup: every reader must take it without panicking.
+    #[test]
+    fn awkward_text_never_panics() {
+        let pieces = [
+            "İSTANBUL Talk: K",
+            "\u{212a}elvin – “Quote",
+            "PRESENTED BY İlker",
+            "(İptal) ",
+            "[Annulée]",
+            "### 19h30 à … : ",
+            "**Talk: (",
+            "- ",
+            "1. ",
+            "Par ",
+            "{{< speaker \"",
+            "{{% x",
+            "»«",
+            "7:10 PM: İ: ",
+            " by ",
+            " with ",
+            "Join İ Ö for ",
+            " presenting **",
+            "—",
+            "\n",
+            "\n\n",
+            "Title: ",
+            "+ Dr ",
+            "(they/them)",
+            " - 10 minutes",
+            "ß",
+            "ǅ",
+            "🎉",
+            ":",
+            ",",
+            "&",
+            "İ by Éva Öz",
+            "Tal\u{212a}: Éva",
+            "\u{212a}\u{212a} - 10 \u{212a}minutes",
+            "İ presenting **Éva**",
+            "Join İ Éva Öz for É",
+            "Par İ Éva",
+            "İ, presented by Éva",
+        ];
+        let library = Library::default();
+        let mut text = String::new();
+        // A deterministic walk over the pieces: every pair, then longer runs.
+        for (i, a) in pieces.iter().enumerate() {
+            for b in &pieces {
+                let body = format!("{a}{b}\n\n{b}{a} x\n");
+                let _ = from_body(&body, "Event", &library, &[]);
+            }
+            text.push_str(a);
+            text.push_str(pieces[(i * 7 + 3) % pieces.len()]);
+            let _ = from_body(&text, "Event", &library, &[]);
+        }
+        // The readers ran; what they found in noise is not the point, not panicking is.
+        assert!(text.chars().count() > pieces.len());
+    }
+}
