@@ -265,7 +265,8 @@ impl EventReader<'_, '_> {
             return None;
         }
         self.check_keys();
-        let title = self.title();
+        // A cancellation marker in the title is no part of it, nor of a talk titled like the event.
+        let (title, marked_cancelled) = strip_cancel_marker(&self.title());
         let zone = self.zone();
         let (start, time_known, zone_name, end_hint) = self.start(zone)?;
         let end = self.end(start, zone, end_hint);
@@ -273,7 +274,6 @@ impl EventReader<'_, '_> {
         let register = self.register(&links);
         let talks = self.talks(&title);
         let reminders = self.reminders();
-        let (title, marked_cancelled) = strip_cancel_marker(&title);
         let cancelled = marked_cancelled || self.cancelled();
         let file = file_identity(self.path, &self.settings.events_dir);
         let explicit = self.text("id");
