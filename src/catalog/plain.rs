@@ -95,16 +95,6 @@ const ROLE_WORDS: &[&str] = &[
 /// sentences.
 const MAX_TALK_LINE_WORDS: usize = 40;
 
-/// Placeholder titles: a slot whose talk is not known yet.
-const PLACEHOLDERS: &[&str] = &[
-    "tbd",
-    "tba",
-    "tbc",
-    "todo",
-    "to be announced",
-    "to be determined",
-];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Orientation {
     NameFirst,
@@ -150,10 +140,11 @@ pub fn talks(body: &Body, lookup: &SpeakerLookup<'_>, taken: &[usize]) -> Vec<Fo
     let mut found: Vec<Found> = Vec::new();
     let push = |found: &mut Vec<Found>, line: usize, title: String, names: Vec<String>| {
         let title = tidy_title(&title);
-        if title.is_empty() || is_placeholder(&title) || names.is_empty() {
+        if title.is_empty() || names.is_empty() {
             return;
         }
-        // "Schedule (PyLadies Chicago)" is a heading of a schedule, not a talk.
+        // What is no talk as an agenda slot is none here either: "Schedule (PyLadies Chicago)", a
+        // placeholder ("TBD").
         if super::agenda::slot_title(&title).is_none() {
             return;
         }
@@ -801,10 +792,6 @@ fn is_role(text: &str) -> bool {
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
     words.len() <= 4 && words.iter().any(|w| ROLE_WORDS.contains(w))
-}
-
-fn is_placeholder(title: &str) -> bool {
-    PLACEHOLDERS.contains(&title.to_lowercase().trim_end_matches(['.', '!', '?']))
 }
 
 /// A title without the quotes, emphasis and separators around it, and its white space folded.
