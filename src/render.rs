@@ -56,7 +56,8 @@ pub fn place(event: &Event) -> Option<String> {
     }
 }
 
-fn neutral_talk(talk: &Talk) -> Talk {
+/// A talk with mention syntax neutralised in every text it has.
+pub fn neutral_talk(talk: &Talk) -> Talk {
     let mut talk = talk.clone();
     talk.title = neutral(&talk.title);
     for speaker in &mut talk.speakers {

@@ -9,7 +9,7 @@
 use super::body::{Block, Body, Line, Span};
 use super::model::{Speaker, Talk};
 use super::names;
-use super::talks::{Found, SpeakerLookup};
+use super::talks::{is_person_page, Found, SpeakerLookup};
 
 /// Words that open a line naming who presents: "Par X", "By X", "Presented by X", "Speakers: X".
 const PRESENTER_MARKERS: &[&str] = &[
@@ -287,19 +287,30 @@ fn starts_with_word(text: &str, word: &str) -> bool {
         .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
 }
 
-/// Takes an agenda time off the start of `text`: `19h30`, `19h30 à 20h30`, `19h30 - 20h`, `18:00-18:15`,
-/// `7:10 PM`, `22h30 à ...`, then the `:` or `-` after it. Returns the rest and whether a time was there.
-pub fn strip_slot_time(text: &str) -> (&str, bool) {
-    let Some(rest) = clock_prefix(text) else {
-        return (text, false);
-    };
+/// An agenda time at the start of a line, and the text after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlotTime<'t> {
+    /// The text after the time and the `:` or `-` that follows it.
+    pub rest: &'t str,
+    /// The slot's length, for a range (`18:00-18:15` is 15).
+    pub minutes: Option<u32>,
+}
+
+/// Reads an agenda time off the start of `text`: `19h30`, `19h30 à 20h30`, `19h30 - 20h`,
+/// `18:00-18:15`, `7:10 PM`, `22h30 à ...`, then the `:` or `-` after it.
+pub fn slot_time(text: &str) -> Option<SlotTime<'_>> {
+    const DAY: u32 = 24 * 60;
+    let (start, rest) = clock_prefix(text)?;
     let mut rest = rest.trim_start();
+    let mut minutes = None;
     // A range: `à 20h30`, `- 20h30`, `to 9 PM`, `à ...`.
     for joiner in ["à", "-", "–", "—", "to", "+ à", "+"] {
         if let Some(after) = rest.strip_prefix(joiner) {
             let after = after.trim_start();
-            if let Some(end) = clock_prefix(after) {
-                rest = end.trim_start();
+            if let Some((end, after_end)) = clock_prefix(after) {
+                // A range past midnight (`23:30 - 00:10`) ends the next day.
+                minutes = Some((end + DAY - start) % DAY).filter(|&m| m > 0);
+                rest = after_end.trim_start();
                 break;
             }
             if let Some(end) = after
@@ -313,14 +324,24 @@ pub fn strip_slot_time(text: &str) -> (&str, bool) {
     }
     for separator in [":", "-", "–", "—", "|"] {
         if let Some(after) = rest.strip_prefix(separator) {
-            return (after.trim_start(), true);
+            rest = after.trim_start();
+            break;
         }
     }
-    (rest, true)
+    Some(SlotTime { rest, minutes })
 }
 
-/// A time of day at the start of `text` (`19h30`, `19h`, `18:00`, `7:10 PM`, `7pm`); the text after it.
-fn clock_prefix(text: &str) -> Option<&str> {
+/// [`slot_time`]'s rest, or the text itself, and whether a time was there.
+pub fn strip_slot_time(text: &str) -> (&str, bool) {
+    match slot_time(text) {
+        Some(slot) => (slot.rest, true),
+        None => (text, false),
+    }
+}
+
+/// A time of day at the start of `text` (`19h30`, `19h`, `18:00`, `7:10 PM`, `7pm`), as minutes since
+/// midnight, and the text after it.
+fn clock_prefix(text: &str) -> Option<(u32, &str)> {
     let digits = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
@@ -328,42 +349,55 @@ fn clock_prefix(text: &str) -> Option<&str> {
         return None;
     }
     let hours: u32 = text[..digits].parse().ok()?;
-    if hours > 24 {
-        return None;
-    }
+    let mut minutes = 0;
     let mut rest = &text[digits..];
     if let Some(after) = rest.strip_prefix(['h', 'H', ':', '.']) {
-        let minutes = after
+        let digits = after
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(after.len());
         let is_h = rest.starts_with(['h', 'H']);
-        if minutes == 2 {
+        if digits == 2 {
+            minutes = after[..2].parse().ok()?;
             rest = &after[2..];
-        } else if !(is_h && minutes == 0) {
-            return None;
-        } else {
+        } else if is_h && digits == 0 {
             rest = after;
+        } else {
+            return None;
         }
     } else {
         // `7pm` / `7 PM` without minutes; a bare number is no time.
         let trimmed = rest.trim_start();
-        let lower = trimmed.to_lowercase();
-        if !(lower.starts_with("pm") || lower.starts_with("am")) {
+        if !starts_with_meridiem(trimmed) {
             return None;
         }
         rest = trimmed;
     }
     let trimmed = rest.trim_start();
-    for meridiem in ["pm", "am", "p.m.", "a.m."] {
+    let mut hours = hours;
+    for (meridiem, base) in [("pm", 12), ("am", 0), ("p.m.", 12), ("a.m.", 0)] {
         let matches = trimmed
             .get(..meridiem.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(meridiem));
         if matches {
-            return Some(&trimmed[meridiem.len()..]);
+            // `18:00pm` is no time of day.
+            if !(1..=12).contains(&hours) {
+                return None;
+            }
+            hours = hours % 12 + base;
+            rest = &trimmed[meridiem.len()..];
+            break;
         }
     }
     // `19h30` must not run into a word (`19h30abc`).
-    (!rest.starts_with(|c: char| c.is_alphanumeric())).then_some(rest)
+    (hours < 24 && minutes < 60 && !rest.starts_with(|c: char| c.is_alphanumeric()))
+        .then_some((hours * 60 + minutes, rest))
+}
+
+fn starts_with_meridiem(text: &str) -> bool {
+    ["pm", "am"].iter().any(|m| {
+        text.get(..2)
+            .is_some_and(|head| head.eq_ignore_ascii_case(m))
+    })
 }
 
 /// The speakers a line names when it opens with a presenter marker (`Par X et Y`), or consists of links
@@ -455,21 +489,12 @@ fn only_speaker_links(spans: &[Span]) -> bool {
     links > 0
 }
 
-/// A link to a speaker's or person's page on the site.
-pub fn is_person_page(url: &str) -> bool {
-    let url = url.to_lowercase();
-    !url.starts_with("http") && (url.contains("speakers/") || url.contains("people/"))
-}
-
 /// The spans of a line after its first `chars` characters of text.
 fn spans_after(spans: &[Span], chars: usize) -> Vec<Span> {
     let mut skip = chars;
     let mut out = Vec::new();
     for span in spans {
-        let text = match span {
-            Span::Text(t) | Span::Link { text: t, .. } => t,
-        };
-        let len = text.chars().count();
+        let len = span.text().chars().count();
         if skip >= len {
             skip -= len;
             continue;
@@ -609,5 +634,11 @@ Par Said Boudjelda
             assert_eq!(strip_slot_time(text), (rest, true), "{text}");
         }
         assert_eq!(strip_slot_time("2019 review"), ("2019 review", false));
+        let minutes = |text| slot_time(text).and_then(|s| s.minutes);
+        assert_eq!(minutes("19h30 à 20h30 : Title"), Some(60));
+        assert_eq!(minutes("23:30 – 00:10 Late"), Some(40));
+        assert_eq!(minutes("6:30 PM - 9 PM tutorial"), Some(150));
+        assert_eq!(minutes("19h00 : Accueil"), None);
+        assert_eq!(slot_time("18:00pm"), None);
     }
 }

@@ -18,6 +18,15 @@ pub enum Span {
     Link { text: String, url: String },
 }
 
+impl Span {
+    /// What a reader sees of the span: its text, or a link's text.
+    pub fn text(&self) -> &str {
+        match self {
+            Span::Text(text) | Span::Link { text, .. } => text,
+        }
+    }
+}
+
 /// What kind of block a line belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Block {
@@ -84,12 +93,7 @@ impl Body {
 
 /// The text of spans, links reduced to their text.
 pub fn plain(spans: &[Span]) -> String {
-    spans
-        .iter()
-        .map(|span| match span {
-            Span::Text(text) | Span::Link { text, .. } => text.as_str(),
-        })
-        .collect()
+    spans.iter().map(Span::text).collect()
 }
 
 /// Replaces Hugo shortcodes with what they render to, as far as a reader of the text is concerned:
@@ -161,18 +165,14 @@ fn lines(body: &str) -> Vec<Line> {
         block: Block,
         spans: Vec<Span>,
         lead_emphasis: Option<String>,
-        /// Emphasis depth at which the leading emphasis is being read, while it is.
+        /// Whether the emphasis that opens the line is still being read.
         reading_emphasis: bool,
         start: usize,
         end: usize,
     }
     fn flush(current: &mut Option<Open>, out: &mut Vec<Line>) {
         if let Some(open) = current.take() {
-            if open
-                .spans
-                .iter()
-                .any(|s| !plain(std::slice::from_ref(s)).trim().is_empty())
-            {
+            if open.spans.iter().any(|s| !s.text().trim().is_empty()) {
                 out.push(Line {
                     block: open.block,
                     spans: open.spans,

@@ -13,7 +13,7 @@
 use super::body::{plain, Block, Body, Span};
 use super::model::{Speaker, Talk};
 use super::names;
-use super::talks::Found as FoundTalk;
+use super::talks::Found;
 
 /// Words of a label that make the person named after it present the session (`Speaker:`, `Speaker
 /// and organizer:`, `Workshop lead:`, `Presented by:`). A label with none of them (`Organizer:`,
@@ -69,8 +69,8 @@ pub fn talks_from_body(body: &str, event_title: &str) -> Vec<Talk> {
 
 /// Talks of a parsed body, each with the line it starts on and its abstract: the paragraphs after the
 /// talk's bullet, up to the next bullet or heading.
-pub fn talks_from_lines(body: &Body, event_title: &str) -> Vec<FoundTalk> {
-    let mut talks: Vec<FoundTalk> = Vec::new();
+pub fn talks_from_lines(body: &Body, event_title: &str) -> Vec<Found> {
+    let mut talks: Vec<Found> = Vec::new();
     // Label lines ("Speaker:", "Workshop lead:") all describe the one session that is the event, so
     // they share a single talk, placed where the first of them appears.
     let mut labelled: Option<usize> = None;
@@ -99,7 +99,7 @@ pub fn talks_from_lines(body: &Body, event_title: &str) -> Vec<FoundTalk> {
                 }
                 None => {
                     labelled = Some(talks.len());
-                    talks.push(FoundTalk {
+                    talks.push(Found {
                         talk: talk(event_title.trim().to_string(), speakers, None),
                         line: index,
                     });
@@ -108,7 +108,7 @@ pub fn talks_from_lines(body: &Body, event_title: &str) -> Vec<FoundTalk> {
         } else if origin == Origin::Item {
             if let Some(mut found) = item_talk(line.spans.clone()) {
                 found.abstract_md = abstract_after(body, index);
-                talks.push(FoundTalk {
+                talks.push(Found {
                     talk: found,
                     line: index,
                 });
@@ -149,7 +149,10 @@ fn labelled_speakers(spans: &[Span]) -> Option<Vec<Speaker>> {
     };
     let (label, after) = first.split_once(':')?;
     let label = label.trim().to_lowercase();
-    let words: Vec<&str> = label.split_whitespace().collect();
+    let words: Vec<&str> = label
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphabetic() && c != '&' && c != '/'))
+        .collect();
     if words.is_empty() || words.len() > 4 {
         return None;
     }
@@ -173,18 +176,13 @@ fn labelled_speakers(spans: &[Span]) -> Option<Vec<Speaker>> {
         "by",
     ];
     let role_label = words.iter().all(|w| {
-        let w = w.trim_matches(|c: char| !c.is_alphabetic() && c != '&' && c != '/');
-        PRESENTER_WORDS.contains(&w) || LABEL_WORDS.contains(&w) || ORGANISER_WORDS.contains(&w)
+        PRESENTER_WORDS.contains(w) || LABEL_WORDS.contains(w) || ORGANISER_WORDS.contains(w)
     });
     if !role_label {
         return None;
     }
-    let presents = words
-        .iter()
-        .any(|w| PRESENTER_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphabetic())));
-    let organises = words
-        .iter()
-        .any(|w| ORGANISER_WORDS.contains(&w.trim_matches(|c: char| !c.is_alphabetic())));
+    let presents = words.iter().any(|w| PRESENTER_WORDS.contains(w));
+    let organises = words.iter().any(|w| ORGANISER_WORDS.contains(w));
     if !presents {
         return organises.then(Vec::new);
     }
@@ -206,7 +204,7 @@ fn labelled_speakers(spans: &[Span]) -> Option<Vec<Speaker>> {
 
 /// A talk recognised in a line: the raw title, its speakers, and the text after the speakers (which
 /// may still carry a `(20 min)`).
-struct Found {
+struct LineTalk {
     title: String,
     speakers: Vec<Speaker>,
     tail: String,
@@ -236,7 +234,7 @@ fn item_talk(mut spans: Vec<Span>) -> Option<Talk> {
 }
 
 /// `Title by [Speaker](url)...`: the first link right after the word "by".
-fn by_link(spans: &[Span]) -> Option<Found> {
+fn by_link(spans: &[Span]) -> Option<LineTalk> {
     (1..spans.len()).find_map(|i| {
         let (Span::Text(before), Span::Link { .. }) = (&spans[i - 1], &spans[i]) else {
             return None;
@@ -249,7 +247,7 @@ fn by_link(spans: &[Span]) -> Option<Found> {
             return None;
         }
         let (speakers, next) = speakers_from(spans, i);
-        Some(Found {
+        Some(LineTalk {
             title: plain(&spans[..i - 1]) + stem,
             speakers,
             tail: plain(&spans[next..]),
@@ -258,9 +256,9 @@ fn by_link(spans: &[Span]) -> Option<Found> {
 }
 
 /// `[Speaker](url) - Title` and `[Speaker](url): Title`.
-fn leading_speakers(spans: &[Span]) -> Option<Found> {
+fn leading_speakers(spans: &[Span]) -> Option<LineTalk> {
     let (speakers, next) = speakers_from(spans, 0);
-    if speakers.is_empty() || !speakers.iter().all(|s| looks_like_name(&s.name)) {
+    if speakers.is_empty() || !speakers.iter().all(|s| names::looks_like_name(&s.name)) {
         return None;
     }
     let Some(Span::Text(after)) = spans.get(next) else {
@@ -268,7 +266,7 @@ fn leading_speakers(spans: &[Span]) -> Option<Found> {
     };
     let title = after.trim_start().strip_prefix([':', '-', '–', '—'])?;
     let title = title.to_string() + &plain(&spans[next + 1..]);
-    Some(Found {
+    Some(LineTalk {
         title,
         speakers,
         tail: String::new(),
@@ -276,7 +274,7 @@ fn leading_speakers(spans: &[Span]) -> Option<Found> {
 }
 
 /// `Title - [Speaker](url)`.
-fn trailing_speakers(spans: &[Span]) -> Option<Found> {
+fn trailing_speakers(spans: &[Span]) -> Option<LineTalk> {
     (1..spans.len()).find_map(|i| {
         let (Span::Text(before), Span::Link { .. }) = (&spans[i - 1], &spans[i]) else {
             return None;
@@ -287,10 +285,10 @@ fn trailing_speakers(spans: &[Span]) -> Option<Found> {
         }
         let (speakers, next) = speakers_from(spans, i);
         // The name check keeps "Notes - [video](url)" from naming a speaker "video".
-        if !speakers.iter().all(|s| looks_like_name(&s.name)) {
+        if !speakers.iter().all(|s| names::looks_like_name(&s.name)) {
             return None;
         }
-        Some(Found {
+        Some(LineTalk {
             title: plain(&spans[..i - 1]) + stem,
             speakers,
             tail: plain(&spans[next..]),
@@ -300,13 +298,13 @@ fn trailing_speakers(spans: &[Span]) -> Option<Found> {
 
 /// `Title by Ronen Cohen`: a speaker without a link, accepted only when the words after the last " by "
 /// look like a person's name, so "...on object storage by decoupling storage from compute." is no talk.
-fn by_name(spans: &[Span]) -> Option<Found> {
+fn by_name(spans: &[Span]) -> Option<LineTalk> {
     let line = plain(spans);
     let at = line.rfind(" by ")?;
     let after = &line[at + " by ".len()..];
     let end = after.find([',', ';', ':', '(']).unwrap_or(after.len());
     let name = after[..end].trim();
-    if !looks_like_name(name) {
+    if !names::looks_like_name(name) {
         return None;
     }
     let speakers = vec![Speaker {
@@ -319,7 +317,7 @@ fn by_name(spans: &[Span]) -> Option<Found> {
         .strip_suffix("presented")
         .or_else(|| title.strip_suffix("Presented"))
         .unwrap_or(title);
-    Some(Found {
+    Some(LineTalk {
         title: title.to_string(),
         speakers,
         tail: after[end..].to_string(),
@@ -351,10 +349,6 @@ fn speakers_from(spans: &[Span], start: usize) -> (Vec<Speaker>, usize) {
     (speakers, i)
 }
 
-fn looks_like_name(text: &str) -> bool {
-    names::looks_like_name(text)
-}
-
 /// Removes a leading agenda time (`18:00-18:15 `, `17:00 - `, `18:00 `) from the line and returns the
 /// length of a time range in minutes.
 fn strip_time(spans: &mut Vec<Span>) -> Option<u32> {
@@ -369,31 +363,11 @@ fn strip_time(spans: &mut Vec<Span>) -> Option<u32> {
     minutes
 }
 
+/// An agenda line's time: `18:00-18:15 `, `17:00 - `, `18:00 ` (the agenda reader's times), followed by
+/// the rest of the line. A line that is only a time is no agenda line.
 fn split_time_prefix(text: &str) -> Option<(&str, Option<u32>)> {
-    const DAY: u32 = 24 * 60;
-    let (start, rest) = clock(text)?;
-    let after_dash = rest.trim_start().strip_prefix(['-', '–', '—']);
-    let (minutes, rest) = match after_dash.and_then(clock) {
-        Some((end, rest)) => (Some((end + DAY - start) % DAY).filter(|&m| m > 0), rest),
-        None => (None, after_dash.unwrap_or(rest)),
-    };
-    // "18:00pm" or a bare "18:00" is not the prefix of an agenda line.
-    rest.starts_with(char::is_whitespace)
-        .then(|| (rest.trim_start(), minutes))
-}
-
-/// `H:MM` or `HH:MM` at the start of `text` (after spaces), as minutes since midnight.
-fn clock(text: &str) -> Option<(u32, &str)> {
-    let text = text.trim_start();
-    let colon = text.find(':')?;
-    let (hours, rest) = text.split_at(colon);
-    let minutes = rest.get(1..3)?;
-    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if hours.len() > 2 || !all_digits(hours) || !all_digits(minutes) {
-        return None;
-    }
-    let (hours, minutes): (u32, u32) = (hours.parse().ok()?, minutes.parse().ok()?);
-    (hours < 24 && minutes < 60).then(|| (hours * 60 + minutes, &rest[3..]))
+    let slot = super::agenda::slot_time(text.trim_start())?;
+    (!slot.rest.is_empty()).then_some((slot.rest, slot.minutes))
 }
 
 /// A trailing `(20 min)` or `(30-40 min)` (the upper bound): the text before it and the minutes.

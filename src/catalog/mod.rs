@@ -1,7 +1,7 @@
 //! Event files to a typed catalog, with the problems of each file.
 //!
-//! [`Catalog::load`] reads an events folder (and the `presentations/` and `people/` folders beside it) in
-//! parallel. Each file is read on its own: a bad file adds problems, never hides another event.
+//! [`Catalog::load`] reads an events folder (and the `presentations/`, `people/` and `speakers/` folders
+//! beside it) in parallel. Each file is read on its own: a bad file adds problems, never hides another event.
 
 pub mod agenda;
 pub mod body;
@@ -12,6 +12,7 @@ pub mod legacy;
 pub mod library;
 pub mod model;
 pub mod names;
+pub mod page;
 pub mod plain;
 pub mod problem;
 pub mod reader;
@@ -111,7 +112,6 @@ impl Catalog {
                 Err(problem) => reader::FileOutcome {
                     event: None,
                     problems: vec![problem],
-                    identity: None,
                 },
             })
             .collect();
@@ -119,7 +119,7 @@ impl Catalog {
         let mut identities = Vec::with_capacity(outcomes.len());
         for outcome in outcomes {
             problems.extend(outcome.problems);
-            if let (Some(event), Some(identity)) = (outcome.event, outcome.identity) {
+            if let Some((event, identity)) = outcome.event {
                 events.push(event);
                 identities.push(identity);
             }

@@ -126,7 +126,6 @@ const NOT_NAME_WORDS: &[&str] = &[
     "détails",
     "soirée",
     "présentation",
-    "sponsor",
 ];
 
 /// Words that open a title, never a name ("The Mood Machine", "How I learned...").
@@ -286,20 +285,22 @@ pub fn tidy_case(name: &str) -> String {
 /// Several names joined by `,`, `&`, `and`, `et`, `und`: each cleaned, or `None` when any part is not
 /// a name (so "Python & Django" is not read as two people).
 pub fn split_names(text: &str) -> Option<Vec<String>> {
-    let parts = joined_parts(
-        text,
-        &[
-            ", and ", ", et ", ",", " & ", " and ", " et ", " und ", " y ",
-        ],
-    );
+    let parts = joined_parts(text);
     if parts.is_empty() {
         return None;
     }
     parts.into_iter().map(clean_name).collect()
 }
 
-/// `text` cut at every one of `joiners`, each part trimmed, empty parts left out.
-fn joined_parts<'t>(text: &'t str, joiners: &[&str]) -> Vec<&'t str> {
+/// What joins names in a list: `,`, `&`, and the word for "and" in the sites' languages. The longer
+/// forms come first, so that ", and " is one joiner, not "," then "and ".
+const JOINERS: &[&str] = &[
+    ", and ", ", et ", ",", " & ", " and ", " et ", " und ", " y ",
+];
+
+/// `text` cut at every joiner, each part trimmed, empty parts left out.
+fn joined_parts(text: &str) -> Vec<&str> {
+    let joiners = JOINERS;
     let text = text.trim();
     let mut parts = Vec::new();
     let mut start = 0;
@@ -342,13 +343,10 @@ pub fn names_in(text: &str) -> Vec<String> {
         }
     }
     let text = cleaned.trim().trim_start_matches([':', ' ']);
-    joined_parts(
-        text,
-        &[", and ", ", et ", ",", " & ", " and ", " et ", " und "],
-    )
-    .into_iter()
-    .filter_map(|part| clean_name(part).or_else(|| lenient_name(part)))
-    .collect()
+    joined_parts(text)
+        .into_iter()
+        .filter_map(|part| clean_name(part).or_else(|| lenient_name(part)))
+        .collect()
 }
 
 /// After "Par" or "By", two or three words that open with a capital are a name even when the rest is

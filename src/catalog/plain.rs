@@ -101,6 +101,35 @@ enum Orientation {
     NameLast,
 }
 
+/// How the sure lines of one line-up are written: name first, or name last.
+#[derive(Debug, Default, Clone, Copy)]
+struct LineUp {
+    name_first: usize,
+    name_last: usize,
+}
+
+impl LineUp {
+    fn count(&mut self, orientation: Orientation) {
+        match orientation {
+            Orientation::NameFirst => self.name_first += 1,
+            Orientation::NameLast => self.name_last += 1,
+        }
+    }
+
+    fn sure(self) -> usize {
+        self.name_first + self.name_last
+    }
+
+    /// The way most of its sure lines are written; name first on a tie.
+    fn orientation(self) -> Option<Orientation> {
+        match (self.name_first, self.name_last) {
+            (0, 0) => None,
+            (first, last) if first >= last => Some(Orientation::NameFirst),
+            _ => Some(Orientation::NameLast),
+        }
+    }
+}
+
 /// What one line says, before the other lines of its list are taken into account.
 #[derive(Debug, Clone)]
 enum Reading {
@@ -162,40 +191,33 @@ pub fn talks(body: &Body, lookup: &SpeakerLookup<'_>, taken: &[usize]) -> Vec<Fo
     };
     // A line-up is a run of consecutive talk-like lines, whether one list, one paragraph or a
     // paragraph per line: its unambiguous lines say which way round the list is written.
-    let mut run_of = vec![0usize; lines.len()];
-    let mut runs: Vec<(usize, usize, usize)> = vec![(0, 0, 0)];
+    let mut lineup_of: Vec<usize> = vec![0; lines.len()];
+    let mut lineups: Vec<LineUp> = Vec::new();
+    let mut previous_talk_like = false;
     for (i, reading) in readings.iter().enumerate() {
         let talk_like = matches!(
             reading,
             Some(Reading::Talk { .. } | Reading::Ambiguous { .. })
         );
+        if talk_like && !previous_talk_like {
+            lineups.push(LineUp::default());
+        }
+        previous_talk_like = talk_like;
         if !talk_like {
-            runs.push((0, 0, 0));
-            run_of[i] = runs.len() - 1;
-            runs.push((0, 0, 0));
             continue;
         }
-        let run = runs.len() - 1;
-        run_of[i] = run;
+        lineup_of[i] = lineups.len() - 1;
         if let Some(Reading::Talk {
-            orientation, weak, ..
+            orientation: Some(orientation),
+            weak: false,
+            ..
         }) = reading
         {
-            runs[run].2 += 1;
-            if !weak {
-                match orientation {
-                    Some(Orientation::NameFirst) => runs[run].0 += 1,
-                    Some(Orientation::NameLast) => runs[run].1 += 1,
-                    None => {}
-                }
-            }
+            lineups[lineup_of[i]].count(*orientation);
         }
     }
-    let orientation_of = |i: usize| match (runs[run_of[i]].0, runs[run_of[i]].1) {
-        (0, 0) => None,
-        (f, l) if f >= l => Some(Orientation::NameFirst),
-        _ => Some(Orientation::NameLast),
-    };
+    // Only asked of talk-like lines, which all belong to a line-up.
+    let lineup = |i: usize| lineups[lineup_of[i]];
     for group in &groups {
         // A list of session titles where one happens to end in "with Name" is a conference's
         // programme, not a line-up: a talk needs company in a list of four or more items.
@@ -219,17 +241,17 @@ pub fn talks(body: &Body, lookup: &SpeakerLookup<'_>, taken: &[usize]) -> Vec<Fo
                     orientation: own,
                     weak,
                 }) => {
-                    let timed = strip_slot_time(&lines[i].text()).1;
-                    let orientation = orientation_of(i);
-                    let strong_in_run = runs[run_of[i]].0 + runs[run_of[i]].1;
+                    // A weak line needs a line-up of sure lines written the same way round.
+                    let lineup = lineup(i);
+                    let orientation = lineup.orientation();
                     let agrees = own.is_none() || orientation.is_none() || *own == orientation;
-                    if *weak && !(timed || strong_in_run >= 1 && agrees) {
+                    if *weak && !(lineup.sure() > 0 && agrees) {
                         continue;
                     }
                     push(&mut found, i, title.clone(), names.clone());
                 }
                 Some(Reading::Ambiguous { left, right }) => {
-                    let pair = match orientation_of(i) {
+                    let pair = match lineup(i).orientation() {
                         Some(Orientation::NameFirst) => Some((right, left)),
                         Some(Orientation::NameLast) => Some((left, right)),
                         None => None,
@@ -305,8 +327,28 @@ fn groups(lines: &[Line]) -> Vec<std::ops::Range<usize>> {
     groups
 }
 
-/// What a line says on its own.
+/// What a line says on its own. On an agenda line (`7:10 PM: Mariatta: Title`) the time vouches for a
+/// single-word name.
 fn read_line(line: &Line) -> Option<Reading> {
+    let timed = strip_slot_time(&line.text()).1;
+    match read_shape(line)? {
+        Reading::Talk {
+            title,
+            names,
+            orientation,
+            weak,
+        } => Some(Reading::Talk {
+            title,
+            names,
+            orientation,
+            weak: weak && !timed,
+        }),
+        other => Some(other),
+    }
+}
+
+/// The shape a line has, if it is one of the talk shapes.
+fn read_shape(line: &Line) -> Option<Reading> {
     if line.is_heading() {
         return None;
     }

@@ -36,7 +36,7 @@ impl<'a> SpeakerLookup<'a> {
                 url: Some(url.to_string()),
             };
         }
-        let url = agenda::is_person_page(url)
+        let url = is_person_page(url)
             .then(|| self.library.person_by_slug(url))
             .flatten()
             .and_then(|person| person.url.clone());
@@ -47,6 +47,12 @@ impl<'a> SpeakerLookup<'a> {
     pub fn name_of(&self, slug: &str) -> Option<String> {
         self.library.person_by_slug(slug).map(|p| p.name.clone())
     }
+}
+
+/// A link to a speaker's or person's page on the site (`/speakers/x.md`, `../people/x`).
+pub fn is_person_page(url: &str) -> bool {
+    let url = url.to_ascii_lowercase();
+    !url.starts_with("http") && (url.contains("speakers/") || url.contains("people/"))
 }
 
 /// The talks of an event body. `front_speakers` are the people the front matter names for the event
@@ -60,30 +66,21 @@ pub fn from_body(
 ) -> Vec<Talk> {
     let lookup = SpeakerLookup::new(library);
     let body = Body::parse(markdown, |slug| lookup.name_of(slug));
+    // Lines under a notice heading ("Post (blog) sur la présentation", "Sponsors") hold no talk,
+    // whichever reader would find one there.
+    let in_notice = notice_lines(&body);
+    let outside_notices = |found: Vec<Found>| -> Vec<Found> {
+        found.into_iter().filter(|f| !in_notice[f.line]).collect()
+    };
     // A page with an agenda of talk headings lists its talks there; its other lines are abstracts and
     // bios, where the line readers would only find false talks.
-    let mut found = agenda::talks(&body, &lookup);
+    let mut found = outside_notices(agenda::talks(&body, &lookup));
     if found.is_empty() {
-        found = legacy::talks_from_lines(&body, event_title);
+        found = outside_notices(legacy::talks_from_lines(&body, event_title));
         // The lines the legacy reader took are talks already; the plain reader reads the others.
         let taken: Vec<usize> = found.iter().map(|f| f.line).collect();
-        found.extend(plain::talks(&body, &lookup, &taken));
+        found.extend(outside_notices(plain::talks(&body, &lookup, &taken)));
     }
-    // Lines under a notice heading ("Post (blog) sur la présentation", "Sponsors") hold no talk.
-    let mut in_notice = vec![false; body.lines.len()];
-    let mut notice_level: Option<u8> = None;
-    for (i, line) in body.lines.iter().enumerate() {
-        if let Block::Heading(level) = line.block {
-            if notice_level.is_some_and(|n| level <= n) {
-                notice_level = None;
-            }
-            if notice_level.is_none() && agenda::is_notice_heading(&line.text()) {
-                notice_level = Some(level);
-            }
-        }
-        in_notice[i] = notice_level.is_some();
-    }
-    found.retain(|f| !in_notice[f.line]);
     found.sort_by_key(|f| f.line);
     let mut talks = merge(found);
     if talks.is_empty() {
@@ -111,13 +108,35 @@ pub fn from_body(
     talks
 }
 
+/// Whether each line of the body sits under a notice heading, until a heading of the same or a higher
+/// level ends that section.
+fn notice_lines(body: &Body) -> Vec<bool> {
+    let mut notice_level: Option<u8> = None;
+    body.lines
+        .iter()
+        .map(|line| {
+            if let Block::Heading(level) = line.block {
+                if notice_level.is_some_and(|n| level <= n) {
+                    notice_level = None;
+                }
+                if notice_level.is_none() && agenda::is_notice_heading(&line.text()) {
+                    notice_level = Some(level);
+                }
+            }
+            notice_level.is_some()
+        })
+        .collect()
+}
+
 /// One talk per title: a page that lists its talks twice (an agenda, then the details) names each once.
 fn merge(found: Vec<Found>) -> Vec<Talk> {
     let mut talks: Vec<Talk> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
     for Found { talk, .. } in found {
         let key = title_key(&talk.title);
-        match talks.iter_mut().find(|t| title_key(&t.title) == key) {
-            Some(existing) => {
+        match keys.iter().position(|k| *k == key) {
+            Some(at) => {
+                let existing = &mut talks[at];
                 for speaker in talk.speakers {
                     if !existing
                         .speakers
@@ -132,7 +151,10 @@ fn merge(found: Vec<Found>) -> Vec<Talk> {
                 }
                 existing.length_minutes = existing.length_minutes.or(talk.length_minutes);
             }
-            None => talks.push(talk),
+            None => {
+                keys.push(key);
+                talks.push(talk);
+            }
         }
     }
     talks

@@ -213,23 +213,7 @@ const ABSTRACT_MAX: usize = 600;
 fn talk_entries(talks: &[crate::catalog::Talk], bullet: &str, separator: &str) -> String {
     let heads: Vec<String> = talks
         .iter()
-        .map(|t| {
-            let speakers: Vec<String> = t
-                .speakers
-                .iter()
-                .map(|s| embed::link(&render::neutral(&s.name), s.url.as_deref()))
-                .collect();
-            let length = t
-                .length_minutes
-                .map(|m| format!(" ({m} min)"))
-                .unwrap_or_default();
-            let by = if speakers.is_empty() {
-                String::new()
-            } else {
-                format!(", {}", speakers.join(", "))
-            };
-            format!("{bullet}**{}**{length}{by}", render::neutral(&t.title))
-        })
+        .map(|t| format!("{bullet}{}", embed::talk_line(&render::neutral_talk(t))))
         .collect();
     let fixed: usize = heads.iter().map(|h| h.chars().count() + 4).sum();
     let share = DESCRIPTION_MAX

@@ -146,22 +146,7 @@ pub fn embed(message: &Message) -> Embed {
     let talks: Vec<String> = message
         .talks
         .iter()
-        .map(|talk| {
-            let speakers: Vec<String> = talk
-                .speakers
-                .iter()
-                .map(|s| link(&s.name, s.url.as_deref()))
-                .collect();
-            let length = talk
-                .length_minutes
-                .map(|m| format!(" ({m} min)"))
-                .unwrap_or_default();
-            if speakers.is_empty() {
-                format!("- **{}**{length}", talk.title)
-            } else {
-                format!("- **{}**{length}, {}", talk.title, speakers.join(", "))
-            }
-        })
+        .map(|talk| format!("- {}", talk_line(talk)))
         .collect();
     let intro = match message.kind {
         Kind::Cancelled => "This event is cancelled.\n".to_string(),
@@ -171,6 +156,25 @@ pub fn embed(message: &Message) -> Embed {
     embed.fields.truncate(FIELDS_MAX);
     fit_total(&mut embed);
     embed
+}
+
+/// A talk as embeds show it: `**Title** (30 min), [Speaker](url), Speaker`. The talk's text must be
+/// neutralised already ([`render::neutral_talk`](crate::render::neutral_talk)).
+pub fn talk_line(talk: &crate::catalog::Talk) -> String {
+    let speakers: Vec<String> = talk
+        .speakers
+        .iter()
+        .map(|s| link(&s.name, s.url.as_deref()))
+        .collect();
+    let length = talk
+        .length_minutes
+        .map(|m| format!(" ({m} min)"))
+        .unwrap_or_default();
+    if speakers.is_empty() {
+        format!("**{}**{length}", talk.title)
+    } else {
+        format!("**{}**{length}, {}", talk.title, speakers.join(", "))
+    }
 }
 
 /// Shrinks the description until the embed fits Discord's 6000-character total.
