@@ -1,37 +1,64 @@
 //! Figures of the Discord side, through the fake Discord on loopback, with the real (release) binary:
 //!
-//! 1. command handling with 10,000 events loaded: interaction dispatched by the fake to the callback
-//!    the fake receives, p50/p99/max over 600 commands (a mix of /next, /upcoming, /event, autocomplete);
+//! 1. command handling with 10,000 events loaded (2,000 past, 300 speakers): interaction dispatched
+//!    by the fake to the callback the fake receives, p50/p99/max of 300 samples of each command and
+//!    autocomplete, sent round-robin (one of each per round, so drift affects all alike), plus the
+//!    floor: a REST round trip from here to the fake, without the bot. Printed as lines and as
+//!    markdown table rows for the README;
 //! 2. announcement lateness: 60 reminders, two due each second for 30 seconds, the fake's receive time minus the
 //!    due time, p50/p99/max.
 //!
-//! Run: `cargo bench --bench discord`. Plain `main`, not criterion: each sample is a whole round trip
+//! Run: `cargo bench --bench discord`, or `cargo bench --bench discord -- commands` (or
+//! `-- lateness`) for one part. Plain `main`, not criterion: each sample is a whole round trip
 //! through another process, and percentiles are what the targets name.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
-use support::fake_discord::{FakeDiscord, APP_ID, CHANNEL_ID, GUILD_ID};
+use support::fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
 
 fn percentile(sorted: &[Duration], q: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * q).round() as usize;
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn report(name: &str, mut samples: Vec<Duration>) {
+struct Stats {
+    p50: Duration,
+    p99: Duration,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) -> Stats {
     samples.sort();
+    if samples.is_empty() {
+        println!("{name}: n=0");
+        return Stats {
+            p50: Duration::ZERO,
+            p99: Duration::ZERO,
+        };
+    }
+    let stats = Stats {
+        p50: percentile(&samples, 0.5),
+        p99: percentile(&samples, 0.99),
+    };
     println!(
         "{name}: n={} p50={:.2} ms p99={:.2} ms max={:.2} ms",
         samples.len(),
-        percentile(&samples, 0.5).as_secs_f64() * 1000.0,
-        percentile(&samples, 0.99).as_secs_f64() * 1000.0,
-        samples.last().copied().unwrap_or_default().as_secs_f64() * 1000.0
+        ms(stats.p50),
+        ms(stats.p99),
+        ms(samples.last().copied().unwrap_or_default())
     );
+    stats
 }
 
 fn start_bot(fake: &FakeDiscord, site: &std::path::Path, announce_new: bool) -> Child {
@@ -68,49 +95,189 @@ fn wait_registered(fake: &FakeDiscord) {
     .expect("registered");
 }
 
+/// The commands measured, in the order they are sent (one of each per round).
+const KINDS: [&str; 11] = [
+    "/next",
+    "/upcoming COUNT",
+    "/upcoming",
+    "/event NAME",
+    "autocomplete /event NAME",
+    "/talks",
+    "/talks EVENT",
+    "/speakers",
+    "/speakers NAME",
+    "autocomplete /speakers NAME",
+    "floor: REST round trip to the fake",
+];
+const SAMPLES: usize = 300;
+const EVENTS: usize = 10_000;
+/// Events 0..PAST start in the past (a day ago and earlier), the rest in the future.
+const PAST: usize = 2_000;
+const SPEAKERS: usize = 300;
+
+/// The callback the fake received for this interaction, waiting up to 5 s for it.
+fn callback(fake: &FakeDiscord, id: &str) -> Option<Recorded> {
+    let prefix = format!("/interactions/{id}/");
+    fake.wait_for(Duration::from_secs(5), |r| {
+        r.method == "POST" && r.route().starts_with(&prefix) && r.route().ends_with("/callback")
+    })
+}
+
+/// Sends the `round`-th instance of command `kind`, waits for its callback and gives the time from
+/// the dispatch to the callback the fake received (for the floor: a whole REST round trip).
+fn sample(fake: &FakeDiscord, kind: usize, round: usize) -> Duration {
+    let string = |name: &str, value: String| json!([{"name": name, "type": 3, "value": value}]);
+    let focused = |name: &str, value: String| {
+        let mut options = string(name, value);
+        options[0]["focused"] = json!(true);
+        options
+    };
+    // Varied per round: a title (past and upcoming alike), a partial, a speaker.
+    let title = |salt: usize| format!("Meetup number {}", (round * 37 + salt) % EVENTS);
+    let sent = Instant::now();
+    let id = match kind {
+        0 => fake.slash("next", json!([])),
+        1 => fake.slash(
+            "upcoming",
+            json!([{"name": "count", "type": 4, "value": 5}]),
+        ),
+        2 => fake.slash("upcoming", json!([])),
+        3 => fake.slash("event", string("name", title(11))),
+        4 => fake.autocomplete(
+            "event",
+            focused("name", format!("number {}", (round * 7) % 1000)),
+        ),
+        5 => fake.slash("talks", json!([])),
+        6 => fake.slash("talks", string("event", title(5003))),
+        7 => fake.slash("speakers", json!([])),
+        8 => fake.slash(
+            "speakers",
+            string("name", format!("Speaker {}", (round * 7) % SPEAKERS)),
+        ),
+        9 => fake.autocomplete(
+            "speakers",
+            focused("name", format!("speaker {}", round % 30)),
+        ),
+        _ => return rest_round_trip(fake),
+    };
+    let callback = callback(fake, &id)
+        .unwrap_or_else(|| panic!("{} (round {round}) not answered within 5 s", KINDS[kind]));
+    let took = callback.at.saturating_duration_since(sent);
+    // A reply without the expected content (an error, "no such event") would time a shortcut.
+    let body = callback.body.unwrap_or_default();
+    let answered = if matches!(kind, 4 | 9) {
+        body["type"] == 8
+            && body["data"]["choices"]
+                .as_array()
+                .is_some_and(|c| !c.is_empty())
+    } else {
+        body["data"]["embeds"][0]["title"].is_string()
+    };
+    assert!(
+        answered,
+        "{} (round {round}): unexpected reply {body}",
+        KINDS[kind]
+    );
+    took
+}
+
+/// `GET /api/v10/gateway` from here to the fake over a fresh connection (no keep-alive), read to
+/// the end: what the fake itself costs, without the bot.
+fn rest_round_trip(fake: &FakeDiscord) -> Duration {
+    let api = fake.api_url();
+    let host = api.strip_prefix("http://").expect("http api url");
+    let request = format!(
+        "GET /api/v10/gateway HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bot {}\r\n\
+         Accept: application/json\r\nConnection: close\r\n\r\n",
+        fake.token()
+    );
+    let sent = Instant::now();
+    let mut stream = TcpStream::connect(host).expect("connect to the fake");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("read timeout");
+    stream.set_nodelay(true).expect("nodelay");
+    stream.write_all(request.as_bytes()).expect("send GET");
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .unwrap_or_else(|e| panic!("{} not answered within 5 s: {e}", KINDS[10]));
+    let took = sent.elapsed();
+    assert!(
+        response.starts_with(b"HTTP/1.1 200"),
+        "GET /gateway: {}",
+        String::from_utf8_lossy(&response)
+    );
+    took
+}
+
+/// Waits until `/next` answers with the first upcoming event, i.e. the catalog is loaded.
+fn wait_loaded(fake: &FakeDiscord) {
+    let expected = format!("Meetup number {PAST}");
+    let end = Instant::now() + Duration::from_secs(60);
+    loop {
+        let id = fake.slash("next", json!([]));
+        let reply = callback(fake, &id).and_then(|r| r.body);
+        let title = reply
+            .as_ref()
+            .map(|b| b["data"]["embeds"][0]["title"].clone());
+        if title.as_ref().and_then(|t| t.as_str()) == Some(expected.as_str()) {
+            return;
+        }
+        assert!(
+            Instant::now() < end,
+            "/next never answered with {expected:?}; last reply: {reply:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 fn commands() {
     let fake = FakeDiscord::start();
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(dir.path().join("events")).expect("mkdir");
-    let base = Utc::now().timestamp() + 86400;
-    for i in 0..10_000 {
-        let start = DateTime::from_timestamp(base + i as i64 * 3600, 0).expect("valid");
+    let now = Utc::now().timestamp();
+    for i in 0..EVENTS {
+        // Hourly: the past ones end a day ago, the upcoming ones begin in a day.
+        let at = if i < PAST {
+            now - 86400 - (PAST - i) as i64 * 3600
+        } else {
+            now + 86400 + (i - PAST) as i64 * 3600
+        };
+        let start = DateTime::from_timestamp(at, 0).expect("valid");
         write_event(dir.path(), i, start, "");
     }
     let mut bot = start_bot(&fake, dir.path(), false);
     wait_registered(&fake);
-    std::thread::sleep(Duration::from_secs(1));
-    let mut samples = Vec::new();
-    for n in 0..600 {
-        let sent = Instant::now();
-        let id = match n % 4 {
-            0 => fake.slash("next", json!([])),
-            1 => fake.slash("upcoming", json!([{"name": "count", "type": 4, "value": 5}])),
-            2 => fake.slash(
-                "event",
-                json!([{"name": "name", "type": 3, "value": format!("Meetup number {}", n * 13)}]),
-            ),
-            _ => fake.autocomplete(
-                "event",
-                json!([{"name": "name", "type": 3, "value": format!("number {}", n * 7), "focused": true}]),
-            ),
-        };
-        let end = Instant::now() + Duration::from_secs(5);
-        loop {
-            if let Some(r) = fake.callbacks(&id).first() {
-                samples.push(r.at.saturating_duration_since(sent));
-                break;
-            }
-            assert!(Instant::now() < end, "command {n} not answered");
-            std::thread::yield_now();
+    wait_loaded(&fake);
+    // One unmeasured round to warm up, then SAMPLES rounds, each sending every kind once.
+    for kind in 0..KINDS.len() {
+        sample(&fake, kind, SAMPLES);
+    }
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(SAMPLES); KINDS.len()];
+    for round in 0..SAMPLES {
+        for (kind, times) in samples.iter_mut().enumerate() {
+            times.push(sample(&fake, kind, round));
         }
     }
     let _ = bot.kill();
     let _ = bot.wait();
-    report(
-        "command handling, 10,000 events (dispatch to callback)",
-        samples,
+    println!(
+        "command handling, {EVENTS} events ({PAST} past), {SPEAKERS} speakers: \
+         dispatch by the fake to the callback it receives"
     );
+    let rows: Vec<(&str, Stats)> = KINDS
+        .iter()
+        .zip(samples)
+        .map(|(name, times)| (*name, report(name, times)))
+        .collect();
+    println!();
+    println!("| command | p50 | p99 |");
+    println!("|---|---:|---:|");
+    for (name, s) in rows {
+        println!("| {name} | {:.2} ms | {:.2} ms |", ms(s.p50), ms(s.p99));
+    }
+    println!();
 }
 
 fn lateness() {
@@ -161,7 +328,21 @@ fn lateness() {
 }
 
 fn main() {
-    // `cargo bench` passes flags such as --bench; this harness takes none.
-    commands();
-    lateness();
+    // `cargo bench` passes flags such as --bench, ignored; other arguments pick parts by name
+    // (a part runs if an argument is part of its name), none runs all.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let parts: [(&str, fn()); 2] = [("commands", commands), ("lateness", lateness)];
+    let mut ran = false;
+    for (name, part) in parts {
+        if filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())) {
+            part();
+            ran = true;
+        }
+    }
+    if !ran {
+        eprintln!("no part matches {filters:?}; the parts are: commands, lateness");
+    }
 }

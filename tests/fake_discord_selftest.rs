@@ -11,6 +11,7 @@ mod support;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use serenity::all::{
@@ -18,9 +19,11 @@ use serenity::all::{
     Context, CreateActionRow, CreateAttachment, CreateAutocompleteResponse, CreateButton,
     CreateCommand, CreateCommandOption, CreateEmbed, CreateEmbedFooter, CreateInteractionResponse,
     CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage,
-    EditInteractionResponse, EditMessage, Event, EventHandler, GatewayEvent, GatewayIntents,
-    GuildId, Http, HttpBuilder, Interaction, InteractionId, MessageFlags, MessageId, Nonce,
-    Permissions, Ready, RoleId, UserId,
+    CreateScheduledEvent, EditInteractionResponse, EditMessage, EditScheduledEvent, Event,
+    EventHandler, GatewayEvent, GatewayIntents, GuildId, Http, HttpBuilder, Interaction,
+    InteractionId, MessageFlags, MessageId, Nonce, Permissions, Ready, RoleId, ScheduledEvent,
+    ScheduledEventId, ScheduledEventPrivacyLevel, ScheduledEventStatus, ScheduledEventType,
+    Timestamp, UserId,
 };
 use support::fake_discord::*;
 use support::openapi;
@@ -46,6 +49,18 @@ fn discord_error(result: Result<impl std::fmt::Debug, serenity::Error>) -> (u16,
     match result {
         Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(e))) => {
             (e.status_code.as_u16(), e.error.code)
+        }
+        other => panic!("expected a Discord error, got {other:?}"),
+    }
+}
+
+/// The status, Discord error code and the paths in Discord's `errors` object (serenity flattens
+/// them to `entity_metadata.location` and the like) of a failed request.
+fn form_errors(result: Result<impl std::fmt::Debug, serenity::Error>) -> (u16, isize, Vec<String>) {
+    match result {
+        Err(serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(e))) => {
+            let paths = e.error.errors.iter().map(|e| e.path.clone()).collect();
+            (e.status_code.as_u16(), e.error.code, paths)
         }
         other => panic!("expected a Discord error, got {other:?}"),
     }
@@ -861,4 +876,588 @@ fn the_openapi_check_can_fail() {
         |id: Value| json!({"content": "f", "attachments": [{"id": id, "filename": "a.txt"}]});
     assert!(openapi::check_request("POST", post, Some(&upload(json!(0)))).is_ok());
     assert!(openapi::check_request("POST", post, Some(&upload(json!("x")))).is_err());
+}
+
+// Guild scheduled events (the Events tab).
+
+/// A whole minute about `hours` from now: serenity writes milliseconds, and whole seconds make
+/// the round trip exact.
+fn in_hours(hours: i64) -> DateTime<Utc> {
+    let secs = Utc::now().timestamp() + hours * 3600;
+    DateTime::from_timestamp(secs - secs.rem_euclid(60), 0).expect("time")
+}
+
+/// An external event two hours long, the kind crier creates.
+fn meetup(name: &str, start: DateTime<Utc>) -> CreateScheduledEvent<'static> {
+    CreateScheduledEvent::new(ScheduledEventType::External, name, start)
+        .location("Library, room 2")
+        .end_time(start + TimeDelta::hours(2))
+}
+
+fn event_id(event: &ScheduledEvent) -> String {
+    event.id.get().to_string()
+}
+
+/// The fake's events pass the spec's schema for Discord's answer (skipped without the spec).
+fn assert_events_match_spec(events: &[Value]) {
+    if spec_missing() {
+        return;
+    }
+    for event in events {
+        openapi::check_schema("ExternalScheduledEventResponse", event)
+            .unwrap_or_else(|e| panic!("{e}\n{event:#}"));
+    }
+}
+
+#[tokio::test]
+async fn scheduled_events_round_trip_through_serenity() {
+    let fake = FakeDiscord::start();
+    let http = http(&fake, fake.token());
+    let guild = GuildId::new(id(GUILD_ID));
+    let start = in_hours(48);
+    let end = start + TimeDelta::minutes(150);
+
+    let create = CreateScheduledEvent::new(ScheduledEventType::External, "Rust meetup", start)
+        .location("Library, room 2")
+        .end_time(end)
+        .description("Talks and pizza");
+    let created = guild
+        .create_scheduled_event(&http, create)
+        .await
+        .expect("create");
+    assert_eq!(created.guild_id, guild);
+    assert_eq!(created.name, "Rust meetup");
+    assert_eq!(created.description.as_deref(), Some("Talks and pizza"));
+    assert_eq!(created.start_time, Timestamp::from(start));
+    assert_eq!(created.end_time, Some(Timestamp::from(end)));
+    assert_eq!(created.kind, ScheduledEventType::External);
+    assert_eq!(created.status, ScheduledEventStatus::Scheduled);
+    assert_eq!(created.privacy_level, ScheduledEventPrivacyLevel::GuildOnly);
+    assert_eq!(created.channel_id, None);
+    assert_eq!(created.entity_id, None);
+    assert_eq!(created.creator_id, Some(UserId::new(id(BOT_USER_ID))));
+    assert!(created.creator.as_ref().is_some_and(|u| u.bot));
+    let location = created
+        .metadata
+        .as_ref()
+        .and_then(|m| m.location.as_deref());
+    assert_eq!(location, Some("Library, room 2"));
+    assert_eq!(created.user_count, None, "only with_user_count=true has it");
+    assert!(created.image.is_none());
+
+    // What serenity sends: no channel_id, privacy_level 2, times with milliseconds and `Z`.
+    let post = fake
+        .wait_for(WAIT, |r| r.matches("POST", "/scheduled-events"))
+        .expect("recorded");
+    let body = post.body.expect("a JSON body");
+    assert_eq!(body["entity_type"], 3);
+    assert_eq!(body["privacy_level"], 2);
+    assert!(body.get("channel_id").is_none(), "{body}");
+    assert_eq!(
+        body["entity_metadata"],
+        json!({"location": "Library, room 2"})
+    );
+    let millis = start.to_rfc3339_opts(SecondsFormat::Millis, true);
+    assert_eq!(body["scheduled_start_time"], millis.as_str());
+
+    // Stored as Discord writes it, in the spec's shape, and the schema check can fail.
+    let stored = fake.scheduled_events();
+    assert_eq!(stored.len(), 1);
+    let discord_start = start.format("%Y-%m-%dT%H:%M:%S+00:00").to_string();
+    assert_eq!(stored[0]["scheduled_start_time"], discord_start.as_str());
+    assert_events_match_spec(&stored);
+    if !spec_missing() {
+        let schema = "ExternalScheduledEventResponse";
+        let mut bad = stored[0].clone();
+        bad["status"] = json!(9);
+        assert!(openapi::check_schema(schema, &bad).is_err(), "status 9");
+        bad = stored[0].clone();
+        bad.as_object_mut()
+            .expect("object")
+            .remove("entity_metadata");
+        assert!(openapi::check_schema(schema, &bad).is_err(), "no metadata");
+    }
+
+    // user_count only when asked for; serenity writes the query as `?&with_user_count=true`.
+    fake.set_user_count(&event_id(&created), 7);
+    let listed = guild.scheduled_events(&http, true).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].id, listed[0].user_count), (created.id, Some(7)));
+    let get = fake
+        .wait_for(WAIT, |r| r.matches("GET", "/scheduled-events"))
+        .expect("recorded");
+    assert_eq!(get.query, "&with_user_count=true");
+    let listed = guild.scheduled_events(&http, false).await.expect("list");
+    assert_eq!(listed[0].user_count, None);
+    let one = guild
+        .scheduled_event(&http, created.id, true)
+        .await
+        .expect("get one");
+    assert_eq!(
+        (one.name.as_str(), one.user_count),
+        ("Rust meetup", Some(7))
+    );
+
+    // A plain `?with_user_count=true` works too; the raw answer is the spec's shape.
+    let raw = |query: &'static str| {
+        let url = format!(
+            "{}/api/v10/guilds/{GUILD_ID}/scheduled-events{query}",
+            fake.api_url()
+        );
+        async move {
+            let answer = reqwest::Client::new()
+                .get(url)
+                .header("authorization", "Bot fake-token")
+                .send()
+                .await
+                .expect("raw GET");
+            assert_eq!(answer.status().as_u16(), 200);
+            let text = answer.text().await.expect("body");
+            serde_json::from_str::<Value>(&text).expect("JSON")
+        }
+    };
+    let counted = raw("?with_user_count=true").await;
+    assert_eq!(counted[0]["user_count"], 7);
+    assert_events_match_spec(counted.as_array().expect("array"));
+    let plain = raw("").await;
+    assert!(plain[0].get("user_count").is_none(), "{plain}");
+
+    // EditScheduledEvent sends only what was set: here `{"name": .., "status": 4}`.
+    let edit = EditScheduledEvent::new()
+        .name("Rust meetup (called off)")
+        .status(ScheduledEventStatus::Canceled);
+    let edited = guild
+        .edit_scheduled_event(&http, created.id, edit)
+        .await
+        .expect("edit");
+    assert_eq!(edited.name, "Rust meetup (called off)");
+    assert_eq!(edited.status, ScheduledEventStatus::Canceled);
+    assert_eq!(edited.start_time, created.start_time, "the rest is kept");
+    assert_eq!(edited.description, created.description);
+    let patch = fake
+        .wait_for(WAIT, |r| r.matches("PATCH", "/scheduled-events/"))
+        .expect("recorded");
+    assert_eq!(
+        patch.body,
+        Some(json!({"name": "Rust meetup (called off)", "status": 4}))
+    );
+
+    // A cancelled event is final but still listed.
+    let again = guild
+        .edit_scheduled_event(&http, created.id, EditScheduledEvent::new().name("x"))
+        .await;
+    assert_eq!(discord_error(again), (400, 180000));
+    let listed = guild.scheduled_events(&http, false).await.expect("list");
+    assert_eq!(listed[0].status, ScheduledEventStatus::Canceled);
+    assert_eq!(listed[0].name, "Rust meetup (called off)");
+
+    guild
+        .delete_scheduled_event(&http, created.id)
+        .await
+        .expect("delete");
+    let delete = fake
+        .wait_for(WAIT, |r| r.matches("DELETE", "/scheduled-events/"))
+        .expect("recorded");
+    assert_eq!(delete.body, None);
+    assert!(fake.scheduled_events().is_empty());
+    let twice = guild.delete_scheduled_event(&http, created.id).await;
+    assert_eq!(discord_error(twice), (404, 10070));
+    let gone = guild.scheduled_event(&http, created.id, false).await;
+    assert_eq!(discord_error(gone), (404, 10070));
+    let unknown = guild
+        .edit_scheduled_event(&http, ScheduledEventId::new(5), EditScheduledEvent::new())
+        .await;
+    assert_eq!(discord_error(unknown), (404, 10070));
+
+    // serenity takes any 2xx for a delete; Discord (and the fake) answer 204 with no body.
+    let second = guild
+        .create_scheduled_event(&http, meetup("Second", start))
+        .await
+        .expect("create");
+    let url = format!(
+        "{}/api/v10/guilds/{GUILD_ID}/scheduled-events/{}",
+        fake.api_url(),
+        event_id(&second)
+    );
+    let raw_delete = || {
+        reqwest::Client::new()
+            .delete(url.as_str())
+            .header("authorization", "Bot fake-token")
+            .send()
+    };
+    let answer = raw_delete().await.expect("raw DELETE");
+    assert_eq!(answer.status().as_u16(), 204);
+    assert_eq!(answer.text().await.expect("body"), "");
+    let answer = raw_delete().await.expect("raw DELETE");
+    assert_eq!(answer.status().as_u16(), 404);
+    let body: Value = serde_json::from_str(&answer.text().await.expect("body")).expect("JSON");
+    assert_eq!(body["code"], 10070);
+
+    let elsewhere = GuildId::new(9);
+    let listed = elsewhere.scheduled_events(&http, true).await;
+    assert_eq!(discord_error(listed), (404, 10004));
+    let created = elsewhere
+        .create_scheduled_event(&http, meetup("x", start))
+        .await;
+    assert_eq!(discord_error(created), (404, 10004));
+    assert_spec_ok(&fake);
+}
+
+#[tokio::test]
+async fn scheduled_events_are_validated_like_discord() {
+    let fake = FakeDiscord::start();
+    let http = http(&fake, fake.token());
+    let guild = GuildId::new(id(GUILD_ID));
+    let start = in_hours(24);
+    let refused = |result| {
+        let (status, code, paths) = form_errors(result);
+        assert_eq!((status, code), (400, 50035), "{paths:?}");
+        paths
+    };
+
+    // Bodies the spec allows but Discord refuses.
+    let past = meetup("Yesterday", in_hours(-24));
+    let paths = refused(guild.create_scheduled_event(&http, past).await);
+    assert_eq!(paths, ["scheduled_start_time"]);
+    let backwards = meetup("Backwards", start).end_time(start - TimeDelta::hours(1));
+    let paths = refused(guild.create_scheduled_event(&http, backwards).await);
+    assert_eq!(paths, ["scheduled_end_time"]);
+    let endless =
+        CreateScheduledEvent::new(ScheduledEventType::External, "Endless", start).location("Park");
+    let paths = refused(guild.create_scheduled_event(&http, endless).await);
+    assert_eq!(paths, ["scheduled_end_time"]);
+    let nameless = meetup("", start);
+    let paths = refused(guild.create_scheduled_event(&http, nameless).await);
+    assert_eq!(paths, ["name"]);
+    let in_channel = meetup("In a channel", start).channel_id(ChannelId::new(id(CHANNEL_ID)));
+    let paths = refused(guild.create_scheduled_event(&http, in_channel).await);
+    assert_eq!(paths, ["channel_id"]);
+    let no_place = CreateScheduledEvent::new(ScheduledEventType::External, "Nowhere", start)
+        .location("")
+        .end_time(start + TimeDelta::hours(1));
+    let paths = refused(guild.create_scheduled_event(&http, no_place).await);
+    assert_eq!(paths, ["entity_metadata.location"]);
+    assert!(
+        fake.scheduled_events().is_empty(),
+        "nothing refused was kept"
+    );
+
+    // On PATCH the start may not move into the past, but an unchanged one may be sent again.
+    let event = guild
+        .create_scheduled_event(&http, meetup("Meetup", start))
+        .await
+        .expect("create");
+    let to_past = EditScheduledEvent::new().start_time(in_hours(-1));
+    let paths = refused(guild.edit_scheduled_event(&http, event.id, to_past).await);
+    assert_eq!(paths, ["scheduled_start_time"]);
+    let same_start = EditScheduledEvent::new()
+        .start_time(start)
+        .location("Library, room 3")
+        .kind(ScheduledEventType::External);
+    let edited = guild
+        .edit_scheduled_event(&http, event.id, same_start)
+        .await
+        .expect("same start");
+    let location = edited.metadata.and_then(|m| m.location);
+    assert_eq!(location.as_deref(), Some("Library, room 3"));
+    let later = EditScheduledEvent::new()
+        .start_time(start + TimeDelta::hours(1))
+        .end_time(start + TimeDelta::hours(4));
+    let moved = guild
+        .edit_scheduled_event(&http, event.id, later)
+        .await
+        .expect("later");
+    assert_eq!(
+        moved.start_time,
+        Timestamp::from(start + TimeDelta::hours(1))
+    );
+    let too_early_end = EditScheduledEvent::new().end_time(start);
+    let paths = refused(
+        guild
+            .edit_scheduled_event(&http, event.id, too_early_end)
+            .await,
+    );
+    assert_eq!(paths, ["scheduled_end_time"]);
+    // Scheduled can become active or cancelled, not completed.
+    let completed = EditScheduledEvent::new().status(ScheduledEventStatus::Completed);
+    let paths = refused(guild.edit_scheduled_event(&http, event.id, completed).await);
+    assert_eq!(paths, ["status"]);
+    let stored = fake.scheduled_event(&event_id(&event)).expect("kept");
+    assert_eq!(stored["status"], 1);
+    assert_eq!(stored["entity_metadata"]["location"], "Library, room 3");
+    assert_events_match_spec(&[stored]);
+    assert_spec_ok(&fake);
+
+    // Bodies over the spec's limits: the fake refuses them, and so does the spec check.
+    let fake = FakeDiscord::start();
+    let http = self::http(&fake, fake.token());
+    let body = |name: &str, description: &str, location: Option<&str>| {
+        let mut body = json!({"name": name, "description": description, "privacy_level": 2,
+            "entity_type": 3, "scheduled_start_time": start.to_rfc3339(),
+            "scheduled_end_time": (start + TimeDelta::hours(1)).to_rfc3339()});
+        if let Some(location) = location {
+            body["entity_metadata"] = json!({"location": location});
+        }
+        body
+    };
+    let long = "x".repeat(101);
+    let cases = [
+        (body(&long, "", Some("here")), "name"),
+        (body("a", &"d".repeat(1001), Some("here")), "description"),
+        (body("a", "", Some(&long)), "entity_metadata.location"),
+        (body("a", "", None), "entity_metadata"),
+    ];
+    for (body, path) in &cases {
+        let paths = refused(http.create_scheduled_event(guild, body, None).await);
+        assert_eq!(paths, [*path], "{body}");
+    }
+    assert!(fake.scheduled_events().is_empty());
+    if !spec_missing() {
+        let problems = openapi::check_all(&fake.requests());
+        assert_eq!(problems.len(), cases.len(), "{problems:#?}");
+    }
+}
+
+#[tokio::test]
+async fn at_most_100_uncompleted_scheduled_events() {
+    let fake = FakeDiscord::start();
+    let http = http(&fake, fake.token());
+    let guild = GuildId::new(id(GUILD_ID));
+    let start = in_hours(72);
+    // A completed event does not count; an active one does.
+    fake.add_foreign_scheduled_event("Done", in_hours(-3), in_hours(-1), "Hall");
+    fake.add_foreign_scheduled_event("Running", in_hours(-1), in_hours(1), "Hall");
+    let mut ours = Vec::new();
+    for n in 0..99 {
+        let event = guild
+            .create_scheduled_event(&http, meetup(&format!("Meetup {n}"), start))
+            .await
+            .unwrap_or_else(|e| panic!("event {n}: {e}"));
+        ours.push(event.id);
+    }
+    let one_more = guild
+        .create_scheduled_event(&http, meetup("One too many", start))
+        .await;
+    assert_eq!(discord_error(one_more), (400, 30038));
+    assert_eq!(fake.scheduled_events().len(), 101);
+
+    // Cancelling one makes room.
+    let cancel = EditScheduledEvent::new().status(ScheduledEventStatus::Canceled);
+    guild
+        .edit_scheduled_event(&http, ours[0], cancel)
+        .await
+        .expect("cancel");
+    guild
+        .create_scheduled_event(&http, meetup("Now it fits", start))
+        .await
+        .expect("room after a cancel");
+    let refused = guild
+        .create_scheduled_event(&http, meetup("Again", start))
+        .await;
+    assert_eq!(discord_error(refused), (400, 30038));
+    assert_eq!(
+        fake.scheduled_events().len(),
+        102,
+        "cancelled ones are still listed"
+    );
+    assert_spec_ok(&fake);
+}
+
+#[tokio::test]
+async fn scheduled_event_permissions_follow_discord() {
+    let fake = FakeDiscord::start();
+    let http = http(&fake, fake.token());
+    let guild = GuildId::new(id(GUILD_ID));
+    let start = in_hours(24);
+    let foreign = fake.add_foreign_scheduled_event(
+        "Members' picnic",
+        start,
+        start + TimeDelta::hours(3),
+        "Park",
+    );
+    let foreign_id = ScheduledEventId::new(id(&foreign));
+    let rename = |name: &str| EditScheduledEvent::new().name(name);
+
+    // MANAGE_EVENTS alone no longer allows creating.
+    fake.set_bot_permissions(Permissions::MANAGE_EVENTS.bits());
+    let created = guild
+        .create_scheduled_event(&http, meetup("Ours", start))
+        .await;
+    assert_eq!(discord_error(created), (403, 50013));
+    assert_eq!(fake.scheduled_events().len(), 1);
+
+    // CREATE_EVENTS: create, edit and delete its own, not anyone else's.
+    fake.set_bot_permissions(Permissions::CREATE_EVENTS.bits());
+    let ours = guild
+        .create_scheduled_event(&http, meetup("Ours", start))
+        .await
+        .expect("create with CREATE_EVENTS");
+    guild
+        .edit_scheduled_event(&http, ours.id, rename("Ours, renamed"))
+        .await
+        .expect("edit own with CREATE_EVENTS");
+    let theirs = guild
+        .edit_scheduled_event(&http, foreign_id, rename("Hijacked"))
+        .await;
+    assert_eq!(discord_error(theirs), (403, 50013));
+    let theirs = guild.delete_scheduled_event(&http, foreign_id).await;
+    assert_eq!(discord_error(theirs), (403, 50013));
+    let picnic = fake.scheduled_event(&foreign).expect("still there");
+    assert_eq!(picnic["name"], "Members' picnic");
+    assert_eq!(picnic["creator_id"], OWNER_ID);
+
+    // No event permission: reading still works, editing its own does not.
+    fake.set_bot_permissions(Permissions::VIEW_CHANNEL.bits());
+    let listed = guild.scheduled_events(&http, false).await.expect("list");
+    assert_eq!(listed.len(), 2);
+    let own = guild
+        .edit_scheduled_event(&http, ours.id, rename("Nope"))
+        .await;
+    assert_eq!(discord_error(own), (403, 50013));
+    let own = guild.delete_scheduled_event(&http, ours.id).await;
+    assert_eq!(discord_error(own), (403, 50013));
+
+    // MANAGE_EVENTS: anyone's, and its own.
+    fake.set_bot_permissions(Permissions::MANAGE_EVENTS.bits());
+    let picnic = guild
+        .edit_scheduled_event(&http, foreign_id, rename("Members' picnic (moved)"))
+        .await
+        .expect("edit foreign with MANAGE_EVENTS");
+    assert_eq!(picnic.creator_id, Some(UserId::new(id(OWNER_ID))));
+    guild
+        .delete_scheduled_event(&http, ours.id)
+        .await
+        .expect("delete own with MANAGE_EVENTS");
+
+    // ADMINISTRATOR grants everything.
+    fake.set_bot_permissions(Permissions::ADMINISTRATOR.bits());
+    guild
+        .create_scheduled_event(&http, meetup("As admin", start))
+        .await
+        .expect("create as admin");
+    assert_spec_ok(&fake);
+}
+
+#[tokio::test]
+async fn scheduled_event_status_follows_the_clock() {
+    let fake = FakeDiscord::start();
+    let http = http(&fake, fake.token());
+    let guild = GuildId::new(id(GUILD_ID));
+    let done = fake.add_foreign_scheduled_event("Done", in_hours(-3), in_hours(-1), "Hall");
+    let running = fake.add_foreign_scheduled_event("Running", in_hours(-1), in_hours(1), "Hall");
+    let coming = fake.add_foreign_scheduled_event("Coming", in_hours(1), in_hours(2), "Hall");
+
+    let statuses: Vec<_> = guild
+        .scheduled_events(&http, false)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|e| (e.id.get().to_string(), e.status))
+        .collect();
+    let expected = [
+        (done.clone(), ScheduledEventStatus::Completed),
+        (running.clone(), ScheduledEventStatus::Active),
+        (coming.clone(), ScheduledEventStatus::Scheduled),
+    ];
+    assert_eq!(statuses, expected);
+    assert_events_match_spec(&fake.scheduled_events());
+
+    let finished = guild
+        .edit_scheduled_event(
+            &http,
+            ScheduledEventId::new(id(&done)),
+            EditScheduledEvent::new().name("x"),
+        )
+        .await;
+    assert_eq!(discord_error(finished), (400, 180000));
+    // An active event can be completed, not cancelled.
+    let running_id = ScheduledEventId::new(id(&running));
+    let cancel = EditScheduledEvent::new().status(ScheduledEventStatus::Canceled);
+    let (status, code, paths) =
+        form_errors(guild.edit_scheduled_event(&http, running_id, cancel).await);
+    assert_eq!(
+        (status, code, paths),
+        (400, 50035, vec!["status".to_owned()])
+    );
+    let complete = EditScheduledEvent::new().status(ScheduledEventStatus::Completed);
+    let completed = guild
+        .edit_scheduled_event(&http, running_id, complete)
+        .await
+        .expect("complete");
+    assert_eq!(completed.status, ScheduledEventStatus::Completed);
+    // A scheduled one can be started early.
+    let start = EditScheduledEvent::new().status(ScheduledEventStatus::Active);
+    let started = guild
+        .edit_scheduled_event(&http, ScheduledEventId::new(id(&coming)), start)
+        .await
+        .expect("start");
+    assert_eq!(started.status, ScheduledEventStatus::Active);
+    let statuses: Vec<_> = fake
+        .scheduled_events()
+        .iter()
+        .map(|e| e["status"].clone())
+        .collect();
+    assert_eq!(statuses, [json!(3), json!(3), json!(2)]);
+    assert_spec_ok(&fake);
+}
+
+#[tokio::test]
+async fn a_held_event_creation_still_happens_on_discord() {
+    let fake = FakeDiscord::start();
+    let http = http(&fake, fake.token());
+    let guild = GuildId::new(id(GUILD_ID));
+    let start = in_hours(24);
+
+    fake.hold_next("POST", "/scheduled-events");
+    let create = guild.create_scheduled_event(&http, meetup("Held", start));
+    let answer = tokio::time::timeout(Duration::from_secs(2), create).await;
+    assert!(
+        answer.is_err(),
+        "a held request is never answered: {answer:?}"
+    );
+    assert_eq!(fake.count(|r| r.matches("POST", "/scheduled-events")), 1);
+    let events = fake.scheduled_events();
+    assert_eq!(events.len(), 1, "Discord created it");
+    assert_eq!(
+        (&events[0]["name"], &events[0]["creator_id"]),
+        (&json!("Held"), &json!(BOT_USER_ID))
+    );
+    // A restarted bot finds it by listing.
+    let listed = guild.scheduled_events(&http, false).await.expect("list");
+    assert_eq!(listed[0].name, "Held");
+
+    // A held PATCH is applied too.
+    fake.hold_next("PATCH", "/scheduled-events/");
+    let rename = EditScheduledEvent::new().name("Held, renamed");
+    let answer = tokio::time::timeout(
+        Duration::from_secs(2),
+        guild.edit_scheduled_event(&http, listed[0].id, rename),
+    )
+    .await;
+    assert!(
+        answer.is_err(),
+        "a held request is never answered: {answer:?}"
+    );
+    let stored = fake.scheduled_event(&event_id(&listed[0])).expect("kept");
+    assert_eq!(stored["name"], "Held, renamed");
+
+    // A fault answers instead of Discord: nothing is created.
+    fake.queue_fault(
+        "POST",
+        "/scheduled-events",
+        500,
+        &[],
+        json!({"code": 0, "message": "internal"}),
+    );
+    let failed = guild
+        .create_scheduled_event(&http, meetup("Faulted", start))
+        .await;
+    assert_eq!(discord_error(failed), (500, 0));
+    assert_eq!(fake.scheduled_events().len(), 1);
+    guild
+        .create_scheduled_event(&http, meetup("After the fault", start))
+        .await
+        .expect("faults are one-shot");
+    assert_eq!(fake.scheduled_events().len(), 2);
+    assert_spec_ok(&fake);
 }

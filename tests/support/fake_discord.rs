@@ -15,16 +15,58 @@
 //! and the bot's role grants [`default_bot_permissions`] (see [`FakeDiscord::set_bot_permissions`]), so
 //! the bot's permissions are exactly what the test set.
 //!
+//! The guild has an Events tab (guild scheduled events, external ones only: `entity_type` 3), empty
+//! at the start; [`FakeDiscord::add_foreign_scheduled_event`] puts in one made by [`OWNER_ID`], and
+//! [`FakeDiscord::scheduled_events`] shows what is there. The routes, for [`GUILD_ID`] only (another
+//! guild is 404, code 10004):
+//!
+//! - `GET /guilds/{id}/scheduled-events` lists every event, completed (3) and cancelled (4) ones
+//!   too (Discord keeps listing those for a while; the fake never drops them), in creation order.
+//!   `with_user_count=true` in the query (serenity writes `?&with_user_count=true`; `?with_user_count=true`
+//!   works too) adds `user_count` (see [`FakeDiscord::set_user_count`]); without it there is none.
+//! - `POST /guilds/{id}/scheduled-events` creates an event made by the bot, status 1 (scheduled).
+//! - `GET`, `PATCH`, `DELETE /guilds/{id}/scheduled-events/{event_id}` (DELETE answers 204 with no
+//!   body); an unknown event is 404, code 10070 "Unknown Guild Scheduled Event".
+//!
+//! Events are stored as Discord's `GuildScheduledEventResponse` (the spec's
+//! `ExternalScheduledEventResponse`), which serenity 0.12.5 parses as `ScheduledEvent`: `channel_id`,
+//! `entity_id`, `image` and `recurrence_rule` null, `privacy_level` 2, `entity_metadata.location`,
+//! `creator_id` and `creator`, and times written as `2030-01-01T18:00:00+00:00`. An `image` sent is
+//! accepted but not kept. Like Discord:
+//!
+//! - The status follows the real clock, worked out whenever the fake reads events: a scheduled (1)
+//!   event is active (2) once its start has passed and completed (3) once its end has passed. A PATCH
+//!   may move it 1 -> 2, 2 -> 3 or 1 -> 4 (`status: 4` cancels); an event completed or cancelled
+//!   can no longer be edited (400, code 180000 "Cannot update a finished event").
+//! - A bad body is 400, code 50035, with Discord's `errors` object (serenity flattens it into
+//!   `DiscordJsonError::errors`, paths like `entity_metadata.location`): `name` 1-100 characters,
+//!   `description` up to 1000, `entity_type` 3 with `entity_metadata.location` 1-100 characters and a
+//!   `scheduled_end_time` after the start, `channel_id` null or absent, `privacy_level` 2, and a
+//!   `scheduled_start_time` in the past refused on create (and on PATCH when the start changes).
+//!   The paths and the top-level code are Discord's; the inner `code` strings are the fake's guess.
+//! - At most 100 events scheduled or active (1 or 2) in the guild, foreign ones included; one more
+//!   POST is 400, code 30038.
+//! - From the bot's permissions (ADMINISTRATOR grants all): POST needs CREATE_EVENTS (MANAGE_EVENTS
+//!   alone no longer does); PATCH and DELETE need CREATE_EVENTS or MANAGE_EVENTS on the bot's own
+//!   events and MANAGE_EVENTS on anyone else's. Missing: 403, code 50013 "Missing Permissions".
+//!
 //! Like Discord, the fake answers 403 to a post the bot has no permission for, 400 (code 50035) to
 //! content over 2000 characters or embeds over 6000, 404 (code 10062) to an interaction callback
 //! that is late (over 3 s) and 400 (code 40060) to a second one, and on RESUME replays the
 //! dispatches the client missed. Per-field limits are left to `openapi::check_all`.
+//!
+//! Faults: [`FakeDiscord::queue_fault`] answers a request instead of the world (nothing happens in
+//! it); [`FakeDiscord::hold_next`] records a request and never answers it. A held request does
+//! nothing either, except on the scheduled-events routes, where Discord's side still takes effect:
+//! a held `POST .../scheduled-events` creates the event, so a bot killed meanwhile has had its event
+//! created but never learnt its id.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use futures_util::{SinkExt, StreamExt};
 use hyper::service::{make_service_fn, service_fn};
 use hyper::{Body, Request, Response};
@@ -56,7 +98,8 @@ const API: &str = "/api/v10";
 const ATTACHMENT_SIZE_LIMIT: u32 = 26_214_400;
 
 /// What the bot's role grants unless a test says otherwise: enough to post, embed, crosspost its own
-/// messages and manage events, but not MANAGE_MESSAGES or ADMINISTRATOR.
+/// messages and create and manage events (CREATE_EVENTS and MANAGE_EVENTS), but not MANAGE_MESSAGES
+/// or ADMINISTRATOR.
 pub fn default_bot_permissions() -> u64 {
     (Permissions::VIEW_CHANNEL
         | Permissions::SEND_MESSAGES
@@ -159,6 +202,33 @@ struct State {
     pending: Vec<Cmd>,
     /// This session's dispatches, replayed on RESUME from the client's seq.
     sent: Vec<Value>,
+    /// The guild's scheduled events, in creation order.
+    events: Vec<StoredEvent>,
+}
+
+/// A guild scheduled event: Discord's JSON for it (without `user_count`) and its interested users.
+struct StoredEvent {
+    json: Value,
+    user_count: u64,
+}
+
+impl StoredEvent {
+    fn id(&self) -> &str {
+        self.json["id"].as_str().unwrap_or_default()
+    }
+
+    fn status(&self) -> u64 {
+        self.json["status"].as_u64().unwrap_or(1)
+    }
+
+    /// The event as Discord answers it; `user_count` only when asked for.
+    fn view(&self, with_user_count: bool) -> Value {
+        let mut json = self.json.clone();
+        if with_user_count {
+            json["user_count"] = json!(self.user_count);
+        }
+        json
+    }
 }
 
 struct Shared {
@@ -291,7 +361,9 @@ impl FakeDiscord {
     }
 
     /// The next request with this method whose path contains `path_contains` is recorded and never
-    /// answered (the connection stays open for two minutes).
+    /// answered (the connection stays open for two minutes). On the scheduled-events routes the
+    /// request still takes effect, as on Discord when only the answer is lost: a held
+    /// `POST /guilds/{id}/scheduled-events` creates the event, and the bot never learns its id.
     pub fn hold_next(&self, method: &str, path_contains: &str) {
         self.lock()
             .holds
@@ -301,6 +373,59 @@ impl FakeDiscord {
     /// What the bot's role grants (a `Permissions` bit set); also sent as `app_permissions`.
     pub fn set_bot_permissions(&self, perms: u64) {
         self.lock().bot_permissions = perms;
+    }
+
+    /// The guild's scheduled events in creation order, with their current status (worked out from
+    /// the clock now) and `user_count`, as `GET .../scheduled-events?with_user_count=true` answers.
+    pub fn scheduled_events(&self) -> Vec<Value> {
+        let mut st = self.lock();
+        st.advance_events();
+        st.events.iter().map(|e| e.view(true)).collect()
+    }
+
+    /// One scheduled event as [`FakeDiscord::scheduled_events`] shows it, if the guild has it.
+    pub fn scheduled_event(&self, event_id: &str) -> Option<Value> {
+        self.scheduled_events()
+            .into_iter()
+            .find(|e| e["id"] == event_id)
+    }
+
+    /// Puts in an external event made by [`OWNER_ID`] (not by the bot), as if a member had made it
+    /// in the Events tab, and returns its id. Nothing is checked: the times may be in the past (the
+    /// event is then active or completed at once) and the limit of 100 does not apply, but the
+    /// event counts towards it. The bot needs MANAGE_EVENTS to edit or delete it.
+    pub fn add_foreign_scheduled_event(
+        &self,
+        name: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        location: &str,
+    ) -> String {
+        let mut st = self.lock();
+        let id = st.snowflake();
+        let json = scheduled_event_json(
+            &id,
+            OWNER_ID,
+            name,
+            None,
+            &discord_time(start),
+            &discord_time(end),
+            location,
+        );
+        st.events.push(StoredEvent {
+            json,
+            user_count: 0,
+        });
+        id
+    }
+
+    /// How many members marked the event "Interested" (its `user_count`). Panics on an unknown id.
+    pub fn set_user_count(&self, event_id: &str, n: u64) {
+        let mut st = self.lock();
+        let event = st.events.iter_mut().find(|e| e.id() == event_id);
+        event
+            .unwrap_or_else(|| panic!("no scheduled event {event_id}"))
+            .user_count = n;
     }
 
     /// How late after its delivery an interaction callback may come before it gets 404 10062
@@ -474,6 +599,12 @@ async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Result<Response<Body
         at: Instant::now(),
     };
     if shared.take_hold(&rec) {
+        // Discord's side of a scheduled-event request still happens; only the answer is lost.
+        if rec.route().contains("/scheduled-events") {
+            let _ = shared.respond(rec);
+        } else {
+            shared.record(rec);
+        }
         tokio::time::sleep(Duration::from_secs(120)).await;
         return Ok(Response::builder()
             .status(503)
@@ -682,7 +813,7 @@ impl Shared {
         Ok(replies)
     }
 
-    /// Records a request that is to be held, and says whether it is.
+    /// Says whether a request is to be held (and uses up that hold); the caller records it.
     fn take_hold(&self, rec: &Recorded) -> bool {
         let mut st = self.lock();
         let Some(i) = st.holds.iter().position(|(method, part)| {
@@ -691,9 +822,12 @@ impl Shared {
             return false;
         };
         st.holds.remove(i);
-        st.requests.push(rec.clone());
-        self.changed.notify_all();
         true
+    }
+
+    fn record(&self, rec: Recorded) {
+        self.lock().requests.push(rec);
+        self.changed.notify_all();
     }
 
     fn respond(&self, rec: Recorded) -> Reply {
@@ -733,7 +867,12 @@ impl Shared {
             ("GET", ["guilds", GUILD_ID, "members", user]) => {
                 member_json(user).map_or_else(|| error(404, 10007, "Unknown Member"), ok)
             }
-            ("GET", ["guilds", _, ..]) => error(404, 10004, "Unknown Guild"),
+            (method, ["guilds", GUILD_ID, "scheduled-events", rest @ ..]) => {
+                st.scheduled_events_route(method, rest, &rec.query, &body)
+            }
+            ("GET", ["guilds", _, ..]) | (_, ["guilds", _, "scheduled-events", ..]) => {
+                error(404, 10004, "Unknown Guild")
+            }
             ("POST", ["channels", id, "messages"]) => st.post_message(id, &body),
             ("GET" | "PATCH" | "DELETE", ["channels", id, "messages", mid]) => {
                 st.message(id, mid, &rec.method, &body)
@@ -998,6 +1137,394 @@ impl State {
         });
         (id, payload)
     }
+}
+
+/// The most events scheduled or active at once in a guild.
+const MAX_UNCOMPLETED_EVENTS: usize = 100;
+
+/// Guild scheduled events: the routes under `/guilds/{GUILD_ID}/scheduled-events`.
+impl State {
+    /// Moves events on as Discord does at their times: scheduled (1) becomes active (2) once the
+    /// start has passed, and scheduled or active becomes completed (3) once the end has passed.
+    fn advance_events(&mut self) {
+        let now = Utc::now();
+        for event in &mut self.events {
+            let passed = |key: &str| parse_time(&event.json[key]).is_some_and(|t| t <= now);
+            let status = match event.status() {
+                1 | 2 if passed("scheduled_end_time") => 3,
+                1 if passed("scheduled_start_time") => 2,
+                status => status,
+            };
+            event.json["status"] = json!(status);
+        }
+    }
+
+    /// `rest` is the path after `scheduled-events`.
+    fn scheduled_events_route(
+        &mut self,
+        method: &str,
+        rest: &[&str],
+        query: &str,
+        body: &Value,
+    ) -> Reply {
+        self.advance_events();
+        let with_user_count = query_flag(query, "with_user_count");
+        match (method, rest) {
+            ("GET", []) => ok(self
+                .events
+                .iter()
+                .map(|e| e.view(with_user_count))
+                .collect()),
+            ("POST", []) => self.create_event(body),
+            ("GET", [id]) => match self.events.iter().find(|e| e.id() == *id) {
+                Some(event) => ok(event.view(with_user_count)),
+                None => unknown_event(),
+            },
+            ("PATCH", [id]) => self.edit_event(id, body),
+            ("DELETE", [id]) => {
+                if let Err(reply) = self.may_manage_event(id) {
+                    return reply;
+                }
+                self.events.retain(|e| e.id() != *id);
+                (204, vec![], None)
+            }
+            (_, [] | [_]) => error(405, 0, "405: Method Not Allowed"),
+            _ => error(404, 0, "404: Not Found"),
+        }
+    }
+
+    fn has(&self, perm: Permissions) -> bool {
+        let perms = Permissions::from_bits_truncate(self.bot_permissions);
+        perms.contains(Permissions::ADMINISTRATOR) || perms.contains(perm)
+    }
+
+    fn create_event(&mut self, body: &Value) -> Reply {
+        // Since 2026-02-23 creating needs CREATE_EVENTS; MANAGE_EVENTS alone no longer does.
+        if !self.has(Permissions::CREATE_EVENTS) {
+            return missing_permissions();
+        }
+        if let Err(reply) = check_event(body, None) {
+            return reply;
+        }
+        let uncompleted = self
+            .events
+            .iter()
+            .filter(|e| matches!(e.status(), 1 | 2))
+            .count();
+        if uncompleted >= MAX_UNCOMPLETED_EVENTS {
+            return error(
+                400,
+                30038,
+                "Maximum number of uncompleted guild scheduled events reached (100)",
+            );
+        }
+        let id = self.snowflake();
+        let time = |key: &str| parse_time(&body[key]).map(discord_time).unwrap_or_default();
+        let json = scheduled_event_json(
+            &id,
+            BOT_USER_ID,
+            body["name"].as_str().unwrap_or_default(),
+            body["description"].as_str(),
+            &time("scheduled_start_time"),
+            &time("scheduled_end_time"),
+            body["entity_metadata"]["location"]
+                .as_str()
+                .unwrap_or_default(),
+        );
+        let event = StoredEvent {
+            json,
+            user_count: 0,
+        };
+        let reply = ok(event.view(false));
+        self.events.push(event);
+        reply
+    }
+
+    /// The bot may edit or delete its own events with CREATE_EVENTS or MANAGE_EVENTS, anyone
+    /// else's only with MANAGE_EVENTS.
+    fn may_manage_event(&self, id: &str) -> Result<(), Reply> {
+        let event = self
+            .events
+            .iter()
+            .find(|e| e.id() == id)
+            .ok_or_else(unknown_event)?;
+        let own = event.json["creator_id"] == BOT_USER_ID;
+        if self.has(Permissions::MANAGE_EVENTS) || (own && self.has(Permissions::CREATE_EVENTS)) {
+            Ok(())
+        } else {
+            Err(missing_permissions())
+        }
+    }
+
+    fn edit_event(&mut self, id: &str, body: &Value) -> Reply {
+        if let Err(reply) = self.may_manage_event(id) {
+            return reply;
+        }
+        let Some(event) = self.events.iter_mut().find(|e| e.id() == id) else {
+            return unknown_event();
+        };
+        let status = event.status();
+        if matches!(status, 3 | 4) {
+            return error(400, 180000, "Cannot update a finished event");
+        }
+        if let Err(reply) = check_event(body, Some(&event.json)) {
+            return reply;
+        }
+        // The moves Discord allows: start, complete, or cancel one not started.
+        let next = match body["status"].as_u64() {
+            None => status,
+            Some(next) if next == status || matches!((status, next), (1, 2) | (2, 3) | (1, 4)) => {
+                next
+            }
+            Some(next) => {
+                let mut errors = FormErrors::default();
+                errors.add(
+                    "status",
+                    "GUILD_SCHEDULED_EVENT_INVALID_STATUS_TRANSITION",
+                    format!("Cannot change the status from {status} to {next}."),
+                );
+                return errors.into_reply();
+            }
+        };
+        let json = &mut event.json;
+        for key in ["name", "description"] {
+            if let Some(value) = body.get(key) {
+                json[key] = value.clone();
+            }
+        }
+        for key in ["scheduled_start_time", "scheduled_end_time"] {
+            if let Some(time) = parse_time(&body[key]) {
+                json[key] = json!(discord_time(time));
+            }
+        }
+        if let Some(location) = body["entity_metadata"]["location"].as_str() {
+            json["entity_metadata"] = json!({"location": location});
+        }
+        json["status"] = json!(next);
+        self.advance_events();
+        let event = self.events.iter().find(|e| e.id() == id);
+        ok(event.map(|e| e.view(false)).unwrap_or_default())
+    }
+}
+
+/// Discord's 400 "Invalid Form Body" (code 50035), built up one field at a time.
+#[derive(Default)]
+struct FormErrors(Vec<(&'static str, &'static str, String)>);
+
+impl FormErrors {
+    /// `path` is the field's keys joined with `.`, e.g. `entity_metadata.location` (`""`: the body).
+    fn add(&mut self, path: &'static str, code: &'static str, message: impl Into<String>) {
+        self.0.push((path, code, message.into()));
+    }
+
+    /// `{"code": 50035, "message": "Invalid Form Body", "errors": {"name": {"_errors": [...]}}}`.
+    fn into_reply(self) -> Reply {
+        let mut errors = json!({});
+        for (path, code, message) in self.0 {
+            let mut at = &mut errors;
+            for key in path.split('.').filter(|k| !k.is_empty()) {
+                at = &mut at[key];
+            }
+            let list = &mut at["_errors"];
+            if !list.is_array() {
+                *list = json!([]);
+            }
+            if let Some(list) = list.as_array_mut() {
+                list.push(json!({"code": code, "message": message}));
+            }
+        }
+        let body = json!({"code": 50035, "message": "Invalid Form Body", "errors": errors});
+        (400, vec![], Some(body))
+    }
+
+    fn finish(self) -> Result<(), Reply> {
+        match self.0.is_empty() {
+            true => Ok(()),
+            false => Err(self.into_reply()),
+        }
+    }
+}
+
+/// Checks a create body (`old` is `None`) or a PATCH body against the stored event, as Discord
+/// does for an external event. On PATCH only the fields sent are read, and a null one is left as
+/// it is, except those an external event must have (`name`, `entity_metadata`, the end).
+fn check_event(body: &Value, old: Option<&Value>) -> Result<(), Reply> {
+    let mut errors = FormErrors::default();
+    if !body.is_object() {
+        errors.add(
+            "",
+            "DICT_TYPE_CONVERT",
+            "Only dictionaries may be used in a DictType",
+        );
+        return errors.finish();
+    }
+    let creating = old.is_none();
+    let chars = |v: &Value| v.as_str().map(|s| s.chars().count());
+    // What was sent for `key`, or `None`; a missing field that must be there is an error.
+    let field = |errors: &mut FormErrors, key: &'static str, must: bool| match body.get(key) {
+        Some(Value::Null) | None if (creating || body.get(key).is_some()) && must => {
+            errors.add(key, "BASE_TYPE_REQUIRED", "This field is required");
+            None
+        }
+        Some(Value::Null) | None => None,
+        Some(value) => Some(value),
+    };
+
+    if let Some(name) = field(&mut errors, "name", true) {
+        if !chars(name).is_some_and(|n| (1..=100).contains(&n)) {
+            errors.add(
+                "name",
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.",
+            );
+        }
+    }
+    if let Some(description) = field(&mut errors, "description", false) {
+        if chars(description).is_none_or(|n| n > 1000) {
+            errors.add(
+                "description",
+                "BASE_TYPE_MAX_LENGTH",
+                "Must be 1000 or fewer in length.",
+            );
+        }
+    }
+    if let Some(level) = field(&mut errors, "privacy_level", creating) {
+        if level != 2 {
+            errors.add(
+                "privacy_level",
+                "ENUM_TYPE_COERCE",
+                format!("Value \"{level}\" is not a valid enum value."),
+            );
+        }
+    }
+    if let Some(kind) = field(&mut errors, "entity_type", creating) {
+        // Stage and voice events need a stage or voice channel, which the fake's guild lacks.
+        if kind != 3 {
+            errors.add(
+                "entity_type",
+                "ENUM_TYPE_COERCE",
+                format!("Value \"{kind}\" is not a valid enum value (the fake has external events only)."),
+            );
+        }
+    }
+    if field(&mut errors, "channel_id", false).is_some() {
+        errors.add(
+            "channel_id",
+            "GUILD_SCHEDULED_EVENT_CHANNEL_NOT_NULL",
+            "Must be null for an external event.",
+        );
+    }
+    if let Some(metadata) = field(&mut errors, "entity_metadata", true) {
+        let location = &metadata["location"];
+        if location.is_null() {
+            errors.add(
+                "entity_metadata.location",
+                "BASE_TYPE_REQUIRED",
+                "This field is required",
+            );
+        } else if !chars(location).is_some_and(|n| (1..=100).contains(&n)) {
+            errors.add(
+                "entity_metadata.location",
+                "BASE_TYPE_BAD_LENGTH",
+                "Must be between 1 and 100 in length.",
+            );
+        }
+    }
+
+    // The start may not be in the past (on PATCH, only when it changes), and an external event's
+    // end must come after its start.
+    let stored = |key: &str| old.and_then(|o| parse_time(&o[key]));
+    let time = |errors: &mut FormErrors, key: &'static str| {
+        let Some(value) = field(errors, key, true) else {
+            return stored(key).filter(|_| body.get(key).is_none());
+        };
+        let parsed = parse_time(value);
+        if parsed.is_none() {
+            errors.add(
+                key,
+                "DATE_TIME_TYPE_PARSE",
+                "Could not interpret the value as an ISO8601 timestamp.",
+            );
+        }
+        parsed
+    };
+    let start = time(&mut errors, "scheduled_start_time");
+    let end = time(&mut errors, "scheduled_end_time");
+    if let Some(start) = start {
+        if stored("scheduled_start_time") != Some(start) && start < Utc::now() {
+            errors.add(
+                "scheduled_start_time",
+                "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST",
+                "Cannot schedule event in the past.",
+            );
+        }
+    }
+    if let (Some(start), Some(end)) = (start, end) {
+        if end <= start {
+            errors.add(
+                "scheduled_end_time",
+                "GUILD_SCHEDULED_EVENT_END_BEFORE_START",
+                "Cannot schedule event to end before starting.",
+            );
+        }
+    }
+    errors.finish()
+}
+
+/// Whether a query (`&k=v&...`, as serenity writes it, or `k=v&...`) sets `key` to true.
+fn query_flag(query: &str, key: &str) -> bool {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .any(|(k, v)| k == key && (v.eq_ignore_ascii_case("true") || v == "1"))
+}
+
+fn parse_time(value: &Value) -> Option<DateTime<Utc>> {
+    let text = value.as_str()?;
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// A time as Discord writes event times: `2030-01-01T18:00:00+00:00` (fractions only when set).
+fn discord_time(time: DateTime<Utc>) -> String {
+    time.format("%Y-%m-%dT%H:%M:%S%.f+00:00").to_string()
+}
+
+/// An external event as Discord stores it (status 1), without `user_count`.
+fn scheduled_event_json(
+    id: &str,
+    creator_id: &str,
+    name: &str,
+    description: Option<&str>,
+    start: &str,
+    end: &str,
+    location: &str,
+) -> Value {
+    json!({
+        "id": id, "guild_id": GUILD_ID, "channel_id": null, "creator_id": creator_id,
+        "creator": creator_json(creator_id), "name": name, "description": description,
+        "scheduled_start_time": start, "scheduled_end_time": end, "privacy_level": 2,
+        "status": 1, "entity_type": 3, "entity_id": null, "entity_metadata": {"location": location},
+        "image": null, "recurrence_rule": null, "guild_scheduled_event_exceptions": [],
+    })
+}
+
+/// A user as Discord's `UserResponse` has it, with the members messages' authors go without.
+fn creator_json(id: &str) -> Value {
+    let mut user = user_json(id).unwrap_or_else(|| json!({"id": id}));
+    user["public_flags"] = json!(0);
+    user["flags"] = json!(0);
+    user["primary_guild"] = Value::Null;
+    user
+}
+
+fn unknown_event() -> Reply {
+    error(404, 10070, "Unknown Guild Scheduled Event")
+}
+
+fn missing_permissions() -> Reply {
+    error(403, 50013, "Missing Permissions")
 }
 
 fn ok(body: Value) -> Reply {

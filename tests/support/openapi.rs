@@ -7,6 +7,9 @@
 //! placed in the root of the schema handed to jsonschema. The spec is parsed once; one validator
 //! is built per operation and kept.
 //!
+//! [`check_schema`] checks any value (such as an answer of the fake) against one of the spec's
+//! component schemas.
+//!
 //! The spec is read from `$DISCORD_OPENAPI_SPEC`, else `/work/shared/reference/discord-openapi.json`.
 //! When it is missing, [`unavailable`] says why, and tests that need it should print that and skip.
 //!
@@ -156,6 +159,28 @@ pub fn check_request(method: &str, path: &str, body: Option<&Value>) -> Result<(
     let body = without_quirks(template, body);
     let errors: Vec<String> = validator
         .iter_errors(&body)
+        .flat_map(|e| describe(&e))
+        .take(5)
+        .collect();
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(format!("{key}: {}", errors.join("; "))),
+    }
+}
+
+/// Checks a value against one of the spec's component schemas, e.g. an answer of the fake against
+/// `ExternalScheduledEventResponse` (the spec describes answers too; [`check_all`] only checks
+/// requests).
+pub fn check_schema(component: &str, value: &Value) -> Result<(), String> {
+    let doc = spec()?;
+    if !doc["components"]["schemas"][component].is_object() {
+        return Err(format!("the spec has no schema {component}"));
+    }
+    let key = format!("schema {component}");
+    let schema = json!({"$ref": format!("#/components/schemas/{component}")});
+    let validator = validator(&key, &schema)?;
+    let errors: Vec<String> = validator
+        .iter_errors(value)
         .flat_map(|e| describe(&e))
         .take(5)
         .collect();
