@@ -24,6 +24,7 @@ fn event(i: usize, base: DateTime<FixedOffset>) -> Event {
         source: PathBuf::from(format!("events/{i}.md")),
         talks: Vec::new(),
         links: Vec::new(),
+        recordings: Vec::new(),
         reminders: None,
     }
 }

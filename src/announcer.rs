@@ -13,6 +13,7 @@ use tracing::{error, info, warn};
 
 use crate::catalog::{Catalog, Event};
 use crate::ledger::{Ledger, LedgerError, Status};
+use crate::recordings;
 use crate::render;
 use crate::schedule::{plan_event, Due, Key, Kind, Memory, Rules, Timeline};
 use crate::sink::{Outgoing, Sink, SinkError};
@@ -24,6 +25,8 @@ pub struct Announcer<S> {
     sink: S,
     ledger: Ledger,
     memory: Memory,
+    /// The recording links the ledger knows, mirrored.
+    recordings: recordings::Known,
     timeline: Timeline,
     rules: Rules,
     digest: Option<cron::Schedule>,
@@ -49,6 +52,7 @@ impl<S: Sink> Announcer<S> {
         now: DateTime<Utc>,
     ) -> Result<Self, LedgerError> {
         let memory = ledger.load()?;
+        let known_recordings = ledger.recordings()?;
         let next_digest = digest
             .as_ref()
             .and_then(|c| c.after(&now.with_timezone(&digest_zone)).next())
@@ -57,6 +61,7 @@ impl<S: Sink> Announcer<S> {
             sink,
             ledger,
             memory,
+            recordings: known_recordings,
             timeline: Timeline::default(),
             rules,
             digest,
@@ -226,10 +231,27 @@ impl<S: Sink> Announcer<S> {
                 None => sent += 1,
             }
         }
-        let next = match (plan.next_check, retry_at) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let found = recordings::plan(
+            &event,
+            &self.recordings,
+            |k| self.memory.settled.contains(k),
+            now,
+        );
+        self.ledger.record_recordings(&event.id, &found, now)?;
+        self.recordings.apply(&event.id, &found);
+        for url in &found.new {
+            info!(event = %event.id, %url, "a new recording");
+        }
+        for due in &found.due {
+            match self.send(&event, due, now).await? {
+                Some(at) => retry_at = Some(retry_at.map_or(at, |r| r.min(at))),
+                None => sent += 1,
+            }
+        }
+        let next = [plan.next_check, retry_at, found.next_check]
+            .into_iter()
+            .flatten()
+            .min();
         self.timeline.set(&event.id, next);
         Ok(sent)
     }
@@ -250,6 +272,7 @@ impl<S: Sink> Announcer<S> {
         if let Some(old) = previous {
             self.ledger.rename(&old, &event.id)?;
             self.memory.rename(&old, &event.id);
+            self.recordings.rename(&old, &event.id);
             self.timeline.set(&old, None);
             self.attempts.retain(|key, _| key.event_id != old);
             info!(from = %old, to = %event.id, file = %event.source.display(), "the event's identity changed; its announcements carry over");

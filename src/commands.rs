@@ -55,6 +55,8 @@ struct JsonEvent<'a> {
     cancelled: bool,
     source: String,
     talks: &'a [Talk],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    recordings: &'a [crate::catalog::Link],
 }
 
 pub fn list_json(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
@@ -74,6 +76,7 @@ pub fn list_json(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
             cancelled: e.cancelled,
             source: e.source.display().to_string(),
             talks: &e.talks,
+            recordings: &e.recordings,
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &items)?;
@@ -143,6 +146,12 @@ pub fn list_text(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
                 let text = crate::discord::embed::truncate(&text, LIST_ABSTRACT_MAX);
                 writeln!(out, "      {text}")?;
             }
+            for recording in &talk.recordings {
+                writeln!(out, "      {}: {}", recording.label, recording.url)?;
+            }
+        }
+        for recording in &event.recordings {
+            writeln!(out, "  {}: {}", recording.label, recording.url)?;
         }
     }
     Ok(())

@@ -43,6 +43,9 @@ const TABLE_KEYS: &[(&str, &str)] = &[
     ("discord", "api_url"),
     ("discord", "mention_role"),
     ("discord", "publish"),
+    ("discord", "scheduled_events"),
+    ("discord", "event_duration"),
+    ("discord", "events_refresh"),
     ("http", "listen"),
 ];
 
@@ -79,6 +82,9 @@ struct RawDiscord {
     api_url: Option<String>,
     mention_role: Option<Snowflake>,
     publish: Option<bool>,
+    scheduled_events: Option<bool>,
+    event_duration: Option<String>,
+    events_refresh: Option<String>,
     /// Only here to refuse it with a clear message: a token in a config file ends up in git.
     token: Option<toml::Value>,
 }
@@ -116,6 +122,13 @@ pub struct DiscordConfig {
     pub mention_role: Option<u64>,
     /// Crosspost announcements in an announcement channel.
     pub publish: bool,
+    /// Keep a guild scheduled event (the server's Events tab) for each upcoming event.
+    pub scheduled_events: bool,
+    /// A scheduled event's length when the file gives no end.
+    pub event_duration: Duration,
+    /// How often the Events tab is read back (interested counts, events that start), and a failed
+    /// sync retried.
+    pub events_refresh: Duration,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -229,7 +242,7 @@ impl Config {
                         .filter(|v| v.as_str() != Some(""))
                         .collect(),
                 ),
-                "announce_new" | "publish" => match value.trim() {
+                "announce_new" | "publish" | "scheduled_events" => match value.trim() {
                     "true" | "1" | "yes" => toml::Value::Boolean(true),
                     "false" | "0" | "no" => toml::Value::Boolean(false),
                     _ => {
@@ -314,6 +327,17 @@ impl Config {
                 ),
             })
         };
+        let positive = |key: &str, value: Duration| {
+            if value.is_zero() {
+                Err(ConfigError {
+                    origin: origin_of(key.rsplit('.').next().unwrap_or(key)),
+                    key: Some(key.to_string()),
+                    message: "must be longer than zero; write it like `2h30m`".into(),
+                })
+            } else {
+                Ok(value)
+            }
+        };
         let rescan_interval = match raw.rescan_interval.as_deref() {
             Some(text) => duration("rescan_interval", text)?,
             None => Duration::from_secs(300),
@@ -394,6 +418,21 @@ impl Config {
             api_url,
             mention_role: snowflake("mention_role", raw_discord.mention_role)?,
             publish: raw_discord.publish.unwrap_or(false),
+            scheduled_events: raw_discord.scheduled_events.unwrap_or(false),
+            event_duration: match raw_discord.event_duration.as_deref() {
+                Some(text) => positive(
+                    "discord.event_duration",
+                    duration("discord.event_duration", text)?,
+                )?,
+                None => Duration::from_secs(150 * 60),
+            },
+            events_refresh: match raw_discord.events_refresh.as_deref() {
+                Some(text) => positive(
+                    "discord.events_refresh",
+                    duration("discord.events_refresh", text)?,
+                )?,
+                None => Duration::from_secs(300),
+            },
         };
         let http_listen = match raw.http.and_then(|h| h.listen) {
             Some(text) if !text.trim().is_empty() => {

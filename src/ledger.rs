@@ -94,7 +94,7 @@ pub struct Ledger {
 
 /// The schema this build writes (`PRAGMA user_version`). Each later version adds a migration step in
 /// [`Ledger::open`]; a ledger written by a newer crier is refused rather than misread.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// Version 1.
 const SCHEMA: &str = "
@@ -124,6 +124,30 @@ CREATE INDEX IF NOT EXISTS announcements_updated ON announcements (updated_at);
 const SCHEMA_2: &str = "
 ALTER TABLE events ADD COLUMN source TEXT;
 CREATE INDEX IF NOT EXISTS events_source ON events (source);
+";
+
+/// Version 3: recordings crier has seen (so each is announced once, and those that were there the first
+/// time an event was seen never), and the Discord scheduled event kept for each event.
+const SCHEMA_3: &str = "
+CREATE TABLE IF NOT EXISTS recording_baselines (
+    event_id TEXT PRIMARY KEY,
+    taken_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS recordings (
+    event_id   TEXT NOT NULL,
+    url        TEXT NOT NULL,
+    announce   INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (event_id, url)
+);
+CREATE TABLE IF NOT EXISTS scheduled_events (
+    event_id    TEXT PRIMARY KEY,
+    discord_id  TEXT,
+    state       TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    start       INTEGER NOT NULL,
+    updated_at  TEXT NOT NULL
+);
 ";
 
 impl Ledger {
@@ -165,6 +189,9 @@ impl Ledger {
         }
         if version < 2 {
             tx.execute_batch(SCHEMA_2).map_err(sqlite)?;
+        }
+        if version < 3 {
+            tx.execute_batch(SCHEMA_3).map_err(sqlite)?;
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(sqlite)?;
@@ -269,12 +296,164 @@ impl Ledger {
             params![from, to],
         )
         .map_err(|e| self.err(e))?;
-        tx.execute(
-            "UPDATE announcements SET event_id = ?2 WHERE event_id = ?1",
-            params![from, to],
-        )
-        .map_err(|e| self.err(e))?;
+        for table in [
+            "announcements",
+            "recording_baselines",
+            "recordings",
+            "scheduled_events",
+        ] {
+            tx.execute(
+                &format!("UPDATE {table} SET event_id = ?2 WHERE event_id = ?1"),
+                params![from, to],
+            )
+            .map_err(|e| self.err(e))?;
+        }
         tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Everything known about recordings, read once at start.
+    pub fn recordings(&self) -> Result<crate::recordings::Known, LedgerError> {
+        let mut known = crate::recordings::Known::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event_id FROM recording_baselines")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |row| row.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            known.baselined.insert(row.map_err(|e| self.err(e))?);
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event_id, url, announce FROM recordings")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, bool>(2)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (event, url, announce) = row.map_err(|e| self.err(e))?;
+            known.links.entry(event).or_default().insert(url, announce);
+        }
+        Ok(known)
+    }
+
+    /// Records a recordings plan in one transaction: the first look's known links, and new links to
+    /// announce (written before the announcement is sent, so a crash cannot forget one).
+    pub fn record_recordings(
+        &self,
+        event_id: &str,
+        plan: &crate::recordings::Plan,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        if plan.baseline.is_none() && plan.new.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let insert = |url: &str, announce: bool| {
+            tx.execute(
+                "INSERT INTO recordings (event_id, url, announce, first_seen) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (event_id, url) DO NOTHING",
+                params![event_id, url, announce, now.to_rfc3339()],
+            )
+            .map(drop)
+        };
+        if let Some(urls) = &plan.baseline {
+            tx.execute(
+                "INSERT INTO recording_baselines (event_id, taken_at) VALUES (?1, ?2)
+                 ON CONFLICT (event_id) DO NOTHING",
+                params![event_id, now.to_rfc3339()],
+            )
+            .map_err(|e| self.err(e))?;
+            for url in urls {
+                insert(url, false).map_err(|e| self.err(e))?;
+            }
+        }
+        for url in &plan.new {
+            insert(url, true).map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// The scheduled events kept for events (the Events tab sync's records).
+    pub fn scheduled_events(&self) -> Result<Vec<crate::events_tab::Record>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event_id, discord_id, state, fingerprint, start FROM scheduled_events ORDER BY start, event_id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, Option<String>>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, i64>(4)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut records = Vec::new();
+        for row in rows {
+            let (event_id, discord_id, state, fingerprint, start) = row.map_err(|e| self.err(e))?;
+            // A state this version does not know (a newer crier's) is left alone.
+            let (Some(state), Some(start)) = (
+                crate::events_tab::State::parse(&state),
+                DateTime::from_timestamp(start, 0),
+            ) else {
+                continue;
+            };
+            records.push(crate::events_tab::Record {
+                event_id,
+                discord_id,
+                state,
+                fingerprint,
+                start,
+            });
+        }
+        Ok(records)
+    }
+
+    /// Writes the record of an event's scheduled event.
+    pub fn put_scheduled_event(
+        &self,
+        record: &crate::events_tab::Record,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "INSERT INTO scheduled_events (event_id, discord_id, state, fingerprint, start, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (event_id) DO UPDATE SET discord_id = excluded.discord_id,
+                    state = excluded.state, fingerprint = excluded.fingerprint,
+                    start = excluded.start, updated_at = excluded.updated_at",
+                params![
+                    record.event_id,
+                    record.discord_id,
+                    record.state.as_str(),
+                    record.fingerprint,
+                    record.start.timestamp(),
+                    now.to_rfc3339()
+                ],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Forgets the record of an event's scheduled event.
+    pub fn forget_scheduled_event(&self, event_id: &str) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "DELETE FROM scheduled_events WHERE event_id = ?1",
+                params![event_id],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
     }
 
     /// Records a status change of one announcement.
@@ -465,7 +644,7 @@ mod tests {
         let err = Ledger::open(dir.path()).err().expect("refused");
         assert!(
             err.to_string()
-                .contains("written by a newer crier (schema 99; this one knows 2)"),
+                .contains("written by a newer crier (schema 99; this one knows 3)"),
             "{err}"
         );
     }
@@ -530,6 +709,11 @@ mod tests {
         assert_eq!(
             ledger.tracked_from(Path::new("e.md")).expect("query"),
             ["e"]
+        );
+        // No recording was ever seen: the first look after the upgrade takes the links as known.
+        assert_eq!(
+            ledger.recordings().expect("recordings"),
+            crate::recordings::Known::default()
         );
     }
 

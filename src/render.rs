@@ -32,6 +32,9 @@ pub struct Message {
     /// The whole message as plain text.
     pub text: String,
     pub register: Option<String>,
+    /// For a recording announcement: the recording's link, and the title of the event it is from.
+    pub recording: Option<String>,
+    pub event_title: Option<String>,
     /// For a digest: the events it lists.
     pub items: Vec<DigestItem>,
 }
@@ -74,6 +77,9 @@ pub fn announcement(
     previous_start: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Message {
+    if let Kind::Recording(id) = kind {
+        return recording(event, id);
+    }
     let headline = match kind {
         Kind::New => "New event".to_string(),
         Kind::Reminder(_) => format!(
@@ -89,6 +95,7 @@ pub fn announcement(
         },
         Kind::Cancelled => "Cancelled".to_string(),
         Kind::Digest => "Upcoming events".to_string(),
+        Kind::Recording(_) => "Recording available".to_string(),
     };
     let mut text = format!("{headline}: {}\n", neutral(&event.title));
     text.push_str(&details(event));
@@ -106,6 +113,57 @@ pub fn announcement(
         headline,
         text,
         register: event.register.clone(),
+        recording: None,
+        event_title: None,
+        items: Vec::new(),
+    }
+}
+
+/// "Recording available": the talk (or the whole event, for an event's own recording), its speakers,
+/// the event, and the link. `id` is the link's [`crate::schedule::recording_id`].
+fn recording(event: &Event, id: u64) -> Message {
+    let link = crate::recordings::find(event, id);
+    let url = link.map(|l| l.url.clone());
+    let talk = crate::recordings::talk_of(event, id).map(neutral_talk);
+    let title = match &talk {
+        Some(talk) => talk.title.clone(),
+        None => neutral(&event.title),
+    };
+    let headline = "Recording available".to_string();
+    let mut text = format!("{headline}: {title}\n");
+    if let Some(talk) = &talk {
+        let speakers: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
+        if !speakers.is_empty() {
+            text.push_str(&format!("By: {}\n", speakers.join(", ")));
+        }
+        text.push_str(&format!(
+            "At: {} ({})\n",
+            neutral(&event.title),
+            local(event.start, event.time_known)
+        ));
+    }
+    if let Some(link) = link {
+        text.push_str(&format!("{}: {}\n", neutral(&link.label), link.url));
+    }
+    Message {
+        kind: Kind::Recording(id),
+        event_id: event.id.clone(),
+        title,
+        start: Some(event.start),
+        time_known: event.time_known,
+        previous_start: None,
+        end: None,
+        place: None,
+        language: talk
+            .as_ref()
+            .and_then(|t| t.language.clone())
+            .or_else(|| event.language.as_deref().map(neutral)),
+        talks: talk.into_iter().collect(),
+        headline,
+        text,
+        register: None,
+        recording: url,
+        event_title: Some(neutral(&event.title)),
         items: Vec::new(),
     }
 }
@@ -138,6 +196,8 @@ pub fn digest(events: &[&Event], now: DateTime<Utc>) -> Message {
         headline: "Upcoming events".into(),
         text,
         register: None,
+        recording: None,
+        event_title: None,
         items: events
             .iter()
             .map(|e| DigestItem {

@@ -21,6 +21,19 @@ pub enum Kind {
     Rescheduled,
     Cancelled,
     Digest,
+    /// "Recording available", for the recording whose link has this [`recording_id`].
+    Recording(u64),
+}
+
+/// A recording's stable id, from its link: FNV-1a, because it is stored in the ledger and must not
+/// change between builds (std's hasher may).
+pub fn recording_id(url: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in url.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
 }
 
 impl Kind {
@@ -32,6 +45,7 @@ impl Kind {
             Kind::Rescheduled => "rescheduled".into(),
             Kind::Cancelled => "cancelled".into(),
             Kind::Digest => "digest".into(),
+            Kind::Recording(id) => format!("recording:{id:016x}"),
         }
     }
 
@@ -41,6 +55,9 @@ impl Kind {
             "rescheduled" => Kind::Rescheduled,
             "cancelled" => Kind::Cancelled,
             "digest" => Kind::Digest,
+            other if other.starts_with("recording:") => {
+                Kind::Recording(u64::from_str_radix(other.strip_prefix("recording:")?, 16).ok()?)
+            }
             other => Kind::Reminder(Duration::from_secs(
                 other.strip_prefix("reminder:")?.parse().ok()?,
             )),
@@ -55,6 +72,7 @@ impl Kind {
             Kind::Rescheduled => "rescheduled",
             Kind::Cancelled => "cancelled",
             Kind::Digest => "digest",
+            Kind::Recording(_) => "recording",
         }
     }
 }

@@ -26,6 +26,7 @@ fn event(start: DateTime<Utc>) -> Event {
         source: PathBuf::from("events/e.md"),
         talks: Vec::new(),
         links: Vec::new(),
+        recordings: Vec::new(),
         reminders: None,
     }
 }

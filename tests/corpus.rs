@@ -347,3 +347,85 @@ const EXPECTED_BERLIN_UTC: &[(&str, &str)] = &[
     ("2026-07-23-berlin-talks.md", "2026-07-23T16:30:00Z"),
     ("2026-10-22-rust-hack-and-learn.md", "2026-10-22T17:00:00Z"),
 ];
+
+/// The links a folder's files write under `keys` (http(s) ones), each file's once, read from the raw YAML.
+fn written_links(dir: &Path, keys: &[&str]) -> std::collections::BTreeSet<String> {
+    let mut links = std::collections::BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|x| x != "md") {
+                continue;
+            }
+            for key in keys {
+                let value = front(&path).get(*key).cloned();
+                let items = match value {
+                    Some(serde_yaml::Value::Sequence(items)) => items,
+                    Some(other) => vec![other],
+                    None => Vec::new(),
+                };
+                for item in items {
+                    if let Some(url) = item.as_str().map(str::trim) {
+                        if url.starts_with("http") {
+                            links.insert(url.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    links
+}
+
+#[test]
+fn recordings_are_read_from_presentations_and_hugo_video_lists() {
+    let Some(root) = corpus("rust.org.il") else {
+        return;
+    };
+    let catalog = load(&root.join("events"), chrono_tz::Asia::Jerusalem);
+    let read: std::collections::BTreeSet<String> = catalog
+        .events
+        .iter()
+        .flat_map(|e| &e.talks)
+        .flat_map(|t| &t.recordings)
+        .map(|r| r.url.clone())
+        .collect();
+    let written = written_links(&root.join("presentations"), &["video_en", "video_he"]);
+    assert!(written.len() > 20, "the corpus has its recordings");
+    // Every presentation the events link to brings its recordings; presentations no event links are
+    // not in the catalog.
+    assert!(read.is_subset(&written), "{:?}", read.difference(&written));
+    assert_eq!(
+        read.len(),
+        written.len(),
+        "missing: {:?}",
+        written.difference(&read)
+    );
+    let hebrew = catalog
+        .events
+        .iter()
+        .flat_map(|e| &e.talks)
+        .flat_map(|t| &t.recordings)
+        .find(|r| r.label == "Recording (Hebrew)");
+    assert!(hebrew.is_some(), "video_he is labelled by its language");
+
+    let Some(paris) = corpus("parisjug") else {
+        return;
+    };
+    let catalog = load(&paris.join("content/events"), chrono_tz::Europe::Paris);
+    let read: std::collections::BTreeSet<String> = catalog
+        .events
+        .iter()
+        .flat_map(|e| &e.recordings)
+        .map(|r| r.url.clone())
+        .collect();
+    assert_eq!(
+        read,
+        written_links(&paris.join("content/events"), &["videos"])
+    );
+}

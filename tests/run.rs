@@ -433,3 +433,60 @@ fn a_second_file_with_the_same_link_re_announces_nothing_and_drops_nothing() {
         "a restart posts nothing"
     );
 }
+
+/// A past event with one talk, and the talk's recording links (berline.rs writes `video` in the talk).
+fn past_talk(site: &Site, videos: &[&str]) {
+    let video = match videos {
+        [] => String::new(),
+        [one] => format!("    video: {one}\n"),
+        many => format!(
+            "    video:\n{}",
+            many.iter()
+                .map(|v| format!("      - {v}\n"))
+                .collect::<String>()
+        ),
+    };
+    site.event(
+        "past.md",
+        "past",
+        in_secs(-86_400),
+        &[],
+        &format!("talks:\n  - title: Async in depth\n    speaker: Ada Lovelace\n{video}"),
+    );
+}
+
+#[test]
+fn a_first_run_on_a_site_with_recordings_posts_nothing() {
+    let site = Site::new();
+    past_talk(&site, &["https://youtu.be/old1", "https://youtu.be/old2"]);
+    let app = site.spawn();
+    assert!(
+        app.collect(Duration::from_secs(3)).is_empty(),
+        "links that exist at first sight are known, not announced"
+    );
+}
+
+#[test]
+fn a_recording_added_to_a_past_talk_is_announced_once_across_restarts() {
+    let site = Site::new();
+    past_talk(&site, &[]);
+    let app = site.spawn();
+    assert!(app.collect(Duration::from_millis(1500)).is_empty());
+    past_talk(&site, &["https://youtu.be/new"]);
+    let v = app.next(Duration::from_secs(5));
+    assert_eq!(label(&v), "past recording");
+    assert_eq!(v["recording"], "https://youtu.be/new");
+    assert_eq!(v["title"], "Async in depth");
+    let text = v["text"].as_str().expect("text");
+    assert!(
+        text.contains("Ada Lovelace") && text.contains("Event past"),
+        "{text}"
+    );
+    assert!(app.collect(Duration::from_millis(2500)).is_empty(), "once");
+    app.stop();
+    let again = site.spawn();
+    assert!(
+        again.collect(Duration::from_secs(3)).is_empty(),
+        "a restart posts nothing again"
+    );
+}

@@ -32,6 +32,7 @@ fn event(id: &str, start: &str) -> Event {
         source: PathBuf::from(format!("events/{id}.md")),
         talks: Vec::new(),
         links: Vec::new(),
+        recordings: Vec::new(),
         reminders: None,
     }
 }

@@ -204,6 +204,7 @@ fn heading_talk(body: &Body, index: usize, lookup: &SpeakerLookup<'_>) -> Option
             length_minutes: None,
             language: None,
             abstract_md,
+            recordings: Vec::new(),
         },
         line: index,
     })

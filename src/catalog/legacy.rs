@@ -395,6 +395,7 @@ fn talk(title: String, speakers: Vec<Speaker>, length_minutes: Option<u32>) -> T
         length_minutes,
         language: None,
         abstract_md: None,
+        recordings: Vec::new(),
     }
 }
 

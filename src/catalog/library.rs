@@ -308,6 +308,7 @@ fn read_presentation(path: &Path, library: &Library) -> (Option<Talk>, Vec<Probl
             length_minutes,
             language: non_empty_text(front.get("language")),
             abstract_md,
+            recordings: super::recordings::read(|key| front.get(key)),
         };
         (Some(talk), problems)
     })

@@ -16,6 +16,7 @@ pub mod page;
 pub mod plain;
 pub mod problem;
 pub mod reader;
+pub mod recordings;
 pub mod talks;
 
 use std::collections::{HashMap, HashSet};

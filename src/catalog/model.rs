@@ -35,6 +35,9 @@ pub struct Event {
     pub talks: Vec<Talk>,
     /// Other links the file names (Jekyll `links:` map), label then URL.
     pub links: Vec<Link>,
+    /// Recordings of the event as a whole (a Hugo theme's `videos:` list), beside each talk's own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub recordings: Vec<Link>,
     /// Per-event reminder offsets, overriding the configured ones.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -54,6 +57,9 @@ pub struct Talk {
     /// The abstract, as markdown.
     #[serde(rename = "abstract", skip_serializing_if = "Option::is_none")]
     pub abstract_md: Option<String>,
+    /// Links to the talk's recordings (`video_en`, `video`, ...), labelled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub recordings: Vec<Link>,
 }
 
 impl Talk {
@@ -65,7 +71,14 @@ impl Talk {
             length_minutes: None,
             language: None,
             abstract_md: None,
+            recordings: Vec::new(),
         }
+    }
+
+    /// The talk with the recordings found by `recordings`.
+    pub fn with_recordings(mut self, recordings: Vec<Link>) -> Talk {
+        self.recordings = recordings;
+        self
     }
 }
 

@@ -622,6 +622,7 @@ fn session(title: String, names: Vec<String>) -> Talk {
         length_minutes: None,
         language: None,
         abstract_md: None,
+        recordings: Vec::new(),
     }
 }
 

@@ -82,12 +82,14 @@ const SITE_KEYS: &[&str] = &[
     "translationKey",
     "hidden",
     "noindex",
-    // Event themes: media and people that crier does not announce (yet).
-    "address",
+    // Recordings, read by `recordings.rs`.
     "videos",
     "video",
     "recording",
+    "recordings",
     "youtube",
+    // Event themes: media and people that crier does not announce (yet).
+    "address",
     "slides",
     "photos",
     "gallery",
@@ -296,6 +298,7 @@ impl EventReader<'_, '_> {
             source: self.path.to_path_buf(),
             talks,
             links,
+            recordings: super::recordings::read(|key| self.front.get(key)),
             reminders,
         };
         Some((event, identity))
@@ -806,13 +809,7 @@ impl EventReader<'_, '_> {
                     if text.ends_with(".md") {
                         self.presentation_entry("talks", &text, talks);
                     } else {
-                        talks.push(Talk {
-                            title: text,
-                            speakers: Vec::new(),
-                            length_minutes: None,
-                            language: None,
-                            abstract_md: None,
-                        });
+                        talks.push(Talk::new(text, Vec::new()));
                     }
                 }
                 return;
@@ -859,6 +856,7 @@ impl EventReader<'_, '_> {
             language: non_empty_text(map.get("language")),
             abstract_md: non_empty_text(map.get("abstract"))
                 .or_else(|| non_empty_text(map.get("description"))),
+            recordings: super::recordings::read(|key| map.get(key)),
         });
     }
 

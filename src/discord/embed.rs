@@ -71,6 +71,7 @@ const BLUE: u32 = 0x34_98_db;
 const ORANGE: u32 = 0xe6_7e_22;
 const RED: u32 = 0xe7_4c_3c;
 const GREY: u32 = 0x95_a5_a6;
+const PURPLE: u32 = 0x9b_59_b6;
 
 /// `<t:UNIX:F> (<t:UNIX:R>)`, or the date alone when the time is not known.
 pub fn when<Tz: TimeZone>(start: &DateTime<Tz>, time_known: bool) -> String {
@@ -90,6 +91,7 @@ pub fn embed(message: &Message) -> Embed {
         Kind::Rescheduled => (ORANGE, "Rescheduled"),
         Kind::Cancelled => (RED, "Cancelled"),
         Kind::Digest => (GREY, "Upcoming events"),
+        Kind::Recording(_) => (PURPLE, "Recording available"),
     };
     let mut embed = Embed {
         title: truncate(&message.title, TITLE_MAX),
@@ -116,6 +118,29 @@ pub fn embed(message: &Message) -> Embed {
         } else {
             truncate(&lines.join("\n"), DESCRIPTION_MAX)
         };
+        return embed;
+    }
+    if let Kind::Recording(_) = message.kind {
+        embed.url = message.recording.clone();
+        if let (Some(event), Some(start)) = (&message.event_title, &message.start) {
+            embed.fields.push((
+                "Event".into(),
+                truncate(
+                    &format!("{event}, {}", when(start, message.time_known)),
+                    FIELD_VALUE_MAX,
+                ),
+                false,
+            ));
+        }
+        if let Some(talk) = message.talks.first() {
+            embed.description = truncate(&talk_line(talk), DESCRIPTION_MAX);
+        }
+        if let Some(language) = &message.language {
+            embed
+                .fields
+                .push(("Language".into(), truncate(language, FIELD_VALUE_MAX), true));
+        }
+        fit_total(&mut embed);
         return embed;
     }
     if let Some(start) = &message.start {
@@ -270,9 +295,12 @@ mod tests {
                 length_minutes: Some(30),
                 language: None,
                 abstract_md: None,
+                recordings: Vec::new(),
             }],
             headline: "Reminder: tomorrow".into(),
             text: String::new(),
+            recording: None,
+            event_title: None,
             register: Some("https://example.org/e".into()),
             items: Vec::new(),
         }
@@ -359,6 +387,7 @@ mod tests {
                 length_minutes: Some(20),
                 language: None,
                 abstract_md: None,
+                recordings: Vec::new(),
             })
             .collect();
         let e = embed(&m);

@@ -274,10 +274,18 @@ impl Sink for DiscordSink {
             .register
             .as_deref()
             .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
-        if let (Some(url), false) = (register, message.kind == Kind::Cancelled) {
-            create = create.components(vec![CreateActionRow::Buttons(vec![
-                CreateButton::new_link(url).label("Register"),
-            ])]);
+        let recording = message
+            .recording
+            .as_deref()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+        let button = match (message.kind, recording, register) {
+            (Kind::Recording(_), Some(url), _) => Some(CreateButton::new_link(url).label("Watch")),
+            (Kind::Recording(_) | Kind::Cancelled, _, _) => None,
+            (_, _, Some(url)) => Some(CreateButton::new_link(url).label("Register")),
+            _ => None,
+        };
+        if let Some(button) = button {
+            create = create.components(vec![CreateActionRow::Buttons(vec![button])]);
         }
         let posted = self
             .channel

@@ -37,6 +37,7 @@ impl<W: Write> Sink for Console<W> {
                 "start": m.start.map(|s| s.to_rfc3339()),
                 "due": outgoing.due.to_rfc3339_opts(SecondsFormat::Millis, true),
                 "sent_at": sent_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+                "recording": m.recording,
                 "text": m.text,
             });
             writeln!(self.out, "{line}")
