@@ -33,6 +33,8 @@ pub struct Announcer<S> {
     digest_zone: chrono_tz::Tz,
     next_digest: Option<DateTime<Utc>>,
     events: HashMap<String, Event>,
+    /// `events`, sorted and indexed for the commands.
+    snapshot: std::sync::Arc<crate::status::Snapshot>,
     /// Problems already logged, so a broken file is reported once per change, not once per rescan.
     logged: HashSet<String>,
     /// Failed sends: attempts so far, per announcement.
@@ -68,6 +70,7 @@ impl<S: Sink> Announcer<S> {
             digest_zone,
             next_digest,
             events: HashMap::new(),
+            snapshot: std::sync::Arc::default(),
             logged: HashSet::new(),
             attempts: HashMap::new(),
             problems: Vec::new(),
@@ -139,14 +142,20 @@ impl<S: Sink> Announcer<S> {
             }
         }
         self.events = next;
+        self.snapshot = std::sync::Arc::new(crate::status::Snapshot::new(
+            self.events.values().cloned().collect(),
+        ));
+    }
+
+    /// The events as the commands and the Events tab see them, rebuilt once per catalog change.
+    pub fn snapshot(&self) -> std::sync::Arc<crate::status::Snapshot> {
+        self.snapshot.clone()
     }
 
     /// A snapshot for the slash commands and the health endpoint.
     pub fn status(&self, now: DateTime<Utc>) -> Result<crate::status::Status, LedgerError> {
-        let mut events: Vec<Event> = self.events.values().cloned().collect();
-        events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
         let mut next = Vec::new();
-        for event in events.iter().filter(|e| e.start > now) {
+        for event in self.snapshot.events.iter().filter(|e| e.start > now) {
             let plan = plan_event(event, &self.memory, &self.rules, now);
             for p in &plan.pending {
                 next.push(crate::status::Upcoming {
@@ -162,7 +171,7 @@ impl<S: Sink> Announcer<S> {
         next.sort_by_key(|n| n.due);
         next.truncate(25);
         Ok(crate::status::Status {
-            events,
+            catalog: self.snapshot.clone(),
             problems: self.problems.clone(),
             next,
             recent: self.ledger.records(Some(20))?,

@@ -196,17 +196,34 @@ async fn run_discord(
     // The run loop handles signals from its start; until then (preflight, which may wait for Discord
     // to come back) stop here, so a container stops at once whatever the network does.
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    tokio::select! {
+    let ready = tokio::select! {
         result = discord::preflight_until_reachable(&http, &config.discord) => result?,
         _ = tokio::signal::ctrl_c() => return Ok(()),
         _ = terminate.recv() => return Ok(()),
+    };
+    let http = std::sync::Arc::new(http);
+    let tab = crier::status::SharedTab::default();
+    if config.discord.scheduled_events {
+        // Its own ledger connection: the sync never waits on the announcer, nor it on the sync.
+        let sync = discord::events_tab::TabSync {
+            http: http.clone(),
+            guild: ready.guild_id,
+            bot: ready.bot_id,
+            ledger: crier::ledger::Ledger::open(&config.state_dir)?,
+            duration: config.discord.event_duration,
+            refresh: config.discord.events_refresh,
+            permissions: ready.events,
+            shared: tab.clone(),
+        };
+        tokio::spawn(sync.run(status.catalog()));
     }
-    let sink = discord::DiscordSink::new(std::sync::Arc::new(http), &config.discord)?;
+    let sink = discord::DiscordSink::new(http, &config.discord)?;
     let telemetry = crier::telemetry::Telemetry::new(true);
     let gateway = tokio::spawn(discord::run_gateway(
         discord::http(&token, &config.discord)?,
         config.discord.clone(),
         status.clone(),
+        tab,
         telemetry.clone(),
     ));
     let fatal = async move {

@@ -4,90 +4,15 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
+use support::bot::Bot;
 use support::fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
 use support::openapi;
 
 const START: Duration = Duration::from_secs(10);
-
-/// A bot process with its own site and state folder.
-struct Bot {
-    child: Child,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Bot {
-    fn start(fake: &FakeDiscord, site: &Path) -> Bot {
-        Self::start_with_token(fake, site, fake.token())
-    }
-
-    fn start_with_token(fake: &FakeDiscord, site: &Path, token: &str) -> Bot {
-        let config = format!(
-            "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\nrescan_interval = \"1s\"\n[reminders]\noffsets = []\n[discord]\napi_url = \"{}\"\nguild_id = \"{GUILD_ID}\"\nchannel_id = \"{CHANNEL_ID}\"\n",
-            fake.api_url()
-        );
-        std::fs::write(site.join("config.toml"), config).expect("config");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_crier"))
-            .args(["run"])
-            .current_dir(site)
-            .env("DISCORD_TOKEN", token)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("crier starts");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        let pipe = child.stderr.take().expect("stderr");
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                if let Ok(mut all) = sink.lock() {
-                    all.push_str(&line);
-                    all.push('\n');
-                }
-            }
-        });
-        Bot { child, stderr }
-    }
-
-    fn logs(&self) -> String {
-        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
-    }
-
-    fn kill9(&mut self) {
-        Command::new("kill")
-            .args(["-9", &self.child.id().to_string()])
-            .status()
-            .expect("kill");
-        let _ = self.child.wait();
-    }
-
-    /// Waits for the process to exit on its own.
-    fn exit_code(&mut self, within: Duration) -> Option<i32> {
-        let end = Instant::now() + within;
-        while Instant::now() < end {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status.code();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
-    }
-}
-
-impl Drop for Bot {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn site(events: &[(&str, String)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");

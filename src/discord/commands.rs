@@ -4,7 +4,6 @@
 //! Long replies are paged with buttons whose `custom_id` carries the command and page
 //! (`crier:page:<list>:<page>`), so paging is stateless: it works after a restart too.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -21,11 +20,12 @@ use super::embed::{self, truncate, Embed, DESCRIPTION_MAX};
 use crate::catalog::Event;
 use crate::render;
 use crate::schedule::Kind;
-use crate::status::{Shared, Status};
+use crate::status::{Shared, SharedTab, Status, Tab};
 use crate::telemetry::Telemetry;
 
 pub struct Data {
     status: Shared,
+    tab: SharedTab,
     telemetry: Arc<Telemetry>,
 }
 
@@ -39,6 +39,7 @@ const PAGE_LINES: usize = 10;
 pub fn framework(
     guild_id: Option<u64>,
     status: Shared,
+    tab: SharedTab,
     telemetry: Arc<Telemetry>,
 ) -> poise::Framework<Data, Error> {
     poise::Framework::builder()
@@ -74,7 +75,11 @@ pub fn framework(
                 // log, retry in the background, and start answering right away.
                 tokio::spawn(register(http, create, guild_id));
                 telemetry.set_gateway(true);
-                Ok(Data { status, telemetry })
+                Ok(Data {
+                    status,
+                    tab,
+                    telemetry,
+                })
             })
         })
         .build()
@@ -184,9 +189,15 @@ fn event_line(event: &Event) -> String {
 
 /// An event in full: the same embed as its announcement, without the announcement's label, and with
 /// each talk's abstract.
-fn event_embed(event: &Event) -> Embed {
+fn event_embed(event: &Event, tab: &Tab) -> Embed {
     let message = render::announcement(event, Kind::New, None, Utc::now());
     let mut spec = embed::embed(&message);
+    // From the Events tab's last read (every `discord.events_refresh`), never fetched while the
+    // member waits.
+    if let Some(count) = tab.interested.get(&event.id) {
+        spec.fields
+            .push(("Interested".into(), count.to_string(), true));
+    }
     spec.footer = if event.cancelled {
         "Cancelled".into()
     } else {
@@ -213,7 +224,12 @@ const ABSTRACT_MAX: usize = 600;
 fn talk_entries(talks: &[crate::catalog::Talk], bullet: &str, separator: &str) -> String {
     let heads: Vec<String> = talks
         .iter()
-        .map(|t| format!("{bullet}{}", embed::talk_line(&render::neutral_talk(t))))
+        .map(|t| {
+            recordings_line(
+                format!("{bullet}{}", embed::talk_line(&render::neutral_talk(t))),
+                t,
+            )
+        })
         .collect();
     let fixed: usize = heads.iter().map(|h| h.chars().count() + 4).sum();
     let share = DESCRIPTION_MAX
@@ -235,20 +251,33 @@ fn talk_entries(talks: &[crate::catalog::Talk], bullet: &str, separator: &str) -
         .join(separator)
 }
 
-/// Finds an event by title (exact, then prefix, then substring; case-insensitive), upcoming first.
+/// A talk's line with its recordings after it: `… · [Recording (English)](url)`.
+fn recordings_line(mut head: String, talk: &crate::catalog::Talk) -> String {
+    for r in &talk.recordings {
+        head.push_str(&format!(
+            " · {}",
+            embed::link(&render::neutral(&r.label), Some(&r.url))
+        ));
+    }
+    head
+}
+
+/// Finds an event by title (exact, then prefix, then substring; case-insensitive) or id, upcoming
+/// first, over the titles the snapshot lower-cased once.
 fn find_event<'a>(status: &'a Status, name: &str) -> Option<&'a Event> {
     let now = Utc::now();
     let wanted = name.trim().to_lowercase();
-    let ordered: Vec<&Event> = status.upcoming(now).chain(status.past(now)).collect();
+    let catalog = &status.catalog;
     let matches = |f: &dyn Fn(&str) -> bool| {
-        ordered
-            .iter()
-            .copied()
-            .find(|e| f(&e.title.to_lowercase()) || e.id.to_lowercase() == wanted)
+        catalog.search_order(now).find(|&i| {
+            let (title, id) = catalog.folded(i);
+            f(title) || id == wanted
+        })
     };
     matches(&|t| t == wanted)
         .or_else(|| matches(&|t| t.starts_with(&wanted)))
         .or_else(|| matches(&|t| t.contains(&wanted)))
+        .map(|i| &catalog.events[i])
 }
 
 /// The `upcoming` line of one event, with its talks.
@@ -268,36 +297,50 @@ fn upcoming_line(e: &Event) -> String {
     line
 }
 
-/// Speakers of upcoming events, with their next talk.
+/// Speakers of upcoming events, by name, with their next talk: from the snapshot's speaker index, a
+/// binary search per speaker for the first talk not started yet.
 fn speaker_lines(status: &Status) -> Vec<String> {
-    let mut seen = BTreeMap::new();
-    for event in status.upcoming(Utc::now()) {
-        for talk in &event.talks {
-            for s in &talk.speakers {
-                seen.entry(s.name.clone()).or_insert_with(|| {
-                    let name = embed::link(&render::neutral(&s.name), s.url.as_deref());
-                    format!(
-                        "{name}: {} ({})",
-                        render::neutral(&talk.title),
-                        render::neutral(&event.title)
-                    )
-                });
-            }
-        }
-    }
-    seen.into_values().collect()
+    let now = Utc::now();
+    let catalog = &status.catalog;
+    catalog
+        .speakers()
+        .filter_map(|(_, speaker)| {
+            let next = speaker
+                .talks
+                .partition_point(|&(e, _)| catalog.events[e].start < now);
+            let (event, talk) = catalog.talk(*speaker.talks.get(next)?);
+            let name = embed::link(&render::neutral(&speaker.name), speaker.url.as_deref());
+            Some(format!(
+                "{name}: {} ({})",
+                render::neutral(&talk.title),
+                render::neutral(&event.title)
+            ))
+        })
+        .collect()
 }
 
-fn status_lines(status: &Status) -> Vec<String> {
+fn status_lines(status: &Status, tab: &Tab) -> Vec<String> {
     let errors = status.problems.iter().filter(|p| p.is_error()).count();
     let mut lines = vec![format!(
         "**{} events** loaded, {} upcoming; {errors} errors, {} warnings in the files",
-        status.events.len(),
+        status.events().len(),
         status.upcoming(Utc::now()).count(),
         status.problems.len() - errors
     )];
     for p in status.problems.iter().take(10) {
         lines.push(format!("⚠ {}", truncate(&p.to_string(), 300)));
+    }
+    if tab.enabled {
+        lines.push(match &tab.problem {
+            Some(problem) => format!("⚠ Events tab: {}", truncate(problem, 300)),
+            None => format!(
+                "**Events tab**: {} scheduled events kept{}",
+                tab.kept,
+                tab.last_read
+                    .map(|t| format!(", read back {}", embed::when(&t, true)))
+                    .unwrap_or_default()
+            ),
+        });
     }
     lines.push("**Next announcements**".into());
     for n in status.next.iter().take(20) {
@@ -330,6 +373,7 @@ fn status_lines(status: &Status) -> Vec<String> {
 /// number of lines in all. Only the page's lines are rendered, so a long list costs no more than a short one.
 fn list_page(
     status: &Status,
+    tab: &Tab,
     list: &str,
     page: usize,
 ) -> Option<(&'static str, Vec<String>, usize)> {
@@ -361,7 +405,7 @@ fn list_page(
             Some(("Speakers of upcoming events", lines, total))
         }
         "status" => {
-            let (lines, total) = window(status_lines(status));
+            let (lines, total) = window(status_lines(status, tab));
             Some(("crier status", lines, total))
         }
         _ => None,
@@ -370,7 +414,8 @@ fn list_page(
 
 async fn send_paged(ctx: Context<'_>, list: &str) -> Result<(), Error> {
     let status = ctx.data().status.get();
-    let Some((title, lines, total)) = list_page(&status, list, 0) else {
+    let tab = ctx.data().tab.get();
+    let Some((title, lines, total)) = list_page(&status, &tab, list, 0) else {
         return Ok(());
     };
     let (spec, rows) = paged(title, list, &lines, 0, total);
@@ -407,7 +452,10 @@ pub async fn upcoming(
 pub async fn next(ctx: Context<'_>) -> Result<(), Error> {
     let status = ctx.data().status.get();
     match status.upcoming(Utc::now()).find(|e| !e.cancelled) {
-        Some(event) => ctx.send(reply(event_embed(event))).await?,
+        Some(event) => {
+            ctx.send(reply(event_embed(event, &ctx.data().tab.get())))
+                .await?
+        }
         None => ctx.say("No upcoming events yet.").await?,
     };
     Ok(())
@@ -416,12 +464,13 @@ pub async fn next(ctx: Context<'_>) -> Result<(), Error> {
 async fn autocomplete_event(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
     let status = ctx.data().status.get();
     let now = Utc::now();
-    let partial = partial.to_lowercase();
-    let choices: Vec<AutocompleteChoice> = status
-        .upcoming(now)
-        .chain(status.past(now))
-        .filter(|e| e.title.to_lowercase().contains(&partial))
+    let partial = partial.trim().to_lowercase();
+    let catalog = &status.catalog;
+    let choices: Vec<AutocompleteChoice> = catalog
+        .search_order(now)
+        .filter(|&i| catalog.folded(i).0.contains(&partial))
         .take(25)
+        .map(|i| &catalog.events[i])
         .map(|e| {
             // Choice names and values are limited to 100 characters.
             let name = truncate(&e.title, 100);
@@ -433,19 +482,13 @@ async fn autocomplete_event(ctx: Context<'_>, partial: &str) -> CreateAutocomple
 
 async fn autocomplete_speaker(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
     let status = ctx.data().status.get();
-    let partial = partial.to_lowercase();
-    let mut names: Vec<&str> = status
-        .events
-        .iter()
-        .flat_map(|e| &e.talks)
-        .flat_map(|t| &t.speakers)
-        .map(|s| s.name.as_str())
-        .filter(|n| n.to_lowercase().contains(&partial))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    let choices = names
-        .into_iter()
+    let partial = partial.trim().to_lowercase();
+    // The index is keyed by the lower-cased name, in order: a walk that stops at 25.
+    let choices = status
+        .catalog
+        .speakers()
+        .filter(|(folded, _)| folded.contains(&partial))
+        .map(|(_, s)| s.name.as_str())
         .take(25)
         .map(|n| AutocompleteChoice::new(truncate(n, 100), truncate(n, 100)))
         .collect();
@@ -462,7 +505,10 @@ pub async fn event(
 ) -> Result<(), Error> {
     let status = ctx.data().status.get();
     match find_event(&status, &name) {
-        Some(event) => ctx.send(reply(event_embed(event))).await?,
+        Some(event) => {
+            ctx.send(reply(event_embed(event, &ctx.data().tab.get())))
+                .await?
+        }
         None => {
             ctx.send(
                 poise::CreateReply::default()
@@ -532,26 +578,26 @@ pub async fn speakers(
         return send_paged(ctx, "speakers").await;
     };
     let status = ctx.data().status.get();
-    let wanted = name.trim().to_lowercase();
     let now = Utc::now();
-    let mut url = None;
-    let mut lines = Vec::new();
-    for event in status.upcoming(now).chain(status.past(now)) {
-        for talk in &event.talks {
-            if let Some(s) = talk
-                .speakers
-                .iter()
-                .find(|s| s.name.to_lowercase() == wanted)
-            {
-                url = url.or(s.url.clone());
-                lines.push(format!(
-                    "**{}**: {}",
-                    render::neutral(&talk.title),
-                    event_line(event)
-                ));
-            }
-        }
-    }
+    let catalog = &status.catalog;
+    let speaker = catalog.speaker(&name);
+    let url = speaker.and_then(|s| s.url.clone());
+    let talks = speaker.map_or(&[][..], |s| s.talks.as_slice());
+    // Upcoming talks soonest first, then past ones most recent first.
+    let split = talks.partition_point(|&(e, _)| catalog.events[e].start < now);
+    let lines: Vec<String> = talks[split..]
+        .iter()
+        .chain(talks[..split].iter().rev())
+        .map(|&at| {
+            let (event, talk) = catalog.talk(at);
+            let line = format!(
+                "**{}**: {}",
+                render::neutral(&talk.title),
+                event_line(event)
+            );
+            recordings_line(line, talk)
+        })
+        .collect();
     if lines.is_empty() {
         ctx.say(format!(
             "No talks by “{}”.",
@@ -623,7 +669,8 @@ async fn answer_page(
     page: usize,
 ) -> Result<(), Error> {
     let status = framework.user_data.status.get();
-    let Some((title, lines, total)) = list_page(&status, list, page) else {
+    let tab = framework.user_data.tab.get();
+    let Some((title, lines, total)) = list_page(&status, &tab, list, page) else {
         return Ok(());
     };
     let (spec, rows) = paged(title, list, &lines, page, total);

@@ -7,6 +7,7 @@
 
 pub mod commands;
 pub mod embed;
+pub mod events_tab;
 
 use std::fmt;
 use std::path::Path;
@@ -84,7 +85,10 @@ pub fn http(token: &Token, config: &DiscordConfig) -> anyhow::Result<Http> {
 
 /// [`preflight`], retried with backoff while Discord cannot be reached (a network or Discord outage at
 /// start must not crash-loop the container); a rejected token or a missing permission fails at once.
-pub async fn preflight_until_reachable(http: &Http, config: &DiscordConfig) -> anyhow::Result<()> {
+pub async fn preflight_until_reachable(
+    http: &Http,
+    config: &DiscordConfig,
+) -> anyhow::Result<Ready> {
     let mut wait = Duration::from_secs(1);
     loop {
         match preflight(http, config).await {
@@ -103,9 +107,18 @@ pub async fn preflight_until_reachable(http: &Http, config: &DiscordConfig) -> a
 #[error("cannot reach Discord: {0}")]
 pub struct Unreachable(String);
 
+/// What the start-up check learnt: where the bot is, and what it may do with the Events tab.
+#[derive(Debug, Clone, Copy)]
+pub struct Ready {
+    pub guild_id: serenity::all::GuildId,
+    pub bot_id: serenity::all::UserId,
+    pub events: events_tab::EventPermissions,
+}
+
 /// Checks, before anything is posted, that the token works and that the bot may post in the channel.
-/// Prints a checklist of what is missing; `Err` when the bot cannot work at all.
-pub async fn preflight(http: &Http, config: &DiscordConfig) -> anyhow::Result<()> {
+/// Prints a checklist of what is missing; `Err` when the bot cannot work at all. A missing events
+/// permission is a line in the checklist, not an error: announcements do not need it.
+pub async fn preflight(http: &Http, config: &DiscordConfig) -> anyhow::Result<Ready> {
     let me = match http.get_current_user().await {
         Ok(me) => me,
         Err(e) if status_of(&e) == Some(401) => {
@@ -147,6 +160,22 @@ pub async fn preflight(http: &Http, config: &DiscordConfig) -> anyhow::Result<()
         let mark = if perms.contains(*p) { "ok" } else { "MISSING" };
         info!("permission in #{}: {name}: {mark}", channel.name);
     }
+    let in_guild = guild.member_permissions(&member);
+    let events = events_tab::EventPermissions {
+        create: in_guild.contains(Permissions::CREATE_EVENTS),
+        edit: in_guild.intersects(Permissions::CREATE_EVENTS | Permissions::MANAGE_EVENTS),
+    };
+    if config.scheduled_events {
+        let mark = |ok: bool| if ok { "ok" } else { "MISSING" };
+        info!(
+            "permission in the server: Create Events (for `discord.scheduled_events`): {}",
+            mark(events.create)
+        );
+        info!(
+            "permission in the server: Manage Events or Create Events (to edit crier's own): {}",
+            mark(events.edit)
+        );
+    }
     if config.publish && channel.kind != ChannelType::News {
         warn!(
             "`discord.publish` is set but #{} is not an announcement channel; messages will not be crossposted",
@@ -161,7 +190,11 @@ pub async fn preflight(http: &Http, config: &DiscordConfig) -> anyhow::Result<()
         );
     }
     info!(bot = %me.name, channel = %channel.name, "Discord is ready");
-    Ok(())
+    Ok(Ready {
+        guild_id: channel.guild_id,
+        bot_id: me.id,
+        events,
+    })
 }
 
 /// The HTTP status of a failed request, if Discord answered.
@@ -312,9 +345,10 @@ pub async fn run_gateway(
     http: Http,
     config: DiscordConfig,
     status: Shared,
+    tab: crate::status::SharedTab,
     telemetry: std::sync::Arc<crate::telemetry::Telemetry>,
 ) -> anyhow::Result<()> {
-    let framework = commands::framework(config.guild_id, status, telemetry);
+    let framework = commands::framework(config.guild_id, status, tab, telemetry);
     let intents = GatewayIntents::GUILDS;
     let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
         .framework(framework)

@@ -2,10 +2,12 @@
 //!
 //! - [`fake_discord`]: a fake Discord (REST and gateway) on 127.0.0.1, for running the real
 //!   `crier` binary, or a plain serenity client, against it.
+//! - [`bot`]: the real `crier run` binary against the fake.
 //! - [`openapi`]: checks recorded requests against Discord's OpenAPI description.
 //!
 //! Each test binary uses only part of this, so unused items are expected.
 #![allow(dead_code)]
 
+pub mod bot;
 pub mod fake_discord;
 pub mod openapi;
