@@ -331,6 +331,54 @@ mod tests {
     }
 
     #[test]
+    fn a_recording_names_its_talk_speakers_event_and_link() {
+        use crate::catalog::{Link, Speaker};
+        let start = DateTime::parse_from_rfc3339("2030-01-10T18:00:00+02:00").expect("date");
+        let talk = Talk::new(
+            "Async @everyone".into(),
+            vec![Speaker {
+                name: "Ada".into(),
+                url: None,
+            }],
+        )
+        .with_recordings(vec![Link {
+            label: "Recording (English)".into(),
+            url: "https://youtu.be/x".into(),
+        }]);
+        let event = Event {
+            id: "e".into(),
+            title: "Rust night".into(),
+            start,
+            time_known: true,
+            timezone: "Asia/Jerusalem".into(),
+            end: None,
+            online: None,
+            language: None,
+            location: None,
+            register: Some("https://example.org/e".into()),
+            cancelled: false,
+            source: "e.md".into(),
+            talks: vec![talk],
+            links: Vec::new(),
+            recordings: Vec::new(),
+            reminders: None,
+        };
+        let id = crate::schedule::recording_id("https://youtu.be/x");
+        let m = announcement(&event, Kind::Recording(id), None, t("2030-01-11T00:00:00Z"));
+        assert_eq!(m.title, "Async @\u{200b}everyone");
+        assert_eq!(m.recording.as_deref(), Some("https://youtu.be/x"));
+        assert_eq!(m.event_title.as_deref(), Some("Rust night"));
+        assert_eq!(
+            m.register, None,
+            "the button is the recording, not registration"
+        );
+        assert_eq!(
+            m.text,
+            "Recording available: Async @\u{200b}everyone\nBy: Ada\nAt: Rust night (Thu 10 Jan 2030, 18:00)\nRecording (English): https://youtu.be/x\n"
+        );
+    }
+
+    #[test]
     fn mentions_are_neutralised() {
         assert_eq!(neutral("hi @everyone"), "hi @\u{200b}everyone");
         assert!(!neutral("<@&123> @here").contains("@here"));

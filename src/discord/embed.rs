@@ -334,6 +334,14 @@ mod tests {
         assert_eq!(moved.fields[0].0, "Now");
         assert_eq!(moved.fields[1].0, "Was");
         assert!(moved.fields[1].1.starts_with("<t:1893686400:F>"));
+        let mut recording = message(Kind::Recording(7));
+        recording.recording = Some("https://youtu.be/x".into());
+        recording.event_title = Some("Rust night".into());
+        let r = embed(&recording);
+        assert_eq!(r.url.as_deref(), Some("https://youtu.be/x"));
+        assert_eq!(r.footer, "Recording available");
+        assert!(r.description.starts_with("**Async** (30 min), [Ada]"));
+        assert!(r.fields[0].0 == "Event" && r.fields[0].1.starts_with("Rust night, <t:"));
         let cancelled = embed(&message(Kind::Cancelled));
         assert_eq!(cancelled.color, RED);
         assert!(cancelled

@@ -105,38 +105,42 @@ impl TabSync {
             warn!("{problem}; announcements carry on");
         }
         loop {
-            let snapshot = catalog.borrow_and_update().clone();
-            if let Some(snapshot) = snapshot {
-                if synced.as_ref().is_none_or(|s| !Arc::ptr_eq(s, &snapshot)) {
-                    dirty = true;
+            let Some(snapshot) = catalog.borrow_and_update().clone() else {
+                // No catalog yet: nothing to compare Discord with.
+                if catalog.changed().await.is_err() {
+                    return;
                 }
-                if tokio::time::Instant::now() >= read_at {
-                    match self.read(&snapshot).await {
-                        Ok(list) => {
-                            remote = Some(list);
-                            read_at = tokio::time::Instant::now() + self.refresh;
-                            backoff = Duration::from_secs(1);
-                            dirty = true;
-                        }
-                        Err(e) => {
-                            warn!(error = %e, retry_in = ?backoff, "cannot read the Events tab");
-                            read_at = tokio::time::Instant::now() + backoff;
-                            backoff = (backoff * 2).min(self.refresh);
-                        }
+                continue;
+            };
+            if synced.as_ref().is_none_or(|s| !Arc::ptr_eq(s, &snapshot)) {
+                dirty = true;
+            }
+            if tokio::time::Instant::now() >= read_at {
+                match self.read(&snapshot).await {
+                    Ok(list) => {
+                        remote = Some(list);
+                        read_at = tokio::time::Instant::now() + self.refresh;
+                        backoff = Duration::from_secs(1);
+                        dirty = true;
+                    }
+                    Err(e) => {
+                        warn!(error = %e, retry_in = ?backoff, "cannot read the Events tab");
+                        read_at = tokio::time::Instant::now() + backoff;
+                        backoff = (backoff * 2).min(self.refresh);
                     }
                 }
-                if let (true, Some(list)) = (dirty, &remote) {
-                    match self.sync(&snapshot, list).await {
-                        Ok(()) => {
-                            synced = Some(snapshot.clone());
-                            dirty = false;
-                        }
-                        Err(()) => {
-                            // Read back before trying again: a lost create is adopted, not repeated.
-                            remote = None;
-                            read_at = tokio::time::Instant::now() + backoff;
-                            backoff = (backoff * 2).min(self.refresh);
-                        }
+            }
+            if let (true, Some(list)) = (dirty, &remote) {
+                match self.sync(&snapshot, list).await {
+                    Ok(()) => {
+                        synced = Some(snapshot.clone());
+                        dirty = false;
+                    }
+                    Err(()) => {
+                        // Read back before trying again: a lost create is adopted, not repeated.
+                        remote = None;
+                        read_at = tokio::time::Instant::now() + backoff;
+                        backoff = (backoff * 2).min(self.refresh);
                     }
                 }
             }
