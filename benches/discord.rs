@@ -4,13 +4,17 @@
 //!    by the fake to the callback the fake receives, p50/p99/max of 300 samples of each command and
 //!    autocomplete, sent round-robin (one of each per round, so drift affects all alike), plus the
 //!    floor: a REST round trip from here to the fake, without the bot. Printed as lines and as
-//!    markdown table rows for the README;
+//!    markdown table rows for the README, then the bot's peak resident set size (`VmHWM`);
 //! 2. announcement lateness: 60 reminders, two due each second for 30 seconds, the fake's receive time minus the
-//!    due time, p50/p99/max.
+//!    due time, p50/p99/max;
+//! 3. the Events tab (`discord.scheduled_events`, read back every 2 s): 100 upcoming events, the
+//!    requests and time until all 100 are created, then one edited file (its writes, and the time
+//!    from the rename to the PATCH), then a restart after `kill -9` with nothing changed (its
+//!    writes over 3 read-backs: none expected). Printed as lines and as markdown table rows.
 //!
 //! Run: `cargo bench --bench discord`, or `cargo bench --bench discord -- commands` (or
-//! `-- lateness`) for one part. Plain `main`, not criterion: each sample is a whole round trip
-//! through another process, and percentiles are what the targets name.
+//! `-- lateness`, `-- events_tab`) for one part. Plain `main`, not criterion: each sample is a
+//! whole round trip through another process, and percentiles are what the targets name.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -61,9 +65,16 @@ fn report(name: &str, mut samples: Vec<Duration>) -> Stats {
     stats
 }
 
-fn start_bot(fake: &FakeDiscord, site: &std::path::Path, announce_new: bool) -> Child {
+/// Starts `crier run` on `site` against the fake, with `discord` lines added to the `[discord]`
+/// table of the configuration.
+fn start_bot(
+    fake: &FakeDiscord,
+    site: &std::path::Path,
+    announce_new: bool,
+    discord: &str,
+) -> Child {
     let config = format!(
-        "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\n[reminders]\noffsets = []\nannounce_new = {announce_new}\n[discord]\napi_url = \"{}\"\nguild_id = \"{GUILD_ID}\"\nchannel_id = \"{CHANNEL_ID}\"\n",
+        "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\n[reminders]\noffsets = []\nannounce_new = {announce_new}\n[discord]\napi_url = \"{}\"\nguild_id = \"{GUILD_ID}\"\nchannel_id = \"{CHANNEL_ID}\"\n{discord}",
         fake.api_url()
     );
     std::fs::write(site.join("config.toml"), config).expect("config");
@@ -78,13 +89,37 @@ fn start_bot(fake: &FakeDiscord, site: &std::path::Path, announce_new: bool) -> 
         .expect("crier starts")
 }
 
-fn write_event(site: &std::path::Path, i: usize, start: DateTime<Utc>, reminders: &str) {
-    let text = format!(
-        "---\nid: e{i}\ntitle: \"Meetup number {i}\"\ndate: \"{}\"\nonline: true\nregister: https://example.org/e/{i}\nreminders: [{reminders}]\ntalks:\n  - title: Talk {i}\n    speakers: [Speaker {}]\n---\n",
+/// Event `i`'s file (`events/e{i:05}.md`), relative to the site.
+fn event_path(i: usize) -> String {
+    format!("events/e{i:05}.md")
+}
+
+fn event_text(i: usize, title: &str, start: DateTime<Utc>, reminders: &str) -> String {
+    format!(
+        "---\nid: e{i}\ntitle: \"{title}\"\ndate: \"{}\"\nonline: true\nregister: https://example.org/e/{i}\nreminders: [{reminders}]\ntalks:\n  - title: Talk {i}\n    speakers: [Speaker {}]\n---\n",
         start.to_rfc3339_opts(SecondsFormat::Secs, true),
         i % 300
-    );
-    std::fs::write(site.join("events").join(format!("e{i:05}.md")), text).expect("write");
+    )
+}
+
+fn write_event(site: &std::path::Path, i: usize, start: DateTime<Utc>, reminders: &str) {
+    let text = event_text(i, &format!("Meetup number {i}"), start, reminders);
+    std::fs::write(site.join(event_path(i)), text).expect("write");
+}
+
+/// A process's peak resident set size (`VmHWM` in `/proc/<pid>/status`), in kB.
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    line.trim().strip_suffix("kB")?.trim().parse().ok()
+}
+
+/// `X.Y MiB`, or why not, for [`peak_rss_kb`] of the bot.
+fn peak_rss(bot: &Child) -> String {
+    match peak_rss_kb(bot.id()) {
+        Some(kb) => format!("{:.1} MiB", kb as f64 / 1024.0),
+        None => format!("unavailable (no VmHWM in /proc/{}/status)", bot.id()),
+    }
 }
 
 fn wait_registered(fake: &FakeDiscord) {
@@ -247,7 +282,7 @@ fn commands() {
         let start = DateTime::from_timestamp(at, 0).expect("valid");
         write_event(dir.path(), i, start, "");
     }
-    let mut bot = start_bot(&fake, dir.path(), false);
+    let mut bot = start_bot(&fake, dir.path(), false, "");
     wait_registered(&fake);
     wait_loaded(&fake);
     // One unmeasured round to warm up, then SAMPLES rounds, each sending every kind once.
@@ -260,6 +295,7 @@ fn commands() {
             times.push(sample(&fake, kind, round));
         }
     }
+    let rss = peak_rss(&bot);
     let _ = bot.kill();
     let _ = bot.wait();
     println!(
@@ -278,6 +314,20 @@ fn commands() {
         println!("| {name} | {:.2} ms | {:.2} ms |", ms(s.p50), ms(s.p99));
     }
     println!();
+    println!("peak RSS with {} events: {rss}", group(EVENTS));
+}
+
+/// `10000` as `10,000`.
+fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn lateness() {
@@ -293,7 +343,7 @@ fn lateness() {
     }
     let began = Instant::now();
     let began_utc = Utc::now();
-    let mut bot = start_bot(&fake, dir.path(), false);
+    let mut bot = start_bot(&fake, dir.path(), false, "");
     std::thread::sleep(Duration::from_secs(42));
     // Each post is matched to its event by the embed's title.
     let posts: Vec<(Instant, usize)> = fake
@@ -327,6 +377,192 @@ fn lateness() {
     );
 }
 
+/// The Events tab kept, read back every 2 s.
+const TAB: &str = "scheduled_events = true\nevents_refresh = \"2s\"\n";
+const TAB_EVENTS: usize = 100;
+/// The event whose file is edited.
+const EDITED: usize = 50;
+const TAB_WAIT: Duration = Duration::from_secs(60);
+
+fn is_tab(r: &Recorded) -> bool {
+    r.route().contains("/scheduled-events")
+}
+
+fn is_tab_write(r: &Recorded) -> bool {
+    is_tab(r) && matches!(r.method.as_str(), "POST" | "PATCH" | "DELETE")
+}
+
+fn is_tab_read(r: &Recorded) -> bool {
+    is_tab(r) && r.method == "GET"
+}
+
+/// Waits until the requests from index `from` on hold `n` matching `pred`; gives the n-th one
+/// and its index among all requests.
+fn wait_nth(
+    fake: &FakeDiscord,
+    from: usize,
+    n: usize,
+    pred: impl Fn(&Recorded) -> bool,
+    what: &str,
+) -> (usize, Recorded) {
+    let end = Instant::now() + TAB_WAIT;
+    loop {
+        let requests = fake.requests();
+        let found = requests
+            .iter()
+            .enumerate()
+            .skip(from)
+            .filter(|(_, r)| pred(r))
+            .nth(n - 1);
+        if let Some((i, r)) = found {
+            return (i, r.clone());
+        }
+        assert!(
+            Instant::now() < end,
+            "{what}: not within {TAB_WAIT:?}; Events tab requests since #{from}: {:?}",
+            requests
+                .iter()
+                .skip(from)
+                .filter(|r| is_tab(r))
+                .map(|r| format!("{} {}", r.method, r.route()))
+                .collect::<Vec<_>>()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// (writes, reads) on the Events tab routes among `requests[range]`.
+fn tab_counts(fake: &FakeDiscord, range: std::ops::Range<usize>) -> (usize, usize) {
+    let requests = fake.requests();
+    let slice = &requests[range.start..range.end.min(requests.len())];
+    (
+        slice.iter().filter(|r| is_tab_write(r)).count(),
+        slice.iter().filter(|r| is_tab_read(r)).count(),
+    )
+}
+
+/// The names of the scheduled events the bot made, as the fake holds them.
+fn tab_names(fake: &FakeDiscord) -> Vec<String> {
+    fake.scheduled_events()
+        .iter()
+        .filter(|e| e["creator_id"] == support::fake_discord::BOT_USER_ID)
+        .filter_map(|e| e["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn events_tab() {
+    let fake = FakeDiscord::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("events")).expect("mkdir");
+    let now = Utc::now().timestamp();
+    let starts: Vec<DateTime<Utc>> = (0..TAB_EVENTS)
+        .map(|i| DateTime::from_timestamp(now + 86400 + i as i64 * 3600, 0).expect("valid"))
+        .collect();
+    for (i, start) in starts.iter().enumerate() {
+        write_event(dir.path(), i, *start, "");
+    }
+    println!(
+        "Events tab: {TAB_EVENTS} upcoming events (hourly from tomorrow), \
+         discord.events_refresh = 2s"
+    );
+
+    // Start-up: every event created.
+    let spawned = Instant::now();
+    let mut bot = start_bot(&fake, dir.path(), false, TAB);
+    let (last_post, post) = wait_nth(
+        &fake,
+        0,
+        TAB_EVENTS,
+        |r| is_tab(r) && r.method == "POST",
+        "all events created",
+    );
+    let startup_time = post.at.saturating_duration_since(spawned);
+    let (startup_writes, startup_reads) = tab_counts(&fake, 0..last_post + 1);
+    // Settled: the next read-back, and whether anything else was written before it.
+    let (settled, _) = wait_nth(&fake, last_post + 1, 1, is_tab_read, "a read-back");
+    let (late_writes, _) = tab_counts(&fake, last_post + 1..settled);
+    let created = tab_names(&fake).len();
+    assert_eq!(created, TAB_EVENTS, "the fake holds one event per file");
+    println!(
+        "start-up: {startup_writes} writes (+{startup_reads} reads) until the {TAB_EVENTS}th POST, \
+         {:.3} s from spawn to the {TAB_EVENTS}th POST received; {late_writes} more writes \
+         before the next read-back",
+        secs(startup_time)
+    );
+
+    // One edited file: a new title, written to a temp file and renamed into place.
+    let base = fake.requests().len();
+    let title = format!("Meetup number {EDITED}, renamed");
+    let tmp = dir.path().join(format!(".e{EDITED:05}.md.tmp"));
+    std::fs::write(&tmp, event_text(EDITED, &title, starts[EDITED], "")).expect("write");
+    let renamed = Instant::now();
+    std::fs::rename(&tmp, dir.path().join(event_path(EDITED))).expect("rename");
+    let (patched, patch) = wait_nth(
+        &fake,
+        base,
+        1,
+        |r| is_tab(r) && r.method == "PATCH",
+        "the edit's PATCH",
+    );
+    let edit_time = patch.at.saturating_duration_since(renamed);
+    let (edit_end, _) = wait_nth(&fake, patched + 1, 2, is_tab_read, "2 read-backs");
+    let (edit_writes, edit_reads) = tab_counts(&fake, base..edit_end + 1);
+    assert!(
+        tab_names(&fake).contains(&title),
+        "the PATCH renamed the event"
+    );
+    println!(
+        "one edited file: {edit_writes} writes (+{edit_reads} reads) until 2 read-backs after the \
+         PATCH, {:.3} s from the rename to the PATCH received",
+        secs(edit_time)
+    );
+    let rss = peak_rss(&bot);
+
+    // A restart with nothing changed, after kill -9.
+    let _ = bot.kill();
+    let _ = bot.wait();
+    let base = fake.requests().len();
+    let restarted = Instant::now();
+    let mut bot = start_bot(&fake, dir.path(), false, TAB);
+    let (_, first_read) = wait_nth(&fake, base, 1, is_tab_read, "the first read-back");
+    let (restart_end, third_read) = wait_nth(&fake, base, 3, is_tab_read, "3 read-backs");
+    let (restart_writes, restart_reads) = tab_counts(&fake, base..restart_end + 1);
+    let first_read_time = first_read.at.saturating_duration_since(restarted);
+    let restart_time = third_read.at.saturating_duration_since(restarted);
+    let kept = tab_names(&fake).len();
+    let restart_rss = peak_rss(&bot);
+    let _ = bot.kill();
+    let _ = bot.wait();
+    println!(
+        "restart after kill -9, nothing changed: {restart_writes} writes (expected 0) \
+         (+{restart_reads} reads), {:.3} s from spawn to the first read-back, {:.2} s to the \
+         third; {kept} scheduled events by the bot in the fake (expected {TAB_EVENTS})",
+        secs(first_read_time),
+        secs(restart_time)
+    );
+    println!("peak RSS with {TAB_EVENTS} events, Events tab kept: {rss} (after the restart: {restart_rss})");
+    println!();
+    println!("| Events tab | requests | time |");
+    println!("|---|---:|---:|");
+    println!(
+        "| start-up, {TAB_EVENTS} events | {startup_writes} writes (+{startup_reads} reads) | {:.3} s |",
+        secs(startup_time)
+    );
+    println!(
+        "| one edited file | {edit_writes} writes (+{edit_reads} reads) | {:.3} s |",
+        secs(edit_time)
+    );
+    println!(
+        "| restart, nothing changed | {restart_writes} writes (+{restart_reads} reads) | {:.3} s |",
+        secs(first_read_time)
+    );
+    println!();
+}
+
 fn main() {
     // `cargo bench` passes flags such as --bench, ignored; other arguments pick parts by name
     // (a part runs if an argument is part of its name), none runs all.
@@ -334,7 +570,11 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let parts: [(&str, fn()); 2] = [("commands", commands), ("lateness", lateness)];
+    let parts: [(&str, fn()); 3] = [
+        ("commands", commands),
+        ("lateness", lateness),
+        ("events_tab", events_tab),
+    ];
     let mut ran = false;
     for (name, part) in parts {
         if filters.is_empty() || filters.iter().any(|f| name.contains(f.as_str())) {
@@ -343,6 +583,6 @@ fn main() {
         }
     }
     if !ran {
-        eprintln!("no part matches {filters:?}; the parts are: commands, lateness");
+        eprintln!("no part matches {filters:?}; the parts are: commands, lateness, events_tab");
     }
 }
