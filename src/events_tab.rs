@@ -14,6 +14,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::catalog::Event;
+use crate::schedule::stable_hash;
 
 /// Discord's limit on scheduled or active events per guild.
 pub const GUILD_LIMIT: usize = 100;
@@ -46,28 +47,19 @@ impl Spec {
             self.start.timestamp(),
             self.end.timestamp()
         );
-        format!("{:016x}", fnv(&text))
+        format!("{:016x}", stable_hash(&text))
     }
 }
 
 /// The marker line that ends each description crier writes: `crier:` and a digest of the event's id.
 pub fn marker(event_id: &str) -> String {
-    format!("crier:{:016x}", fnv(event_id))
+    format!("crier:{:016x}", stable_hash(event_id))
 }
 
 /// The event id a description's marker names, among `ids`.
 fn marked<'a>(description: &str, by_marker: &HashMap<String, &'a str>) -> Option<&'a str> {
     let last = description.lines().last()?.trim();
     by_marker.get(last).copied()
-}
-
-fn fnv(text: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
 }
 
 /// Cuts to at most `max` characters, with an ellipsis when cut.

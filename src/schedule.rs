@@ -25,15 +25,20 @@ pub enum Kind {
     Recording(u64),
 }
 
-/// A recording's stable id, from its link: FNV-1a, because it is stored in the ledger and must not
-/// change between builds (std's hasher may).
-pub fn recording_id(url: &str) -> u64 {
+/// A hash that never changes between builds or platforms (FNV-1a), for ids that are stored in the
+/// ledger or sent to Discord; std's hasher may change.
+pub fn stable_hash(text: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in url.bytes() {
+    for byte in text.bytes() {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
+}
+
+/// A recording's stable id, from its link.
+pub fn recording_id(url: &str) -> u64 {
+    stable_hash(url)
 }
 
 impl Kind {

@@ -10,7 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 use support::bot::Bot;
 use support::fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
-use support::openapi;
+use support::openapi::assert_requests_valid;
 
 const START: Duration = Duration::from_secs(10);
 
@@ -47,20 +47,6 @@ fn registered(fake: &FakeDiscord) -> Recorded {
             && r.route() == format!("/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
     })
     .expect("the commands are registered in the guild")
-}
-
-/// Every request crier sent is one Discord accepts, per its OpenAPI description.
-fn assert_requests_valid(fake: &FakeDiscord) {
-    if let Some(reason) = openapi::unavailable() {
-        eprintln!("skipping the OpenAPI checks: {reason}");
-        return;
-    }
-    let problems = openapi::check_all(&fake.requests());
-    assert!(
-        problems.is_empty(),
-        "invalid requests:\n{}",
-        problems.join("\n")
-    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 use support::bot::Bot;
 use support::fake_discord::{default_bot_permissions, FakeDiscord, Recorded, CHANNEL_ID};
-use support::openapi;
+use support::openapi::assert_requests_valid;
 
 /// The sync reads the Events tab back every second here (5 minutes by default).
 const TAB: &str = "scheduled_events = true\nevents_refresh = \"1s\"\n";
@@ -87,19 +87,6 @@ fn wait_reads(fake: &FakeDiscord, n: usize) {
 
 fn reads(fake: &FakeDiscord) -> usize {
     fake.count(|r| is_tab(r) && r.method == "GET")
-}
-
-fn assert_requests_valid(fake: &FakeDiscord) {
-    if let Some(reason) = openapi::unavailable() {
-        eprintln!("skipping the OpenAPI checks: {reason}");
-        return;
-    }
-    let problems = openapi::check_all(&fake.requests());
-    assert!(
-        problems.is_empty(),
-        "invalid requests:\n{}",
-        problems.join("\n")
-    );
 }
 
 fn ours(fake: &FakeDiscord) -> Vec<Value> {

@@ -208,21 +208,15 @@ pub fn status_of(error: &serenity::Error) -> Option<u16> {
 }
 
 /// A nonce derived from the ledger key: a resend after a crash carries the same nonce, and Discord
-/// (with `enforce_nonce`) returns the first message instead of posting a second one. FNV-1a, because
-/// the value must not change between builds (std's hasher may).
+/// (with `enforce_nonce`) returns the first message instead of posting a second one.
 pub fn nonce(key: &Key) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let text = format!(
         "{}\u{0}{}\u{0}{}",
         key.event_id,
         key.kind.key(),
         key.start.timestamp()
     );
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("crier{hash:016x}")
+    format!("crier{:016x}", crate::schedule::stable_hash(&text))
 }
 
 /// Posts announcements to one channel.

@@ -319,3 +319,18 @@ fn line(error: &ValidationError) -> String {
         error.masked()
     )
 }
+
+/// Every request the fake recorded is one Discord accepts, per its OpenAPI description; skips, saying
+/// why, where the description is not on this machine.
+pub fn assert_requests_valid(fake: &super::fake_discord::FakeDiscord) {
+    if let Some(reason) = unavailable() {
+        eprintln!("skipping the OpenAPI checks: {reason}");
+        return;
+    }
+    let problems = check_all(&fake.requests());
+    assert!(
+        problems.is_empty(),
+        "invalid requests:\n{}",
+        problems.join("\n")
+    );
+}
