@@ -460,3 +460,46 @@ fn kill_9_between_the_post_and_the_ledger_write_resends_the_same_nonce() {
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(fake.count(is_post_message), 2, "nothing else is sent");
 }
+
+#[test]
+fn a_recording_is_posted_with_a_watch_button_and_no_mentions() {
+    let fake = FakeDiscord::start();
+    let past = whole_seconds(-86_400);
+    let talk = |video: &str| {
+        format!(
+            "---\nid: old\ntitle: \"Rust night\"\ndate: \"{}\"\nregister: https://example.org/old\ntalks:\n  - title: \"Async @everyone\"\n    speakers: [Ada Example]\n{video}---\n",
+            past.to_rfc3339_opts(SecondsFormat::Secs, true)
+        )
+    };
+    let dir = site(&[("old.md", talk(""))]);
+    let _bot = Bot::start(&fake, dir.path());
+    registered(&fake);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        fake.count(is_post_message),
+        0,
+        "a past event is not announced"
+    );
+    // Write then rename, as editors and git do.
+    let tmp = dir.path().join(".old.md.tmp");
+    std::fs::write(&tmp, talk("    video: https://youtu.be/recorded\n")).expect("write");
+    std::fs::rename(&tmp, dir.path().join("events/old.md")).expect("rename");
+    let post = fake
+        .wait_for(START, is_post_message)
+        .expect("the recording announcement");
+    let body = post.body.clone().expect("json");
+    assert_eq!(body["allowed_mentions"]["parse"], json!([]));
+    let embed = &body["embeds"][0];
+    assert_eq!(embed["footer"]["text"], "Recording available");
+    assert_eq!(embed["url"], "https://youtu.be/recorded");
+    assert!(!embed["title"]
+        .as_str()
+        .expect("title")
+        .contains("@everyone"));
+    let button = &body["components"][0]["components"][0];
+    assert_eq!(button["label"], "Watch");
+    assert_eq!(button["url"], "https://youtu.be/recorded");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(fake.count(is_post_message), 1, "once");
+    assert_requests_valid(&fake);
+}

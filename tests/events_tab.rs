@@ -89,6 +89,21 @@ fn reads(fake: &FakeDiscord) -> usize {
     fake.count(|r| is_tab(r) && r.method == "GET")
 }
 
+/// The bot's answer to an interaction.
+fn answer(fake: &FakeDiscord, interaction: &str) -> Value {
+    let end = Instant::now() + WAIT;
+    loop {
+        if let Some(r) = fake.callbacks(interaction).first() {
+            return r.body.clone().expect("body");
+        }
+        assert!(
+            Instant::now() < end,
+            "interaction {interaction} not answered"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn ours(fake: &FakeDiscord) -> Vec<Value> {
     fake.scheduled_events()
         .into_iter()
@@ -409,6 +424,18 @@ fn without_the_events_permissions_announcements_still_go_out() {
         logs.contains("Create Events (for `discord.scheduled_events`): MISSING"),
         "{logs}"
     );
+    let interaction = fake.slash(
+        "crier",
+        json!([{"name": "status", "type": 1, "options": []}]),
+    );
+    let status = answer(&fake, &interaction);
+    let text = status["data"]["embeds"][0]["description"]
+        .as_str()
+        .expect("status");
+    assert!(
+        text.contains("⚠ Events tab: the bot lacks Create Events"),
+        "{text}"
+    );
     assert_requests_valid(&fake);
 }
 
@@ -434,14 +461,7 @@ fn interested_counts_show_in_event_and_next() {
         ),
     ] {
         let interaction = fake.slash(command, options);
-        let end = Instant::now() + WAIT;
-        let body = loop {
-            if let Some(r) = fake.callbacks(&interaction).first() {
-                break r.body.clone().expect("body");
-            }
-            assert!(Instant::now() < end, "/{command} not answered");
-            std::thread::sleep(Duration::from_millis(10));
-        };
+        let body = answer(&fake, &interaction);
         let fields = body["data"]["embeds"][0]["fields"]
             .as_array()
             .cloned()
