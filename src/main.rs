@@ -202,6 +202,7 @@ async fn run_discord(
         _ = terminate.recv() => return Ok(()),
     };
     let http = std::sync::Arc::new(http);
+    let telemetry = crier::telemetry::Telemetry::new(true);
     let tab = crier::status::SharedTab::default();
     if config.discord.scheduled_events {
         // Its own ledger connection: the sync never waits on the announcer, nor it on the sync.
@@ -214,11 +215,11 @@ async fn run_discord(
             refresh: config.discord.events_refresh,
             permissions: ready.events,
             shared: tab.clone(),
+            telemetry: telemetry.clone(),
         };
         tokio::spawn(sync.run(status.catalog()));
     }
     let sink = discord::DiscordSink::new(http, &config.discord)?;
-    let telemetry = crier::telemetry::Telemetry::new(true);
     let gateway = tokio::spawn(discord::run_gateway(
         discord::http(&token, &config.discord)?,
         config.discord.clone(),

@@ -20,6 +20,12 @@ pub struct SendLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    pub action: String,
+    pub result: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct SeverityLabels {
     pub severity: String,
 }
@@ -34,6 +40,10 @@ pub struct Telemetry {
     pub next_announcement: Gauge,
     pub gateway_reconnects: Counter,
     pub command_seconds: Histogram,
+    /// Events tab requests, by action (create, update, cancel, delete) and result.
+    pub scheduled_event_requests: Family<RequestLabels, Counter>,
+    /// Scheduled events crier keeps in the Events tab.
+    pub scheduled_events_kept: Gauge,
     catalog_loaded: AtomicBool,
     ledger_ok: AtomicBool,
     /// `None` without Discord; else whether the gateway is connected.
@@ -51,6 +61,8 @@ impl Telemetry {
         let announcements = Family::<SendLabels, Counter>::default();
         let next_announcement = Gauge::default();
         let gateway_reconnects = Counter::default();
+        let scheduled_event_requests = Family::<RequestLabels, Counter>::default();
+        let scheduled_events_kept = Gauge::default();
         let command_seconds = Histogram::new([
             0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 3.0,
         ]);
@@ -84,6 +96,16 @@ impl Telemetry {
             "Slash command handling time, interaction received to reply sent",
             command_seconds.clone(),
         );
+        registry.register(
+            "scheduled_event_requests",
+            "Events tab requests by action (create, update, cancel, delete) and result",
+            scheduled_event_requests.clone(),
+        );
+        registry.register(
+            "scheduled_events_kept",
+            "Scheduled events crier keeps in the server's Events tab",
+            scheduled_events_kept.clone(),
+        );
         Arc::new(Telemetry {
             registry,
             events_loaded,
@@ -92,6 +114,8 @@ impl Telemetry {
             next_announcement,
             gateway_reconnects,
             command_seconds,
+            scheduled_event_requests,
+            scheduled_events_kept,
             catalog_loaded: AtomicBool::new(false),
             ledger_ok: AtomicBool::new(true),
             discord: with_discord.then(|| AtomicBool::new(false)),

@@ -89,6 +89,26 @@ fn reads(fake: &FakeDiscord) -> usize {
     fake.count(|r| is_tab(r) && r.method == "GET")
 }
 
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request");
+    let mut out = String::new();
+    stream.read_to_string(&mut out).expect("response");
+    out
+}
+
 /// The bot's answer to an interaction.
 fn answer(fake: &FakeDiscord, interaction: &str) -> Value {
     let end = Instant::now() + WAIT;
@@ -224,7 +244,9 @@ fn a_cancelled_event_is_cancelled_and_a_deleted_file_deletes_its_event() {
         "b.md",
         &event_file("b", "Embedded day", whole_hours(72), ""),
     );
-    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let port = free_port();
+    let config = format!("{TAB}[http]\nlisten = \"127.0.0.1:{port}\"\n");
+    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), &config);
     wait_writes(&fake, "POST", 2);
     let id_of = |name: &str| {
         ours(&fake)
@@ -255,6 +277,15 @@ fn a_cancelled_event_is_cancelled_and_a_deleted_file_deletes_its_event() {
     wait_reads(&fake, 2);
     assert_eq!(count(&fake, "PATCH"), 1);
     assert_eq!(count(&fake, "DELETE"), 1);
+    let metrics = http_get(port, "/metrics");
+    for line in [
+        "crier_scheduled_event_requests_total{action=\"create\",result=\"ok\"} 2",
+        "crier_scheduled_event_requests_total{action=\"cancel\",result=\"ok\"} 1",
+        "crier_scheduled_event_requests_total{action=\"delete\",result=\"ok\"} 1",
+        "crier_scheduled_events_kept 0",
+    ] {
+        assert!(metrics.contains(line), "{line} in:\n{metrics}");
+    }
     assert_requests_valid(&fake);
 }
 

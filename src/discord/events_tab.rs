@@ -55,6 +55,7 @@ pub struct TabSync {
     pub refresh: Duration,
     pub permissions: EventPermissions,
     pub shared: SharedTab,
+    pub telemetry: Arc<crate::telemetry::Telemetry>,
 }
 
 /// How a failed request is handled.
@@ -85,6 +86,20 @@ fn failure(e: &serenity::Error) -> Failure {
         (404, _) => Failure::Gone,
         (429, _) | (500.., _) => Failure::Retry(e.to_string()),
         _ => Failure::Refused(e.to_string()),
+    }
+}
+
+impl Failure {
+    /// The `result` label of `crier_scheduled_event_requests_total`.
+    fn label(&self) -> &'static str {
+        match self {
+            Failure::Retry(_) => "retry",
+            Failure::Refused(_) => "refused",
+            Failure::Forbidden(_) => "forbidden",
+            Failure::Gone => "gone",
+            Failure::Full => "full",
+            Failure::Finished => "finished",
+        }
     }
 }
 
@@ -243,7 +258,25 @@ impl TabSync {
             if full && matches!(action, Action::Create { .. }) {
                 continue;
             }
-            match self.apply(action).await {
+            let name = match &action {
+                Action::Create { .. } => Some("create"),
+                Action::Update { .. } => Some("update"),
+                Action::Cancel { .. } => Some("cancel"),
+                Action::Delete { .. } => Some("delete"),
+                Action::Forget { .. } => None,
+            };
+            let outcome = self.apply(action).await;
+            if let Some(name) = name {
+                let result = outcome.as_ref().map_or_else(Failure::label, |()| "ok");
+                self.telemetry
+                    .scheduled_event_requests
+                    .get_or_create(&crate::telemetry::RequestLabels {
+                        action: name.into(),
+                        result: result.into(),
+                    })
+                    .inc();
+            }
+            match outcome {
                 Ok(()) => {}
                 Err(Failure::Full) => full = true,
                 Err(Failure::Forbidden(e)) => {
@@ -271,6 +304,9 @@ impl TabSync {
             .map(|r| r.iter().filter(|r| r.state == State::Scheduled).count())
             .unwrap_or(0);
         self.shared.update(|t| t.kept = kept);
+        self.telemetry
+            .scheduled_events_kept
+            .set(i64::try_from(kept).unwrap_or(i64::MAX));
         result
     }
 
