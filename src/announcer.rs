@@ -130,26 +130,28 @@ impl<S: Sink> Announcer<S> {
             t.set_catalog(next.len(), errors, catalog.problems.len() - errors);
         }
         self.problems = catalog.problems;
+        let mut changed = false;
         for (id, event) in &next {
             if self.events.get(id) != Some(event) {
                 self.timeline.set(id, Some(now));
+                changed = true;
             }
         }
         for id in self.events.keys() {
             if !next.contains_key(id) {
                 info!(event = %id, "event removed; its pending announcements are dropped");
                 self.timeline.set(id, None);
+                changed = true;
             }
         }
         self.events = next;
-        self.snapshot = std::sync::Arc::new(crate::status::Snapshot::new(
-            self.events.values().cloned().collect(),
-        ));
-    }
-
-    /// The events as the commands and the Events tab see them, rebuilt once per catalog change.
-    pub fn snapshot(&self) -> std::sync::Arc<crate::status::Snapshot> {
-        self.snapshot.clone()
+        // Rebuilt only when something changed: a rescan that finds the same files leaves the commands'
+        // indexes, and the Events tab sync, alone.
+        if changed {
+            self.snapshot = std::sync::Arc::new(crate::status::Snapshot::new(
+                self.events.values().cloned().collect(),
+            ));
+        }
     }
 
     /// A snapshot for the slash commands and the health endpoint.

@@ -112,6 +112,9 @@ impl TabSync {
         let mut backoff = Duration::from_secs(1);
         let mut synced: Option<Arc<Snapshot>> = None;
         let mut dirty = true;
+        // Without Create Events, one create is tried after each read: a permission granted later is
+        // noticed without a restart, at the cost of one refused request per `events_refresh`.
+        let mut probe = false;
         self.shared.update(|t| {
             t.enabled = true;
             t.problem = self.permissions.problem();
@@ -134,6 +137,7 @@ impl TabSync {
                 match self.read(&snapshot).await {
                     Ok(list) => {
                         remote = Some(list);
+                        probe = !self.permissions.create;
                         read_at = tokio::time::Instant::now() + self.refresh;
                         backoff = Duration::from_secs(1);
                         dirty = true;
@@ -146,7 +150,7 @@ impl TabSync {
                 }
             }
             if let (true, Some(list)) = (dirty, &remote) {
-                match self.sync(&snapshot, list).await {
+                match self.sync(&snapshot, list, std::mem::take(&mut probe)).await {
                     Ok(()) => {
                         synced = Some(snapshot.clone());
                         dirty = false;
@@ -236,7 +240,12 @@ impl TabSync {
     }
 
     /// Runs one pass of the diff. `Err` when a request should be retried after a read.
-    async fn sync(&mut self, snapshot: &Snapshot, remote: &[Remote]) -> Result<(), ()> {
+    async fn sync(
+        &mut self,
+        snapshot: &Snapshot,
+        remote: &[Remote],
+        probe: bool,
+    ) -> Result<(), ()> {
         let records = match self.ledger.scheduled_events() {
             Ok(records) => records,
             Err(e) => {
@@ -244,18 +253,29 @@ impl TabSync {
                 return Err(());
             }
         };
+        // Every uncompleted event that is not one of crier's counts against the limit (members', other
+        // bots', and any this bot made without crier's marker).
+        let kept: std::collections::HashSet<&str> = records
+            .iter()
+            .filter_map(|r| r.discord_id.as_deref())
+            .collect();
         let guild = Guild {
             foreign_uncompleted: remote
                 .iter()
-                .filter(|r| !r.by_bot && matches!(r.status, 1 | 2))
+                .filter(|r| matches!(r.status, 1 | 2) && !kept.contains(r.id.as_str()))
                 .count(),
         };
         let actions =
             events_tab::plan(&snapshot.events, &records, guild, self.duration, Utc::now());
         let mut result = Ok(());
         let mut full = false;
+        let mut probe = probe;
         for action in actions {
-            if full && matches!(action, Action::Create { .. }) {
+            let creates = matches!(action, Action::Create { .. });
+            // A create without the permission, allowed once per read to notice a grant.
+            let probing = creates && !self.permissions.create;
+            // No room under Discord's limit, or no permission to create: the rest wait.
+            if creates && (full || (probing && !std::mem::take(&mut probe))) {
                 continue;
             }
             let name = match &action {
@@ -279,6 +299,8 @@ impl TabSync {
             match outcome {
                 Ok(()) => {}
                 Err(Failure::Full) => full = true,
+                // Still not allowed: the start-up line said so already.
+                Err(Failure::Forbidden(_)) if probing => {}
                 Err(Failure::Forbidden(e)) => {
                     let problem = format!("Discord refused a change to the Events tab (403): the bot lacks Create Events or Manage Events; announcements carry on: {e}");
                     if self.shared.get().problem.as_deref() != Some(problem.as_str()) {
@@ -316,9 +338,6 @@ impl TabSync {
         let ledger_failed = |e: crate::ledger::LedgerError| Failure::Retry(e.to_string());
         match action {
             Action::Create { event_id, spec } => {
-                if !self.permissions.create {
-                    return Ok(());
-                }
                 let mut record = Record {
                     event_id: event_id.clone(),
                     discord_id: None,
@@ -341,6 +360,11 @@ impl TabSync {
                         self.ledger
                             .put_scheduled_event(&record, Utc::now())
                             .map_err(ledger_failed)?;
+                        if !self.permissions.create {
+                            info!("the bot may create events now; keeping the Events tab");
+                            self.permissions.create = true;
+                            self.permissions.edit = true;
+                        }
                         self.clear_problem();
                         info!(event = %event_id, scheduled_event = %created.id, "added to the Events tab");
                         Ok(())
