@@ -518,3 +518,87 @@ fn interested_counts_show_in_event_and_next() {
     }
     assert_requests_valid(&fake);
 }
+
+#[test]
+fn a_429_or_a_500_is_retried_and_still_creates_one_event() {
+    let fake = FakeDiscord::start();
+    fake.queue_fault(
+        "POST",
+        "/scheduled-events",
+        429,
+        &[("retry-after", "1"), ("x-ratelimit-scope", "user")],
+        json!({"message": "You are being rate limited.", "retry_after": 0.5, "global": false}),
+    );
+    fake.queue_fault(
+        "POST",
+        "/scheduled-events",
+        500,
+        &[],
+        json!({"message": "500: Internal Server Error", "code": 0}),
+    );
+    let dir = site();
+    write(
+        dir.path(),
+        "a.md",
+        &event_file("a", "Rust night", whole_hours(48), ""),
+    );
+    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let end = Instant::now() + WAIT;
+    while ours(&fake).is_empty() {
+        assert!(Instant::now() < end, "created after the retries");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    wait_reads(&fake, 2);
+    assert_eq!(count(&fake, "POST"), 3, "two refused, then one that took");
+    assert_eq!(ours(&fake).len(), 1);
+    assert_requests_valid(&fake);
+}
+
+#[test]
+fn a_stuck_events_tab_request_does_not_delay_an_announcement() {
+    let fake = FakeDiscord::start();
+    // Discord never answers the create (the request times out after 10 s).
+    fake.hold_next("POST", "/scheduled-events");
+    let dir = site();
+    let now = Utc::now().timestamp();
+    let start = DateTime::from_timestamp(now + 6, 0).expect("valid");
+    write(
+        dir.path(),
+        "a.md",
+        &event_file("a", "Rust night", start, "reminders: [3s]\n"),
+    );
+    // A later event, whose create is the one that hangs (one starting within a minute gets none).
+    write(
+        dir.path(),
+        "b.md",
+        &event_file("b", "Embedded day", whole_hours(48), ""),
+    );
+    let began = Instant::now();
+    let began_utc = Utc::now();
+    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    wait_writes(&fake, "POST", 1);
+    let is_post = |r: &Recorded| {
+        r.method == "POST" && r.route() == format!("/channels/{CHANNEL_ID}/messages")
+    };
+    let reminder = fake
+        .wait_for(WAIT, |r| {
+            is_post(r)
+                && r.body.as_ref().is_some_and(|b| {
+                    b["embeds"][0]["title"] == "Rust night"
+                        && b["embeds"][0]["footer"]["text"]
+                            .as_str()
+                            .is_some_and(|f| f.starts_with("Reminder"))
+                })
+        })
+        .expect("the reminder");
+    let due = began
+        + (start - chrono::Duration::seconds(3) - began_utc)
+            .to_std()
+            .expect("future");
+    assert!(reminder.at + Duration::from_millis(50) >= due, "not early");
+    let late = reminder.at.saturating_duration_since(due);
+    assert!(
+        late < Duration::from_millis(500),
+        "the reminder was {late:?} late"
+    );
+}
