@@ -109,8 +109,12 @@ pub fn spec(event: &Event, duration: Duration) -> Spec {
         },
         _ => "To be announced".to_string(),
     };
+    // Discord refuses an empty name; a title is never empty, but one of spaces would be.
+    let name = Some(event.title.trim())
+        .filter(|t| !t.is_empty())
+        .unwrap_or(event.id.as_str());
     Spec {
-        name: cut(event.title.trim(), NAME_MAX),
+        name: cut(name, NAME_MAX),
         description,
         location,
         start,
