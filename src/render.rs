@@ -156,8 +156,9 @@ fn recording(event: &Event, id: u64) -> Message {
         place: None,
         language: talk
             .as_ref()
-            .and_then(|t| t.language.clone())
-            .or_else(|| event.language.as_deref().map(neutral)),
+            .and_then(|t| t.language.as_deref())
+            .or(event.language.as_deref())
+            .map(neutral),
         talks: talk.into_iter().collect(),
         headline,
         text,

@@ -42,7 +42,7 @@ pub struct Telemetry {
     pub command_seconds: Histogram,
     /// Events tab requests, by action (create, update, cancel, delete) and result.
     pub scheduled_event_requests: Family<RequestLabels, Counter>,
-    /// Scheduled events crier keeps in the Events tab.
+    /// Upcoming events crier keeps a scheduled event for in the Events tab.
     pub scheduled_events_kept: Gauge,
     catalog_loaded: AtomicBool,
     ledger_ok: AtomicBool,
@@ -103,7 +103,7 @@ impl Telemetry {
         );
         registry.register(
             "scheduled_events_kept",
-            "Scheduled events crier keeps in the server's Events tab",
+            "Upcoming events that crier keeps a scheduled event for in the server's Events tab",
             scheduled_events_kept.clone(),
         );
         Arc::new(Telemetry {

@@ -602,3 +602,44 @@ fn a_stuck_events_tab_request_does_not_delay_an_announcement() {
         "the reminder was {late:?} late"
     );
 }
+
+#[test]
+fn a_refused_event_is_not_sent_again_until_its_file_changes() {
+    let fake = FakeDiscord::start();
+    fake.queue_fault(
+        "POST",
+        "/scheduled-events",
+        400,
+        &[],
+        json!({"message": "Invalid Form Body", "code": 50035, "errors": {}}),
+    );
+    let dir = site();
+    let start = whole_hours(48);
+    write(
+        dir.path(),
+        "a.md",
+        &event_file("a", "Rust night", start, ""),
+    );
+    let bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    wait_writes(&fake, "POST", 1);
+    wait_reads(&fake, 3);
+    assert_eq!(
+        count(&fake, "POST"),
+        1,
+        "the same refused spec is not sent again"
+    );
+    assert_eq!(
+        bot.logs()
+            .matches("Discord refused an Events tab request")
+            .count(),
+        1
+    );
+    write(
+        dir.path(),
+        "a.md",
+        &event_file("a", "Rust night, fixed", start, ""),
+    );
+    wait_writes(&fake, "POST", 2);
+    assert_eq!(ours(&fake).len(), 1);
+    assert_requests_valid(&fake);
+}

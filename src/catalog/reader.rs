@@ -82,12 +82,6 @@ const SITE_KEYS: &[&str] = &[
     "translationKey",
     "hidden",
     "noindex",
-    // Recordings, read by `recordings.rs`.
-    "videos",
-    "video",
-    "recording",
-    "recordings",
-    "youtube",
     // Event themes: media and people that crier does not announce (yet).
     "address",
     "slides",
@@ -309,7 +303,10 @@ impl EventReader<'_, '_> {
     fn check_keys(&mut self) {
         let keys: Vec<String> = self.front.values.keys().filter_map(scalar_text).collect();
         for key in keys {
-            if EVENT_KEYS.contains(&key.as_str()) || SITE_KEYS.contains(&key.as_str()) {
+            if EVENT_KEYS.contains(&key.as_str())
+                || SITE_KEYS.contains(&key.as_str())
+                || super::recordings::is_recording_key(&key)
+            {
                 continue;
             }
             let closest = EVENT_KEYS

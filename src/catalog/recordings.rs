@@ -49,7 +49,7 @@ pub fn read<'a>(get: impl Fn(&str) -> Option<&'a Value>) -> Vec<Link> {
     links
 }
 
-/// Whether `key` is one this module reads.
+/// Whether `key` is one this module reads (so the reader does not call it unknown).
 pub fn is_recording_key(key: &str) -> bool {
     KEYS.contains(&key)
 }

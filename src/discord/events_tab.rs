@@ -10,6 +10,7 @@
 //! id, after it. If the answer is lost (a crash, a timeout), the next read finds the event by the
 //! marker at the end of its description and adopts it, or, where Discord has none, creates it again.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -115,6 +116,9 @@ impl TabSync {
         // Without Create Events, one create is tried after each read: a permission granted later is
         // noticed without a restart, at the cost of one refused request per `events_refresh`.
         let mut probe = false;
+        // Specs Discord refused (400): not sent again until the file changes them, so one bad event
+        // is one error line, not one per pass.
+        let mut refused: HashSet<String> = HashSet::new();
         self.shared.update(|t| {
             t.enabled = true;
             t.problem = self.permissions.problem();
@@ -150,7 +154,10 @@ impl TabSync {
                 }
             }
             if let (true, Some(list)) = (dirty, &remote) {
-                match self.sync(&snapshot, list, std::mem::take(&mut probe)).await {
+                match self
+                    .sync(&snapshot, list, std::mem::take(&mut probe), &mut refused)
+                    .await
+                {
                     Ok(()) => {
                         synced = Some(snapshot.clone());
                         dirty = false;
@@ -196,9 +203,11 @@ impl TabSync {
                 user_count: e.user_count,
             })
             .collect();
-        let records = self.ledger.scheduled_events()?;
+        let mut records = self.ledger.scheduled_events()?;
         let now = Utc::now();
-        for fix in events_tab::reconcile(&records, &remote, &snapshot.events) {
+        let fixes = events_tab::reconcile(&records, &remote, &snapshot.events);
+        let fixed = !fixes.is_empty();
+        for fix in fixes {
             match fix {
                 Fix::Adopt {
                     event_id,
@@ -230,7 +239,9 @@ impl TabSync {
                 }
             }
         }
-        let records = self.ledger.scheduled_events()?;
+        if fixed {
+            records = self.ledger.scheduled_events()?;
+        }
         let counts = events_tab::interested(&records, &remote);
         self.shared.update(|t| {
             t.interested = counts;
@@ -244,7 +255,8 @@ impl TabSync {
         &mut self,
         snapshot: &Snapshot,
         remote: &[Remote],
-        probe: bool,
+        mut probe: bool,
+        refused: &mut HashSet<String>,
     ) -> Result<(), ()> {
         let records = match self.ledger.scheduled_events() {
             Ok(records) => records,
@@ -255,27 +267,35 @@ impl TabSync {
         };
         // Every uncompleted event that is not one of crier's counts against the limit (members', other
         // bots', and any this bot made without crier's marker).
-        let kept: std::collections::HashSet<&str> = records
+        let ours: HashSet<&str> = records
             .iter()
             .filter_map(|r| r.discord_id.as_deref())
             .collect();
         let guild = Guild {
             foreign_uncompleted: remote
                 .iter()
-                .filter(|r| matches!(r.status, 1 | 2) && !kept.contains(r.id.as_str()))
+                .filter(|r| matches!(r.status, 1 | 2) && !ours.contains(r.id.as_str()))
                 .count(),
         };
         let actions =
             events_tab::plan(&snapshot.events, &records, guild, self.duration, Utc::now());
         let mut result = Ok(());
         let mut full = false;
-        let mut probe = probe;
         for action in actions {
             let creates = matches!(action, Action::Create { .. });
             // A create without the permission, allowed once per read to notice a grant.
             let probing = creates && !self.permissions.create;
             // No room under Discord's limit, or no permission to create: the rest wait.
             if creates && (full || (probing && !std::mem::take(&mut probe))) {
+                continue;
+            }
+            let fingerprint = match &action {
+                Action::Create { spec, .. } | Action::Update { spec, .. } => {
+                    Some(spec.fingerprint())
+                }
+                _ => None,
+            };
+            if fingerprint.as_ref().is_some_and(|f| refused.contains(f)) {
                 continue;
             }
             let name = match &action {
@@ -315,15 +335,21 @@ impl TabSync {
                     break;
                 }
                 Err(Failure::Refused(e)) => {
-                    error!(error = %e, "Discord refused an Events tab request");
+                    error!(error = %e, "Discord refused an Events tab request; it is sent again once the event's file changes");
+                    refused.extend(fingerprint);
                 }
                 Err(Failure::Gone | Failure::Finished) => {}
             }
         }
+        let now = Utc::now();
         let kept = self
             .ledger
             .scheduled_events()
-            .map(|r| r.iter().filter(|r| r.state == State::Scheduled).count())
+            .map(|r| {
+                r.iter()
+                    .filter(|r| r.state == State::Scheduled && r.start > now)
+                    .count()
+            })
             .unwrap_or(0);
         self.shared.update(|t| t.kept = kept);
         self.telemetry

@@ -157,8 +157,13 @@ pub fn check_request(method: &str, path: &str, body: Option<&Value>) -> Result<(
     let key = format!("{} {template}", method.to_uppercase());
     let validator = validator(&key, schema)?;
     let body = without_quirks(template, body);
+    first_errors(&key, &validator, &body)
+}
+
+/// The first few ways `value` breaks the schema, described, or `Ok`.
+fn first_errors(key: &str, validator: &jsonschema::Validator, value: &Value) -> Result<(), String> {
     let errors: Vec<String> = validator
-        .iter_errors(&body)
+        .iter_errors(value)
         .flat_map(|e| describe(&e))
         .take(5)
         .collect();
@@ -179,15 +184,7 @@ pub fn check_schema(component: &str, value: &Value) -> Result<(), String> {
     let key = format!("schema {component}");
     let schema = json!({"$ref": format!("#/components/schemas/{component}")});
     let validator = validator(&key, &schema)?;
-    let errors: Vec<String> = validator
-        .iter_errors(value)
-        .flat_map(|e| describe(&e))
-        .take(5)
-        .collect();
-    match errors.is_empty() {
-        true => Ok(()),
-        false => Err(format!("{key}: {}", errors.join("; "))),
-    }
+    first_errors(&key, &validator, value)
 }
 
 /// One line per problem. A union (`anyOf`/`oneOf`: the interaction callback, and every nullable
