@@ -26,6 +26,9 @@ fn event(i: usize, base: DateTime<FixedOffset>) -> Event {
         links: Vec::new(),
         recordings: Vec::new(),
         reminders: None,
+        group: None,
+        occurrence: None,
+        modified: None,
     }
 }
 

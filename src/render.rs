@@ -363,6 +363,9 @@ mod tests {
             links: Vec::new(),
             recordings: Vec::new(),
             reminders: None,
+            group: None,
+            occurrence: None,
+            modified: None,
         };
         let id = crate::schedule::recording_id("https://youtu.be/x");
         let m = announcement(&event, Kind::Recording(id), None, t("2030-01-11T00:00:00Z"));

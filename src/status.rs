@@ -263,6 +263,9 @@ mod tests {
             links: Vec::new(),
             recordings: Vec::new(),
             reminders: None,
+            group: None,
+            occurrence: None,
+            modified: None,
         }
     }
 

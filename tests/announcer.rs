@@ -28,6 +28,9 @@ fn event(start: DateTime<Utc>) -> Event {
         links: Vec::new(),
         recordings: Vec::new(),
         reminders: None,
+        group: None,
+        occurrence: None,
+        modified: None,
     }
 }
 

@@ -34,6 +34,9 @@ fn event(id: &str, start: &str) -> Event {
         links: Vec::new(),
         recordings: Vec::new(),
         reminders: None,
+        group: None,
+        occurrence: None,
+        modified: None,
     }
 }
 

@@ -17,6 +17,7 @@ pub mod plain;
 pub mod problem;
 pub mod reader;
 pub mod recordings;
+pub mod recurrence;
 pub mod talks;
 
 use std::collections::{HashMap, HashSet};
@@ -29,8 +30,10 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 
 pub use library::Library;
+pub use model::Occurrence;
 pub use model::{Event, Link, Speaker, Talk};
 pub use problem::{Position, Problem, Severity};
+pub use recurrence::{Override, Series};
 
 /// Files larger than this are not event files; reading them would only slow every check down.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -90,6 +93,8 @@ pub struct LoadError {
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub events: Vec<Event>,
+    /// The recurring series whose occurrences are among `events`, by id.
+    pub series: Vec<Series>,
     /// Sorted by path, then line.
     pub problems: Vec<Problem>,
     /// Presentations and people files read.
@@ -129,6 +134,7 @@ impl Catalog {
         problems.extend(library.problems.iter().cloned());
         let mut catalog = Catalog {
             events,
+            series: Vec::new(),
             problems,
             presentation_files: library.presentation_count(),
             people_files: library.people_count(),

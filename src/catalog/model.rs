@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 
 /// One meetup, as read from one event file.
@@ -44,6 +44,26 @@ pub struct Event {
         serialize_with = "serialize_durations"
     )]
     pub reminders: Option<Vec<Duration>>,
+    /// The group the event belongs to (`group:`), for routing and the commands' `group` filter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Set when the event is one occurrence of a recurring series.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<Occurrence>,
+    /// When the file was last changed (its modification time), for the calendar feed's `LAST-MODIFIED`.
+    #[serde(skip)]
+    pub modified: Option<DateTime<Utc>>,
+}
+
+/// Which series an occurrence belongs to, and on which date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Occurrence {
+    /// The series' identity; the occurrence's own is `<series>@<date>`.
+    pub series: String,
+    /// The date of the occurrence in the series' zone (the date an override file names).
+    pub date: NaiveDate,
+    /// A dated file (`series: <id>`) replaced the series' own details for this date.
+    pub overridden: bool,
 }
 
 /// One talk (or workshop) of an event.

@@ -38,6 +38,12 @@ pub const EVENT_KEYS: &[&str] = &[
     "schedule",
     "talks",
     "links",
+    "group",
+    "series",
+    "repeat",
+    "until",
+    "count",
+    "except",
 ];
 
 /// Keys that Jekyll and Hugo sites use for their own purposes: accepted without a word.
@@ -294,6 +300,9 @@ impl EventReader<'_, '_> {
             links,
             recordings: super::recordings::read(|key| self.front.get(key)),
             reminders,
+            group: self.text("group"),
+            occurrence: None,
+            modified: None,
         };
         Some((event, identity))
     }

@@ -1,0 +1,1 @@
+//! The calendar feed: the catalog as an iCalendar (RFC 5545) file.

@@ -1,0 +1,1 @@
+//! Routing: which channel (and with which rules) an event is announced in.
