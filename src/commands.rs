@@ -18,11 +18,16 @@ pub fn check(catalog: &Catalog, out: &mut impl Write) -> io::Result<bool> {
     Ok(catalog.errors() > 0)
 }
 
-/// `N events, N talks, N speakers; N errors, N warnings`.
+/// `N events, N talks, N speakers; N errors, N warnings`, with `N series` after the events when the
+/// site has recurring events (counted once each: their occurrences depend on the date).
 pub fn summary(catalog: &Catalog) -> String {
+    let series = match catalog.series.len() {
+        0 => String::new(),
+        n => format!(", {n} series"),
+    };
     format!(
-        "{} events, {} talks, {} speakers; {} errors, {} warnings",
-        catalog.events.len(),
+        "{} events{series}, {} talks, {} speakers; {} errors, {} warnings",
+        catalog.single_count(),
         catalog.talk_count(),
         catalog.speaker_count(),
         catalog.errors(),

@@ -49,7 +49,7 @@ fn check_passes_the_bundled_events() {
     );
     assert_eq!(
         stdout(&out),
-        "3 events, 3 talks, 4 speakers; 0 errors, 0 warnings\n"
+        "3 events, 1 series, 4 talks, 5 speakers; 0 errors, 0 warnings\n"
     );
 }
 

@@ -186,7 +186,7 @@ fn read_with_front<T>(
     read: impl FnOnce(&Front<'_>, &str) -> (Option<T>, Vec<Problem>),
 ) -> (Option<T>, Vec<Problem>) {
     let text = match read_limited(path) {
-        Ok(text) => text,
+        Ok((text, _)) => text,
         Err(problem) => return (None, vec![problem]),
     };
     let Ok(split) = frontmatter::split(&text) else {

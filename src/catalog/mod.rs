@@ -38,6 +38,9 @@ pub use recurrence::{Override, Series};
 /// Files larger than this are not event files; reading them would only slow every check down.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
+/// The default reach of a series' expansion: the default longest reminder (7 days) and a day.
+pub const DEFAULT_REACH: std::time::Duration = std::time::Duration::from_secs(8 * 86400);
+
 /// Where the event files are and how to read times in them.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -50,6 +53,9 @@ pub struct Settings {
     pub timezone: Tz,
     /// The start of events that give a date but no time.
     pub default_time: NaiveTime,
+    /// How far ahead a recurring series is expanded (the longest reminder offset and a margin): the
+    /// announcer needs no occurrence beyond it. The next occurrence is listed whatever its distance.
+    pub reach: std::time::Duration,
 }
 
 impl Settings {
@@ -64,6 +70,7 @@ impl Settings {
             events_dir,
             timezone: chrono_tz::Asia::Jerusalem,
             default_time: NaiveTime::from_hms_opt(18, 0, 0).unwrap_or(NaiveTime::MIN),
+            reach: DEFAULT_REACH,
         }
     }
 
@@ -103,8 +110,13 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Reads the whole folder.
+    /// Reads the whole folder, with the series expanded around the current time.
     pub fn load(settings: &Settings) -> Result<Catalog, LoadError> {
+        Self::load_at(settings, Utc::now())
+    }
+
+    /// Reads the whole folder, with the series expanded around `now` (see [`recurrence::expand`]).
+    pub fn load_at(settings: &Settings, now: DateTime<Utc>) -> Result<Catalog, LoadError> {
         // The listing and the library (presentations, people) are independent: read them side by side.
         let (files, library) = rayon::join(
             || event_files(&settings.events_dir),
@@ -114,27 +126,47 @@ impl Catalog {
         let outcomes: Vec<_> = files
             .par_iter()
             .map(|path| match read_limited(path) {
-                Ok(text) => reader::read_event(path, &text, settings, &library),
+                Ok((text, modified)) => {
+                    let mut outcome = reader::read_event(path, &text, settings, &library);
+                    if let Some((event, _)) = &mut outcome.event {
+                        event.modified = modified;
+                    }
+                    if let Some(series) = &mut outcome.series {
+                        series.template.modified = modified;
+                    }
+                    outcome
+                }
                 Err(problem) => reader::FileOutcome {
-                    event: None,
                     problems: vec![problem],
+                    ..reader::FileOutcome::default()
                 },
             })
             .collect();
         let mut events = Vec::with_capacity(outcomes.len());
         let mut identities = Vec::with_capacity(outcomes.len());
+        let mut series = Vec::new();
+        let mut overrides = Vec::new();
         for outcome in outcomes {
             problems.extend(outcome.problems);
-            if let Some((event, identity)) = outcome.event {
-                events.push(event);
-                identities.push(identity);
+            if let Some(one) = outcome.series {
+                series.push(one);
+            } else if let Some((event, identity)) = outcome.event {
+                match outcome.given {
+                    Some(given) => overrides.push((event, given)),
+                    None => {
+                        events.push(event);
+                        identities.push(identity);
+                    }
+                }
             }
         }
         problems.extend(identify_shared_links(&mut events, &identities));
         problems.extend(library.problems.iter().cloned());
+        problems.extend(recurrence::attach_overrides(&mut series, overrides));
+        events.extend(recurrence::expand(&series, now, settings.reach));
         let mut catalog = Catalog {
             events,
-            series: Vec::new(),
+            series,
             problems,
             presentation_files: library.presentation_count(),
             people_files: library.people_count(),
@@ -184,15 +216,32 @@ impl Catalog {
         self.problems.len() - self.errors()
     }
 
-    /// Talks over all events.
-    pub fn talk_count(&self) -> usize {
-        self.events.iter().map(|e| e.talks.len()).sum()
+    /// The events as the files write them: single events, each series once, and each dated file of
+    /// a series; not the occurrences expanded from a rule, whose number depends on the date.
+    pub fn written(&self) -> impl Iterator<Item = &Event> {
+        self.events.iter().filter(|e| e.occurrence.is_none()).chain(
+            self.series.iter().flat_map(|s| {
+                std::iter::once(&s.template).chain(s.overrides.iter().map(|o| &o.event))
+            }),
+        )
     }
 
-    /// Distinct speakers (by name) over all events.
-    pub fn speaker_count(&self) -> usize {
+    /// Single events (not occurrences of a series).
+    pub fn single_count(&self) -> usize {
         self.events
             .iter()
+            .filter(|e| e.occurrence.is_none())
+            .count()
+    }
+
+    /// Talks over all events as written.
+    pub fn talk_count(&self) -> usize {
+        self.written().map(|e| e.talks.len()).sum()
+    }
+
+    /// Distinct speakers (by name) over all events as written.
+    pub fn speaker_count(&self) -> usize {
+        self.written()
             .flat_map(|e| &e.talks)
             .flat_map(|t| &t.speakers)
             .map(|s| s.name.as_str())
@@ -340,16 +389,18 @@ fn event_files(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>), LoadError> {
     Ok((files, problems))
 }
 
-/// Reads a file of at most [`MAX_FILE_BYTES`] as UTF-8, as a problem otherwise.
-pub fn read_limited(path: &Path) -> Result<String, Problem> {
+/// Reads a file of at most [`MAX_FILE_BYTES`] as UTF-8, with its modification time; a problem otherwise.
+pub fn read_limited(path: &Path) -> Result<(String, Option<DateTime<Utc>>), Problem> {
     let io_problem =
         |e: std::io::Error| Problem::error(path, None, format!("cannot read the file: {e}"));
     let file = fs::File::open(path).map_err(io_problem)?;
     // Sized from the file's length: one read instead of a small probe and a doubling buffer.
-    let len = file
-        .metadata()
-        .map_or(0, |m| m.len())
-        .min(MAX_FILE_BYTES + 1);
+    let metadata = file.metadata().ok();
+    let modified = metadata
+        .as_ref()
+        .and_then(|m| m.modified().ok())
+        .map(DateTime::<Utc>::from);
+    let len = metadata.map_or(0, |m| m.len()).min(MAX_FILE_BYTES + 1);
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -361,7 +412,7 @@ pub fn read_limited(path: &Path) -> Result<String, Problem> {
             "file is larger than 1 MiB, too large for an event file; not read. Move large content (slides, images) out of the events folder",
         ));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let prefix = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = prefix.len()
@@ -375,5 +426,6 @@ pub fn read_limited(path: &Path) -> Result<String, Problem> {
             Some(Position::new(line, column)),
             "the file is not valid UTF-8; save it as UTF-8",
         )
-    })
+    })?;
+    Ok((text, modified))
 }

@@ -18,6 +18,7 @@ use super::library::{Library, Missing};
 use super::model::{Event, Link, Speaker, Talk};
 use super::page::{date_from_path, file_identity, slug_title};
 use super::problem::{Position, Problem};
+use super::recurrence::{self, Given, RuleSpec, Series};
 use super::Settings;
 
 /// Keys of crier's native format (a superset of rust.org.il's).
@@ -171,6 +172,10 @@ pub struct FileOutcome {
     /// The event, with how its identity was chosen (for the catalog to settle shared links); `None`
     /// when the file has errors, or is a draft.
     pub event: Option<(Event, Identity)>,
+    /// Set instead of `event` when the file is a recurring series (`repeat:`).
+    pub series: Option<Series>,
+    /// Set beside `event` when the file replaces one date of a series (`series:`).
+    pub given: Option<Given>,
     pub problems: Vec<Problem>,
 }
 
@@ -188,6 +193,7 @@ pub struct Identity {
 /// Reads one event file's text.
 pub fn read_event(path: &Path, text: &str, settings: &Settings, library: &Library) -> FileOutcome {
     let mut problems = Vec::new();
+    let mut recurring = Recurring::default();
     let event = match frontmatter::split(text) {
         Ok(split) => match Front::parse(path, &split) {
             Ok(mut front) => {
@@ -199,6 +205,7 @@ pub fn read_event(path: &Path, text: &str, settings: &Settings, library: &Librar
                     settings,
                     library,
                     problems: &mut problems,
+                    recurring: &mut recurring,
                 }
                 .read()
             }
@@ -225,8 +232,25 @@ pub fn read_event(path: &Path, text: &str, settings: &Settings, library: &Librar
         }
     };
     // An event is only loaded without errors: a half-read event would be announced wrong.
-    let event = event.filter(|_| !problems.iter().any(Problem::is_error));
-    FileOutcome { event, problems }
+    let ok = !problems.iter().any(Problem::is_error);
+    let event = event.filter(|_| ok);
+    let (event, series) = match recurring.series.filter(|_| ok) {
+        Some(series) => (None, Some(series)),
+        None => (event, None),
+    };
+    FileOutcome {
+        event,
+        series,
+        given: recurring.given.filter(|_| ok),
+        problems,
+    }
+}
+
+/// What a file says about recurrence, beside its event.
+#[derive(Default)]
+struct Recurring {
+    series: Option<Series>,
+    given: Option<Given>,
 }
 
 struct EventReader<'r, 'a> {
@@ -236,6 +260,7 @@ struct EventReader<'r, 'a> {
     settings: &'r Settings,
     library: &'r Library,
     problems: &'r mut Vec<Problem>,
+    recurring: &'r mut Recurring,
 }
 
 impl EventReader<'_, '_> {
@@ -304,7 +329,123 @@ impl EventReader<'_, '_> {
             occurrence: None,
             modified: None,
         };
+        self.recurrence(&event);
         Some((event, identity))
+    }
+
+    /// `repeat:` makes the file a series; `series:` makes it one date of a series.
+    fn recurrence(&mut self, event: &Event) {
+        let repeat = self.text("repeat");
+        let series = self.text("series");
+        if repeat.is_none() {
+            for key in ["until", "count", "except"] {
+                if self.front.get(key).is_some() {
+                    self.warning(
+                        key,
+                        format!("`{key}` is only read beside `repeat`; ignored. Add `repeat:` or remove `{key}`"),
+                    );
+                }
+            }
+        }
+        match (repeat, series) {
+            (Some(_), Some(_)) => self.error(
+                "series",
+                "a file is either a series (`repeat`) or one date of a series (`series`), not both; remove one",
+            ),
+            (Some(written), None) => {
+                if let Some(series) = self.series(event, written) {
+                    self.recurring.series = Some(series);
+                }
+            }
+            (None, Some(series)) => {
+                self.recurring.given = Some(Given {
+                    series,
+                    title: self.front.get("title").is_some(),
+                    time: event.time_known,
+                    zone: self.front.get("timezone").is_some(),
+                    at: self.front.key_position("series"),
+                });
+            }
+            (None, None) => {}
+        }
+    }
+
+    fn series(&mut self, event: &Event, written: String) -> Option<Series> {
+        let rrule = match recurrence::parse_repeat(&written) {
+            Ok(rule) => rule,
+            Err(message) => {
+                self.error("repeat", message);
+                return None;
+            }
+        };
+        let Ok(zone) = event.timezone.parse::<Tz>() else {
+            self.error(
+                "repeat",
+                format!(
+                    "a recurring event needs a zone name to keep its wall time across DST, but its zone is the offset {}; add `timezone:` with a name such as `Europe/Berlin`",
+                    event.timezone
+                ),
+            );
+            return None;
+        };
+        let until = match self.text("until") {
+            None => None,
+            Some(text) => match datetime::parse_ymd(&text) {
+                Some((date, rest)) if rest.trim().is_empty() => Some(date),
+                _ => {
+                    self.error(
+                        "until",
+                        format!("`{text}` is not a date; write it as YYYY-MM-DD, e.g. `until: 2027-12-31`"),
+                    );
+                    return None;
+                }
+            },
+        };
+        let count = match self.front.get("count") {
+            None | Some(Value::Null) => None,
+            Some(value) => match value.as_u64().filter(|n| (1..=10_000).contains(n)) {
+                Some(n) => u32::try_from(n).ok(),
+                None => {
+                    self.error(
+                        "count",
+                        "`count` is the number of occurrences, a whole number from 1 to 10000, e.g. `count: 12`",
+                    );
+                    return None;
+                }
+            },
+        };
+        let mut except = Vec::new();
+        for text in string_list(self.front.get("except")) {
+            match datetime::parse_ymd(&text) {
+                Some((date, rest)) if rest.trim().is_empty() => except.push(date),
+                _ => {
+                    self.error(
+                        "except",
+                        format!("`{text}` is not a date; list the skipped dates as YYYY-MM-DD, e.g. `except: [2027-08-10, 2027-12-28]`"),
+                    );
+                    return None;
+                }
+            }
+        }
+        let spec = RuleSpec {
+            written,
+            rrule,
+            until,
+            count,
+            except,
+        };
+        match Series::new(event.clone(), &spec, zone) {
+            Ok((series, warnings)) => {
+                for warning in warnings {
+                    self.warning(warning.key, warning.message);
+                }
+                Some(series)
+            }
+            Err(error) => {
+                self.error(error.key, error.message);
+                None
+            }
+        }
     }
 
     /// Unknown keys are warnings, with the closest known key: a typo must not pass silently, but it
