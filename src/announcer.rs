@@ -15,6 +15,7 @@ use crate::catalog::{Catalog, Event};
 use crate::ledger::{Ledger, LedgerError, Status};
 use crate::recordings;
 use crate::render;
+use crate::routing::{Destination, Router};
 use crate::schedule::{plan_event, Due, Key, Kind, Memory, Rules, Timeline};
 use crate::sink::{Outgoing, Sink, SinkError};
 
@@ -42,6 +43,12 @@ pub struct Announcer<S> {
     /// The problems of the latest load.
     problems: Vec<crate::catalog::Problem>,
     telemetry: Option<std::sync::Arc<crate::telemetry::Telemetry>>,
+    /// Which channel (and rules) each event gets.
+    router: Router,
+    /// Events that no route takes, already logged.
+    unroutable: HashSet<String>,
+    /// The recurring series of the latest load, for the calendar feed.
+    series: std::sync::Arc<Vec<crate::catalog::Series>>,
 }
 
 impl<S: Sink> Announcer<S> {
@@ -75,6 +82,9 @@ impl<S: Sink> Announcer<S> {
             attempts: HashMap::new(),
             problems: Vec::new(),
             telemetry: None,
+            router: Router::fallback(),
+            unroutable: HashSet::new(),
+            series: std::sync::Arc::default(),
         };
         announcer.timeline.set(DIGEST_ID, next_digest);
         Ok(announcer)
@@ -86,6 +96,12 @@ impl<S: Sink> Announcer<S> {
         telemetry: std::sync::Arc<crate::telemetry::Telemetry>,
     ) -> Self {
         self.telemetry = Some(telemetry);
+        self
+    }
+
+    /// Routes events with `router` (the console default sends every event to the sink's own place).
+    pub fn with_router(mut self, router: Router) -> Self {
+        self.router = router;
         self
     }
 
@@ -130,6 +146,10 @@ impl<S: Sink> Announcer<S> {
             t.set_catalog(next.len(), errors, catalog.problems.len() - errors);
         }
         self.problems = catalog.problems;
+        let series = std::sync::Arc::new(catalog.series);
+        if series != self.series {
+            self.series = series;
+        }
         let mut changed = false;
         for (id, event) in &next {
             if self.events.get(id) != Some(event) {
@@ -158,7 +178,10 @@ impl<S: Sink> Announcer<S> {
     pub fn status(&self, now: DateTime<Utc>) -> Result<crate::status::Status, LedgerError> {
         let mut next = Vec::new();
         for event in self.snapshot.events.iter().filter(|e| e.start > now) {
-            let plan = plan_event(event, &self.memory, &self.rules, now);
+            let Some(routed) = self.router.route(event, &self.rules) else {
+                continue;
+            };
+            let plan = plan_event(event, &self.memory, &routed.rules, now);
             for p in &plan.pending {
                 next.push(crate::status::Upcoming {
                     due: p.due,
@@ -174,6 +197,7 @@ impl<S: Sink> Announcer<S> {
         next.truncate(25);
         Ok(crate::status::Status {
             catalog: self.snapshot.clone(),
+            series: self.series.clone(),
             problems: self.problems.clone(),
             next,
             recent: self.ledger.records(Some(20))?,
@@ -215,8 +239,34 @@ impl<S: Sink> Announcer<S> {
         let Some(event) = self.events.get(id).cloned() else {
             return Ok(0);
         };
+        let Some(routed) = self.router.route(&event, &self.rules) else {
+            if self.unroutable.insert(event.id.clone()) {
+                warn!(event = %event.id, file = %event.source.display(), "no route takes this event and `discord.channel_id` is not set: it is listed, never announced");
+            }
+            self.timeline.set(&event.id, None);
+            return Ok(0);
+        };
+        self.unroutable.remove(&event.id);
         self.carry_over_identity(&event)?;
-        let plan = plan_event(&event, &self.memory, &self.rules, now);
+        let mut plan = plan_event(&event, &self.memory, &routed.rules, now);
+        // Kinds the route does not post are settled as skipped, so they are never reconsidered.
+        if let Some(destination) = &routed.destination {
+            let (posted, held): (Vec<_>, Vec<_>) = std::mem::take(&mut plan.due)
+                .into_iter()
+                .partition(|due| destination.posts(due.key.kind));
+            plan.due = posted;
+            for due in held {
+                plan.skip.push(crate::schedule::Skip {
+                    reason: format!(
+                        "{} does not post {} notices",
+                        self.router.routes.describe(destination.route),
+                        due.key.kind.name()
+                    ),
+                    key: due.key,
+                    due: due.due,
+                });
+            }
+        }
         if let Some(start) = plan.track {
             self.ledger.track(&event.id, &event.source, start, now)?;
         } else {
@@ -237,7 +287,10 @@ impl<S: Sink> Announcer<S> {
         self.memory.apply(&plan, &[]);
         let mut retry_at: Option<DateTime<Utc>> = None;
         for due in &plan.due {
-            match self.send(&event, due, now).await? {
+            match self
+                .send(&event, due, routed.destination.as_ref(), now)
+                .await?
+            {
                 Some(at) => retry_at = Some(retry_at.map_or(at, |r| r.min(at))),
                 None => sent += 1,
             }
@@ -254,7 +307,25 @@ impl<S: Sink> Announcer<S> {
             info!(event = %event.id, %url, "a new recording");
         }
         for due in &found.due {
-            match self.send(&event, due, now).await? {
+            if let Some(destination) = routed
+                .destination
+                .as_ref()
+                .filter(|d| !d.posts(due.key.kind))
+            {
+                let reason = format!(
+                    "{} does not post recordings",
+                    self.router.routes.describe(destination.route)
+                );
+                self.count(due.key.kind, "skipped");
+                self.ledger
+                    .record(&due.key, due.due, Status::Skipped, None, Some(&reason), now)?;
+                self.memory.settled.insert(due.key.clone());
+                continue;
+            }
+            match self
+                .send(&event, due, routed.destination.as_ref(), now)
+                .await?
+            {
                 Some(at) => retry_at = Some(retry_at.map_or(at, |r| r.min(at))),
                 None => sent += 1,
             }
@@ -272,7 +343,8 @@ impl<S: Sink> Announcer<S> {
     /// `register` link that a second file now shares, an `id:` added). Its records move to the new
     /// identity, so nothing is announced again.
     fn carry_over_identity(&mut self, event: &Event) -> Result<(), LedgerError> {
-        if self.memory.tracked.contains_key(&event.id) {
+        // Occurrences of a series share their file: none is another's earlier identity.
+        if self.memory.tracked.contains_key(&event.id) || event.occurrence.is_some() {
             return Ok(());
         }
         let previous = self
@@ -296,6 +368,7 @@ impl<S: Sink> Announcer<S> {
         &mut self,
         event: &Event,
         due: &Due,
+        destination: Option<&Destination>,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, LedgerError> {
         let message = render::announcement(event, due.key.kind, due.previous_start, now);
@@ -311,7 +384,13 @@ impl<S: Sink> Announcer<S> {
                 key: &due.key,
                 message: &message,
                 due: due.due,
-                previous_message: previous.as_deref(),
+                previous_message: previous
+                    .as_ref()
+                    .map(|(id, channel)| crate::sink::Previous {
+                        message_id: id,
+                        channel_id: *channel,
+                    }),
+                destination,
             })
             .await;
         let now = Utc::now().max(now);
@@ -325,7 +404,15 @@ impl<S: Sink> Announcer<S> {
                     None,
                     now,
                 )?;
+                if let Some(destination) = destination {
+                    self.ledger.set_channel(&due.key, destination.channel_id)?;
+                }
                 self.memory.mark_sent(&due.key);
+                // A series' "new" is keyed by the series; the occurrence it was posted for is announced.
+                if due.key.event_id != event.id {
+                    self.ledger.mark_announced(&event.id)?;
+                    self.memory.mark_announced(&event.id);
+                }
                 self.attempts.remove(&due.key);
                 self.count(due.key.kind, "sent");
                 info!(event = %event.id, kind = %due.key.kind, %message_id, "announced");
@@ -407,6 +494,7 @@ impl<S: Sink> Announcer<S> {
                 message: &message,
                 due: due.due,
                 previous_message: None,
+                destination: self.router.routes.default_destination(),
             })
             .await
         {

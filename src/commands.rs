@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Event, Talk};
 use crate::ledger::Ledger;
+use crate::routing::Router;
 use crate::schedule::{plan_event, Rules};
 
 /// Prints every problem, then one summary line. Returns whether there were errors.
@@ -162,10 +163,53 @@ pub fn list_text(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
-/// The timeline: every announcement the ledger recorded, and what the schedule will do next.
+/// Lists the upcoming events that no route takes and that have no default channel: they are listed
+/// by the commands and the feed, never announced. One line each, as `path: warning: ...`.
+pub fn unroutable(
+    catalog: &Catalog,
+    router: &Router,
+    rules: &Rules,
+    out: &mut impl Write,
+) -> io::Result<usize> {
+    let now = Utc::now();
+    let mut count = 0;
+    for event in catalog.upcoming(now) {
+        if router.route(event, rules).is_none() {
+            count += 1;
+            writeln!(
+                out,
+                "{}: warning: `{}` matches no route and `discord.channel_id` is not set: it is listed, never announced. Add a route that takes it, or set `discord.channel_id`",
+                event.source.display(),
+                event.title
+            )?;
+        }
+    }
+    Ok(count)
+}
+
+/// Writes `path` whole or not at all: a temporary file beside it, renamed over it.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "events.ics".into());
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+/// The timeline: every announcement the ledger recorded, and what the schedule will do next, with
+/// the channel each goes to.
 pub fn schedule(
     catalog: &Catalog,
     ledger: &Ledger,
+    router: &Router,
     rules: &Rules,
     now: DateTime<Utc>,
     out: &mut impl Write,
@@ -176,7 +220,7 @@ pub fn schedule(
         .iter()
         .map(|e| (e.id.as_str(), e.title.as_str()))
         .collect();
-    let mut rows: Vec<(DateTime<Utc>, String, String, String)> = Vec::new();
+    let mut rows: Vec<(DateTime<Utc>, String, String, String, String)> = Vec::new();
     for record in ledger.records(None)? {
         let status = match &record.detail {
             Some(detail) => format!("{:?}: {detail}", record.status).to_lowercase(),
@@ -186,20 +230,38 @@ pub fn schedule(
             .get(record.key.event_id.as_str())
             .copied()
             .unwrap_or(&record.key.event_id);
+        let channel = record
+            .channel
+            .map_or_else(|| "-".to_string(), |c| format!("#{c}"));
         rows.push((
             record.due,
             status,
             record.key.kind.to_string(),
+            channel,
             title.to_string(),
         ));
     }
     for event in catalog.upcoming(now) {
-        let plan = plan_event(event, &memory, rules, now);
-        for due in &plan.due {
+        let routed = router.route(event, rules);
+        let channel = Router::channel_name(routed.as_ref());
+        let Some(routed) = routed else {
+            rows.push((
+                event.start.with_timezone(&Utc),
+                "never announced: no route takes it and `discord.channel_id` is not set".into(),
+                "-".into(),
+                channel,
+                event.title.clone(),
+            ));
+            continue;
+        };
+        let plan = plan_event(event, &memory, &routed.rules, now);
+        let posts = |kind| routed.destination.as_ref().is_none_or(|d| d.posts(kind));
+        for due in plan.due.iter().filter(|d| posts(d.key.kind)) {
             rows.push((
                 now,
                 "due now".into(),
                 due.key.kind.to_string(),
+                channel.clone(),
                 event.title.clone(),
             ));
         }
@@ -208,6 +270,7 @@ pub fn schedule(
                 pending.due,
                 "planned".into(),
                 pending.key.kind.to_string(),
+                channel.clone(),
                 event.title.clone(),
             ));
         }
@@ -216,6 +279,7 @@ pub fn schedule(
                 skip.due,
                 format!("will skip: {}", skip.reason),
                 skip.key.kind.to_string(),
+                channel.clone(),
                 event.title.clone(),
             ));
         }
@@ -224,10 +288,10 @@ pub fn schedule(
     if rows.is_empty() {
         writeln!(out, "Nothing announced and nothing planned.")?;
     }
-    for (at, status, kind, title) in rows {
+    for (at, status, kind, channel, title) in rows {
         writeln!(
             out,
-            "{}  {kind:<14} {title}  [{status}]",
+            "{}  {kind:<14} {channel:<21} {title}  [{status}]",
             at.format("%Y-%m-%d %H:%M:%S UTC")
         )?;
     }

@@ -65,6 +65,8 @@ struct RawConfig {
     digest: Option<RawDigest>,
     discord: Option<RawDiscord>,
     http: Option<RawHttp>,
+    /// Read by [`crate::routing::parse`], which names the route and key of each error.
+    routes: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -159,8 +161,10 @@ pub struct Config {
     /// The digest's schedule, in `timezone`.
     pub digest: Option<cron::Schedule>,
     pub discord: DiscordConfig,
-    /// Where `/healthz` and `/metrics` are served; off when `None`.
+    /// Where `/healthz`, `/metrics` and `/events.ics` are served; off when `None`.
     pub http_listen: Option<std::net::SocketAddr>,
+    /// Which channel each event is announced in: `[[routes]]`, then `discord.channel_id`.
+    pub routes: crate::routing::Routes,
 }
 
 /// A configuration error: which key, from where, and what is wrong.
@@ -444,6 +448,31 @@ impl Config {
             }
             _ => None,
         };
+        let routes = match raw.routes {
+            Some(value) => crate::routing::parse(&value).map_err(|e| ConfigError {
+                origin: origin.clone(),
+                key: Some(e.key),
+                message: e.message,
+            })?,
+            None => Vec::new(),
+        };
+        let default = discord.channel_id.map(|channel| {
+            let mut destination = crate::routing::Destination::new(channel, discord.mention_role);
+            destination.posts.new = rules.announce_new;
+            destination
+        });
+        let routes = crate::routing::Routes::new(routes, default);
+        // Series are expanded as far as the longest reminder reaches, and a day more, so that each
+        // occurrence is seen before its first reminder is due.
+        let longest = routes
+            .destinations()
+            .filter_map(|d| d.offsets.as_ref())
+            .flatten()
+            .chain(&rules.offsets)
+            .max()
+            .copied()
+            .unwrap_or_default();
+        catalog.reach = longest + Duration::from_secs(86400);
         Ok(Config {
             file,
             catalog,
@@ -453,6 +482,7 @@ impl Config {
             digest,
             discord,
             http_listen,
+            routes,
         })
     }
 }

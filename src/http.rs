@@ -1,6 +1,9 @@
-//! The optional HTTP listener (`http.listen`): `GET /healthz` and `GET /metrics`.
+//! The optional HTTP listener (`http.listen`): `GET /healthz`, `GET /metrics` and `GET /events.ics`.
 //!
-//! Off by default: a bot needs no open port. Containers and Prometheus turn it on.
+//! Off by default: a bot needs no open port. Containers and Prometheus turn it on. The calendar feed is
+//! built by the run loop once per catalog change and only handed out here: calendar apps poll it every
+//! few minutes, so a request costs a header comparison, and a conditional one (`If-None-Match`,
+//! `If-Modified-Since`) is answered with 304 and no body.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -17,10 +20,33 @@ use tracing::{info, warn};
 
 use crate::telemetry::Telemetry;
 
+/// The calendar feed as served: built once, handed to every request.
+#[derive(Debug, Clone)]
+pub struct ServedFeed {
+    pub body: Bytes,
+    /// A strong validator, quoted: `"0123abcd..."`.
+    pub etag: String,
+    pub last_modified: std::time::SystemTime,
+}
+
+impl From<crate::feed::Feed> for ServedFeed {
+    fn from(feed: crate::feed::Feed) -> ServedFeed {
+        ServedFeed {
+            body: Bytes::from(feed.body),
+            etag: feed.etag,
+            last_modified: feed.last_modified.into(),
+        }
+    }
+}
+
+/// The latest feed; `None` until the first catalog is loaded.
+pub type FeedWatch = tokio::sync::watch::Receiver<Option<Arc<ServedFeed>>>;
+
 /// Binds `addr`; the returned future serves until dropped.
 pub async fn serve(
     addr: SocketAddr,
     telemetry: Arc<Telemetry>,
+    feed: FeedWatch,
 ) -> anyhow::Result<impl std::future::Future<Output = ()>> {
     let listener = TcpListener::bind(addr)
         .await
@@ -36,10 +62,12 @@ pub async fn serve(
                 }
             };
             let telemetry = telemetry.clone();
+            let feed = feed.clone();
             tokio::spawn(async move {
                 let service = service_fn(move |req| {
                     let telemetry = telemetry.clone();
-                    async move { Ok::<_, Infallible>(route(&req, &telemetry)) }
+                    let current = feed.borrow().clone();
+                    async move { Ok::<_, Infallible>(route(&req, &telemetry, current.as_deref())) }
                 });
                 if let Err(e) = http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service)
@@ -52,7 +80,11 @@ pub async fn serve(
     })
 }
 
-fn route(req: &Request<Incoming>, telemetry: &Telemetry) -> Response<Full<Bytes>> {
+fn route(
+    req: &Request<Incoming>,
+    telemetry: &Telemetry,
+    feed: Option<&ServedFeed>,
+) -> Response<Full<Bytes>> {
     let text = |status: StatusCode, content_type: &str, body: String| {
         let mut response = Response::new(Full::new(Bytes::from(body)));
         *response.status_mut() = status;
@@ -75,8 +107,66 @@ fn route(req: &Request<Incoming>, telemetry: &Telemetry) -> Response<Full<Bytes>
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
             telemetry.encode(),
         ),
+        (&Method::GET | &Method::HEAD, "/events.ics") => match feed {
+            Some(feed) => calendar(req, feed),
+            None => text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "text/plain",
+                "the calendar is not ready yet: the events are being read\n".into(),
+            ),
+        },
         _ => text(StatusCode::NOT_FOUND, "text/plain", "not found\n".into()),
     }
+}
+
+/// `/events.ics`: the feed, or 304 when the client's copy is current (RFC 9110, 13.1: with
+/// `If-None-Match`, `If-Modified-Since` is ignored).
+fn calendar(req: &Request<Incoming>, feed: &ServedFeed) -> Response<Full<Bytes>> {
+    let headers = req.headers();
+    let not_modified = match headers.get("if-none-match") {
+        Some(value) => value
+            .to_str()
+            .is_ok_and(|list| etag_matches(list, &feed.etag)),
+        None => headers
+            .get("if-modified-since")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+            .is_some_and(|since| feed.last_modified <= since),
+    };
+    let body = if not_modified || req.method() == Method::HEAD {
+        Bytes::new()
+    } else {
+        feed.body.clone()
+    };
+    let mut response = Response::new(Full::new(body));
+    if not_modified {
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+    }
+    let h = response.headers_mut();
+    let mut set = |name: &'static str, value: &str| {
+        if let Ok(value) = value.parse() {
+            h.insert(name, value);
+        }
+    };
+    if !not_modified {
+        set("content-type", "text/calendar; charset=utf-8");
+    }
+    set("etag", &feed.etag);
+    set(
+        "last-modified",
+        &httpdate::fmt_http_date(feed.last_modified),
+    );
+    // Calendar apps poll; a minute of caching spares crier nothing, but tells proxies the feed changes.
+    set("cache-control", "public, max-age=300");
+    response
+}
+
+/// Whether an `If-None-Match` list names `etag` (weak comparison, as RFC 9110 asks for this header).
+fn etag_matches(list: &str, etag: &str) -> bool {
+    let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_string();
+    let ours = bare(etag);
+    list.split(',')
+        .any(|tag| tag.trim() == "*" || bare(tag) == ours)
 }
 
 /// `crier health`: asks the listener at `addr` for `/healthz`; `Ok` with its answer when it says 200.

@@ -63,6 +63,8 @@ pub struct Record {
     pub detail: Option<String>,
     pub attempts: u32,
     pub updated_at: DateTime<Utc>,
+    /// The channel it was posted in, when routed (schema 4 on).
+    pub channel: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,7 +96,7 @@ pub struct Ledger {
 
 /// The schema this build writes (`PRAGMA user_version`). Each later version adds a migration step in
 /// [`Ledger::open`]; a ledger written by a newer crier is refused rather than misread.
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 /// Version 1.
 const SCHEMA: &str = "
@@ -150,6 +152,17 @@ CREATE TABLE IF NOT EXISTS scheduled_events (
 );
 ";
 
+/// Version 4: the channel each announcement was posted in (routes send events to different channels,
+/// and a later edit must find the message where it is), and the calendar feed's `SEQUENCE` per event.
+const SCHEMA_4: &str = "
+ALTER TABLE announcements ADD COLUMN channel TEXT;
+CREATE TABLE IF NOT EXISTS feed_sequences (
+    event_id    TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    sequence    INTEGER NOT NULL
+);
+";
+
 impl Ledger {
     /// Opens (creating) `state_dir/ledger.sqlite3`.
     pub fn open(state_dir: &Path) -> Result<Ledger, LedgerError> {
@@ -192,6 +205,9 @@ impl Ledger {
         }
         if version < 3 {
             tx.execute_batch(SCHEMA_3).map_err(sqlite)?;
+        }
+        if version < 4 {
+            tx.execute_batch(SCHEMA_4).map_err(sqlite)?;
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(sqlite)?;
@@ -514,18 +530,98 @@ impl Ledger {
             .map_err(|e| self.err(e))
     }
 
-    /// The platform id of the event's most recent posted announcement.
-    pub fn latest_message(&self, event_id: &str) -> Result<Option<String>, LedgerError> {
+    /// The platform id of the event's most recent posted announcement, and its channel when known.
+    pub fn latest_message(
+        &self,
+        event_id: &str,
+    ) -> Result<Option<(String, Option<u64>)>, LedgerError> {
         self.conn
             .query_row(
-                "SELECT message_id FROM announcements
+                "SELECT message_id, channel FROM announcements
                  WHERE event_id = ?1 AND status = 'sent' AND message_id IS NOT NULL
                  ORDER BY updated_at DESC LIMIT 1",
                 params![event_id],
-                |row| row.get(0),
+                |row| {
+                    let channel: Option<String> = row.get(1)?;
+                    Ok((row.get(0)?, channel.and_then(|c| c.parse().ok())))
+                },
             )
             .optional()
             .map_err(|e| self.err(e))
+    }
+
+    /// Records the channel a sent announcement was posted in.
+    pub fn set_channel(&self, key: &Key, channel: u64) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "UPDATE announcements SET channel = ?4 WHERE event_id = ?1 AND kind = ?2 AND start = ?3",
+                params![key.event_id, key.kind.key(), key.start.timestamp(), channel.to_string()],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Marks an event as announced without a record of its own (an occurrence whose series' "new"
+    /// was posted for it), so that its move or cancellation gets a notice.
+    pub fn mark_announced(&self, event_id: &str) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "UPDATE events SET announced = 1 WHERE event_id = ?1",
+                params![event_id],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The calendar feed's `SEQUENCE` for each event, raised by one whenever the event's
+    /// `fingerprint` (its start, end, status and rule) differs from the one recorded. Events seen for
+    /// the first time start at 0. One transaction for the whole feed.
+    pub fn feed_sequences(
+        &mut self,
+        fingerprints: &[(String, String)],
+    ) -> Result<std::collections::HashMap<String, u32>, LedgerError> {
+        let path = self.path.clone();
+        let sqlite = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sqlite)?;
+        let mut sequences = std::collections::HashMap::with_capacity(fingerprints.len());
+        {
+            let mut get = tx
+                .prepare_cached(
+                    "SELECT fingerprint, sequence FROM feed_sequences WHERE event_id = ?1",
+                )
+                .map_err(sqlite)?;
+            let mut put = tx
+                .prepare_cached(
+                    "INSERT INTO feed_sequences (event_id, fingerprint, sequence) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (event_id) DO UPDATE SET fingerprint = excluded.fingerprint, sequence = excluded.sequence",
+                )
+                .map_err(sqlite)?;
+            for (id, fingerprint) in fingerprints {
+                let known: Option<(String, u32)> = get
+                    .query_row(params![id], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()
+                    .map_err(sqlite)?;
+                let sequence = match known {
+                    Some((old, sequence)) if &old == fingerprint => sequence,
+                    Some((_, sequence)) => {
+                        let next = sequence.saturating_add(1);
+                        put.execute(params![id, fingerprint, next])
+                            .map_err(sqlite)?;
+                        next
+                    }
+                    None => {
+                        put.execute(params![id, fingerprint, 0]).map_err(sqlite)?;
+                        0
+                    }
+                };
+                sequences.insert(id.clone(), sequence);
+            }
+        }
+        tx.commit().map_err(sqlite)?;
+        Ok(sequences)
     }
 
     /// All rows (or the `limit` most recently updated), most recent first.
@@ -546,7 +642,7 @@ impl Ledger {
     }
 }
 
-const SELECT: &str = "SELECT event_id, kind, start, due, status, message_id, detail, attempts, updated_at FROM announcements";
+const SELECT: &str = "SELECT event_id, kind, start, due, status, message_id, detail, attempts, updated_at, channel FROM announcements";
 
 /// A row, or `None` for a row this version cannot read (written by a newer crier): skipped, not fatal.
 fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
@@ -574,6 +670,9 @@ fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
         detail: row.get(6)?,
         attempts: u32::try_from(row.get::<_, i64>(7)?).unwrap_or(0),
         updated_at: updated_at.with_timezone(&Utc),
+        channel: row
+            .get::<_, Option<String>>(9)?
+            .and_then(|c| c.parse().ok()),
     }))
 }
 
@@ -644,7 +743,7 @@ mod tests {
         let err = Ledger::open(dir.path()).err().expect("refused");
         assert!(
             err.to_string()
-                .contains("written by a newer crier (schema 99; this one knows 3)"),
+                .contains("written by a newer crier (schema 99; this one knows 4)"),
             "{err}"
         );
     }
@@ -681,7 +780,11 @@ mod tests {
         assert!(memory.tracked("a").is_some_and(|t| t.announced));
         assert!(memory.settled(&key("a")));
         assert_eq!(
-            ledger.latest_message("a").expect("query").as_deref(),
+            ledger
+                .latest_message("a")
+                .expect("query")
+                .map(|(id, _)| id)
+                .as_deref(),
             Some("m-1")
         );
     }

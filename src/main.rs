@@ -49,8 +49,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Shows the timeline: what will be announced when, and what was already sent or skipped.
+    /// Shows the timeline: what will be announced when, where, and what was already sent or skipped.
     Schedule,
+    /// Writes the calendar (iCalendar, RFC 5545) of the upcoming events and those of the last 30 days,
+    /// as `/events.ics` serves it.
+    Ics {
+        /// Every event, past ones too.
+        #[arg(long)]
+        all: bool,
+        /// Write to FILE instead of standard output (replaced whole: a reader never sees half a file).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The events folder (default: `events_dir` from the configuration).
+        #[arg(long, value_name = "DIR")]
+        events: Option<PathBuf>,
+    },
     /// Exits 0 when the running bot is healthy (asks `http.listen`), else 1 with the reason.
     /// Without a listener, checks the configuration and that the state folder is writable.
     Health,
@@ -74,6 +87,7 @@ fn main() -> ExitCode {
         Command::List { all, json, events } => list(config, events, all, json),
         Command::Run { json } => run(config, json),
         Command::Schedule => schedule(config),
+        Command::Ics { all, out, events } => ics(config, all, out, events),
         Command::Health => health(config),
     };
     match result {
@@ -98,8 +112,16 @@ fn load_catalog(mut config: Config, events: Option<PathBuf>) -> anyhow::Result<C
 }
 
 fn check(config: Config, events: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let routed = events.is_none();
+    let router = router(&config, false);
+    let rules = config.rules.clone();
+    let uses_discord = config.discord.channel_id.is_some() || !config.routes.is_empty();
     let catalog = load_catalog(config, events)?;
     let mut out = io::stdout().lock();
+    // Only a configured server routes: with no channel at all, crier announces to the console.
+    if routed && uses_discord {
+        commands::unroutable(&catalog, &router, &rules, &mut out)?;
+    }
     let has_errors = commands::check(&catalog, &mut out)?;
     out.flush()?;
     // The process ends here: freeing 10,000 events one by one would only delay the exit.
@@ -162,10 +184,13 @@ fn run(config: Config, json: bool) -> anyhow::Result<ExitCode> {
         None => {
             tracing::info!("no DISCORD_TOKEN: announcing to the console (standard output)");
             let sink = crier::sink::console::Console::new(io::stdout(), json);
+            // The console has one place to write: events no route takes are shown there too.
+            let router = router(&config, true);
             runtime.block_on(crier::run::run(
                 config,
                 lock,
                 sink,
+                router,
                 status,
                 crier::telemetry::Telemetry::new(false),
                 std::future::pending(),
@@ -197,7 +222,7 @@ async fn run_discord(
     // to come back) stop here, so a container stops at once whatever the network does.
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     let ready = tokio::select! {
-        result = discord::preflight_until_reachable(&http, &config.discord) => result?,
+        result = discord::preflight_until_reachable(&http, &config.discord, &config.routes) => result?,
         _ = tokio::signal::ctrl_c() => return Ok(()),
         _ = terminate.recv() => return Ok(()),
     };
@@ -233,7 +258,17 @@ async fn run_discord(
             Err(e) => Err(anyhow::anyhow!("the Discord task failed: {e}")),
         }
     };
-    crier::run::run(config, lock, sink, status, telemetry, fatal).await
+    let router = router(&config, false);
+    crier::run::run(config, lock, sink, router, status, telemetry, fatal).await
+}
+
+/// The configured routes for the site.
+fn router(config: &Config, fallback: bool) -> crier::routing::Router {
+    crier::routing::Router {
+        routes: config.routes.clone(),
+        site_root: config.catalog.site_root(),
+        fallback,
+    }
 }
 
 fn health(config: Config) -> anyhow::Result<ExitCode> {
@@ -269,13 +304,58 @@ fn state_dir_writable(dir: &std::path::Path) -> Result<String, String> {
         .map_err(|e| format!("the state folder {} is not writable: {e}", dir.display()))
 }
 
+fn ics(
+    config: Config,
+    all: bool,
+    out: Option<PathBuf>,
+    events: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let state_dir = config.state_dir.clone();
+    let catalog = load_catalog(config, events)?;
+    for problem in catalog.problems.iter().filter(|p| p.is_error()) {
+        eprintln!("{problem}");
+    }
+    // SEQUENCE numbers live in the ledger; without a state folder every event is at 0.
+    let sequences = if state_dir.join("ledger.sqlite3").is_file() {
+        let mut ledger = crier::ledger::Ledger::open(&state_dir)?;
+        ledger.feed_sequences(&crier::feed::fingerprints(&catalog.events, &catalog.series))?
+    } else {
+        Default::default()
+    };
+    let scope = if all {
+        crier::feed::Scope::All
+    } else {
+        crier::feed::Scope::Recent {
+            now: chrono::Utc::now(),
+        }
+    };
+    let feed = crier::feed::build(&catalog.events, &catalog.series, scope, &|id| {
+        sequences.get(id).copied().unwrap_or(0)
+    });
+    match out {
+        Some(path) => commands::write_atomically(&path, feed.body.as_bytes())?,
+        None => {
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(feed.body.as_bytes())?;
+            stdout.flush()?;
+        }
+    }
+    Ok(if catalog.errors() > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn schedule(config: Config) -> anyhow::Result<ExitCode> {
     let catalog = Catalog::load(&config.catalog)?;
     let ledger = crier::ledger::Ledger::open(&config.state_dir)?;
     let mut out = io::stdout().lock();
+    let console = config.discord.channel_id.is_none() && config.routes.is_empty();
     commands::schedule(
         &catalog,
         &ledger,
+        &router(&config, console),
         &config.rules,
         chrono::Utc::now(),
         &mut out,

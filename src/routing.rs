@@ -292,6 +292,69 @@ impl Routes {
     }
 }
 
+/// The routes applied to one site, as the announcer and `crier schedule` use them.
+#[derive(Debug, Clone, Default)]
+pub struct Router {
+    pub routes: Routes,
+    /// Path globs are matched relative to this folder.
+    pub site_root: std::path::PathBuf,
+    /// An event no route takes goes to the sink's own destination (the console, which has one
+    /// place to write to) instead of being held back. Off for Discord, where it would have no channel.
+    pub fallback: bool,
+}
+
+/// Where one event goes, and the rules it is planned with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Routed {
+    /// `None` when the sink's own destination is used (the console).
+    pub destination: Option<Destination>,
+    pub rules: crate::schedule::Rules,
+}
+
+impl Router {
+    /// Every event to the sink's own destination, with the global rules: the console without routes.
+    pub fn fallback() -> Router {
+        Router {
+            fallback: true,
+            ..Router::default()
+        }
+    }
+
+    /// The destination and rules for `event`, or `None` when it is listed but never announced.
+    pub fn route(&self, event: &Event, global: &crate::schedule::Rules) -> Option<Routed> {
+        match self.routes.route(event, &self.site_root) {
+            Some(destination) => {
+                let mut rules = global.clone();
+                if let Some(offsets) = &destination.offsets {
+                    rules.offsets.clone_from(offsets);
+                }
+                rules.announce_new = destination.posts.new;
+                Some(Routed {
+                    destination: Some(destination.clone()),
+                    rules,
+                })
+            }
+            None if self.fallback => Some(Routed {
+                destination: None,
+                rules: global.clone(),
+            }),
+            None => None,
+        }
+    }
+
+    /// `#123` for a destination, `the console` for the sink's own, `nowhere` for an unroutable event.
+    pub fn channel_name(routed: Option<&Routed>) -> String {
+        match routed {
+            Some(Routed {
+                destination: Some(d),
+                ..
+            }) => format!("#{}", d.channel_id),
+            Some(_) => "console".into(),
+            None => "not announced".into(),
+        }
+    }
+}
+
 /// The event file's path relative to the site root, with `/` separators whatever the platform, since
 /// the globs in the config are written with `/`.
 fn relative_path(source: &Path, site_root: &Path) -> String {

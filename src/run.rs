@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 use tracing::{error, info, warn};
 
@@ -14,6 +14,7 @@ use crate::announcer::Announcer;
 use crate::catalog::{Catalog, Settings};
 use crate::config::Config;
 use crate::ledger::Ledger;
+use crate::routing::Router;
 use crate::sink::Sink;
 use crate::status::Shared;
 use crate::telemetry::Telemetry;
@@ -59,18 +60,28 @@ impl StateLock {
 
 /// Runs until SIGTERM or Ctrl-C (or until `fatal` ends, e.g. the Discord gateway giving up); the
 /// announcement in flight is finished and recorded first. `status` is kept current for the commands.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     config: Config,
     lock: StateLock,
     sink: impl Sink,
+    router: Router,
     status: Shared,
     telemetry: Arc<Telemetry>,
     fatal: impl std::future::Future<Output = anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
     let _lock = lock;
-    if let Some(addr) = config.http_listen {
-        tokio::spawn(crate::http::serve(addr, telemetry.clone()).await?);
-    }
+    let (feed_tx, feed_rx) = tokio::sync::watch::channel(None);
+    let mut feed = match config.http_listen {
+        Some(addr) => {
+            tokio::spawn(crate::http::serve(addr, telemetry.clone(), feed_rx).await?);
+            Some(FeedPublisher::new(
+                Ledger::open(&config.state_dir)?,
+                feed_tx,
+            ))
+        }
+        None => None,
+    };
     let ledger = Ledger::open(&config.state_dir)?;
     info!(ledger = %ledger.path().display(), events = %config.catalog.events_dir.display(), "starting");
     let mut announcer = Announcer::new(
@@ -81,11 +92,12 @@ pub async fn run(
         config.catalog.timezone,
         Utc::now(),
     )?
-    .with_telemetry(telemetry.clone());
+    .with_telemetry(telemetry.clone())
+    .with_router(router);
     let settings = config.catalog.clone();
     announcer.replace_catalog(load(&settings).await?, Utc::now());
     // Commands can answer from the catalog before the first announcements go out.
-    publish(&announcer, &status, &telemetry);
+    publish(&announcer, &status, &telemetry, feed.as_mut());
     let dirs = [
         settings.events_dir.clone(),
         settings.presentations_dir.clone(),
@@ -103,7 +115,7 @@ pub async fn run(
             Ok(sent) => {
                 telemetry.set_ledger(Ok(()));
                 if sent > 0 {
-                    publish(&announcer, &status, &telemetry);
+                    publish(&announcer, &status, &telemetry, feed.as_mut());
                 }
             }
             Err(e) => {
@@ -130,7 +142,7 @@ pub async fn run(
             Some(()) = changes.recv() => {
                 info!("files changed; reloading");
                 reload(&mut announcer, &settings).await;
-                publish(&announcer, &status, &telemetry);
+                publish(&announcer, &status, &telemetry, feed.as_mut());
             }
             _ = tokio::signal::ctrl_c() => break,
             _ = terminate.recv() => break,
@@ -141,7 +153,7 @@ pub async fn run(
         }
         if Instant::now() >= next_rescan {
             reload(&mut announcer, &settings).await;
-            publish(&announcer, &status, &telemetry);
+            publish(&announcer, &status, &telemetry, feed.as_mut());
             next_rescan = Instant::now() + config.rescan_interval;
         }
     }
@@ -149,21 +161,97 @@ pub async fn run(
     Ok(())
 }
 
-/// Publishes the announcer's state for the commands and the metrics.
-fn publish<S: Sink>(announcer: &Announcer<S>, status: &Shared, telemetry: &Telemetry) {
+/// Publishes the announcer's state for the commands, the metrics and the calendar feed.
+fn publish<S: Sink>(
+    announcer: &Announcer<S>,
+    status: &Shared,
+    telemetry: &Telemetry,
+    feed: Option<&mut FeedPublisher>,
+) {
     match announcer.status(Utc::now()) {
         Ok(snapshot) => {
             let next = snapshot.next.first().map_or(0, |n| n.due.timestamp());
             telemetry.next_announcement.set(next);
+            if let Some(feed) = feed {
+                feed.refresh(&snapshot, Utc::now());
+            }
             status.set(snapshot);
         }
         Err(e) => warn!(error = %e, "cannot read the ledger for the status"),
     }
 }
 
+/// Builds `/events.ics` once per catalog change (and hourly, as events leave its 30-day window),
+/// with each event's `SEQUENCE` kept in the ledger.
+struct FeedPublisher {
+    ledger: Ledger,
+    tx: tokio::sync::watch::Sender<Option<Arc<crate::http::ServedFeed>>>,
+    /// The catalog the current feed was built from.
+    built_from: Option<Arc<crate::status::Snapshot>>,
+    built_at: Option<DateTime<Utc>>,
+}
+
+impl FeedPublisher {
+    fn new(
+        ledger: Ledger,
+        tx: tokio::sync::watch::Sender<Option<Arc<crate::http::ServedFeed>>>,
+    ) -> FeedPublisher {
+        FeedPublisher {
+            ledger,
+            tx,
+            built_from: None,
+            built_at: None,
+        }
+    }
+
+    fn refresh(&mut self, status: &crate::status::Status, now: DateTime<Utc>) {
+        let same_catalog = self
+            .built_from
+            .as_ref()
+            .is_some_and(|c| Arc::ptr_eq(c, &status.catalog));
+        let fresh = self
+            .built_at
+            .is_some_and(|at| now - at < chrono::Duration::hours(1));
+        if same_catalog && fresh {
+            return;
+        }
+        let events = &status.catalog.events;
+        let sequences = match self
+            .ledger
+            .feed_sequences(&crate::feed::fingerprints(events, &status.series))
+        {
+            Ok(sequences) => sequences,
+            Err(e) => {
+                // The feed stays as it was; the next change tries again.
+                warn!(error = %e, "cannot keep the calendar's SEQUENCE numbers; the feed is not rebuilt");
+                return;
+            }
+        };
+        let built = crate::feed::build(
+            events,
+            &status.series,
+            crate::feed::Scope::Recent { now },
+            &|id| sequences.get(id).copied().unwrap_or(0),
+        );
+        let mut served = crate::http::ServedFeed::from(built);
+        // Last-Modified is when the feed's bytes last changed (not the newest file: a deleted event
+        // changes the feed too), so If-Modified-Since never hides a change.
+        let previous = self.tx.borrow().clone();
+        served.last_modified = match previous {
+            Some(p) if p.etag == served.etag => p.last_modified,
+            _ => std::time::SystemTime::from(
+                DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now),
+            ),
+        };
+        self.tx.send_replace(Some(Arc::new(served)));
+        self.built_from = Some(status.catalog.clone());
+        self.built_at = Some(now);
+    }
+}
+
 async fn load(settings: &Settings) -> anyhow::Result<Catalog> {
     let settings = settings.clone();
-    Ok(tokio::task::spawn_blocking(move || Catalog::load(&settings)).await??)
+    Ok(tokio::task::spawn_blocking(move || Catalog::load_at(&settings, Utc::now())).await??)
 }
 
 async fn reload<S: Sink>(announcer: &mut Announcer<S>, settings: &Settings) {

@@ -242,9 +242,19 @@ pub fn plan_event(
         }
         return plan;
     }
-    if rules.announce_new && !announced && !ledger.settled(&key(Kind::New)) {
+    // A series is announced as new once, with its first occurrence; later occurrences get their
+    // reminders only. A dated file with its own details is news of its own.
+    let new_key = match &event.occurrence {
+        Some(occurrence) if !occurrence.overridden => Key {
+            event_id: occurrence.series.clone(),
+            kind: Kind::New,
+            start: DateTime::UNIX_EPOCH,
+        },
+        _ => key(Kind::New),
+    };
+    if rules.announce_new && !announced && !ledger.settled(&new_key) {
         plan.due.push(Due {
-            key: key(Kind::New),
+            key: new_key,
             due: now,
             deadline: start,
             previous_start: None,
@@ -414,6 +424,13 @@ impl Memory {
         }
         for key in sent {
             self.mark_sent(key);
+        }
+    }
+
+    /// Marks an event as announced (an occurrence whose series' "new" was posted for it).
+    pub fn mark_announced(&mut self, event_id: &str) {
+        if let Some(t) = self.tracked.get_mut(event_id) {
+            t.announced = true;
         }
     }
 

@@ -117,6 +117,8 @@ impl Snapshot {
 pub struct Status {
     /// Every loaded event, sorted by start, and its indexes.
     pub catalog: Arc<Snapshot>,
+    /// The recurring series (their occurrences are among the catalog's events), for the feed.
+    pub series: Arc<Vec<crate::catalog::Series>>,
     pub problems: Vec<Problem>,
     /// The next planned announcements, soonest first.
     pub next: Vec<Upcoming>,

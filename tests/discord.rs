@@ -434,6 +434,247 @@ fn slash_commands_answer_with_embeds_autocomplete_and_paging() {
     assert_requests_valid(&fake);
 }
 
+/// The `name`s of an answer's autocomplete choices.
+fn choice_names(answer: &Value) -> Vec<&str> {
+    answer["data"]["choices"]
+        .as_array()
+        .expect("choices")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect()
+}
+
+fn embed_text<'a>(answer: &'a Value, field: &str) -> &'a str {
+    answer["data"]["embeds"][0][field]
+        .as_str()
+        .unwrap_or_else(|| panic!("an embed {field}: {answer}"))
+}
+
+#[test]
+fn the_group_option_narrows_the_commands_to_one_groups_events() {
+    let fake = FakeDiscord::start();
+    let file = |id: &str, title: &str, hours: i64, group: Option<&str>| {
+        let mut text = event_file(id, title, whole_seconds(3600 * hours), "");
+        if let Some(group) = group {
+            text = text.replacen("---\n", &format!("---\ngroup: {group}\n"), 1);
+        }
+        (format!("{id}.md"), text)
+    };
+    let mut events = vec![
+        file("none", "Ungrouped night", 1, None),
+        file("tlv1", "TLV one", 2, Some("tlv")),
+        file("berlin1", "Berlin one", 3, Some("berlin")),
+        file("tlv2", "TLV two", 4, Some("TLV")),
+        // Another spelling of the same group.
+        file("berlin2", "Berlin two", 5, Some("Berlin")),
+        file("tlvpast", "TLV past", -24, Some("tlv")),
+    ];
+    // Enough tlv events for a second page.
+    events.extend((0..10).map(|i| {
+        file(
+            &format!("x{i}"),
+            &format!("TLV extra {i}"),
+            10 + i,
+            Some("tlv"),
+        )
+    }));
+    let events: Vec<(&str, String)> = events
+        .iter()
+        .map(|(f, t)| (f.as_str(), t.clone()))
+        .collect();
+    let dir = site(&events);
+    let _bot = Bot::start(&fake, dir.path());
+
+    // Every command that lists or finds events takes an optional, autocompleted `group`.
+    let put = registered(&fake);
+    for command in put
+        .body
+        .as_ref()
+        .and_then(Value::as_array)
+        .expect("a command list")
+    {
+        let name = command["name"].as_str().expect("a name");
+        let group = command["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|o| o["name"] == "group");
+        if name == "crier" {
+            assert!(group.is_none(), "{command}");
+            continue;
+        }
+        let group = group.unwrap_or_else(|| panic!("/{name} has a group option: {command}"));
+        assert_eq!(group["type"], 3, "a string: {group}");
+        assert_eq!(group["autocomplete"], true, "{group}");
+        assert_ne!(group["required"], true, "{group}");
+        assert_eq!(
+            group["description"],
+            "Only this group's events (the `group:` of the event files)"
+        );
+    }
+
+    let group = |value: &str| json!({"name": "group", "type": 3, "value": value});
+    let upcoming = answered(&fake, &fake.slash("upcoming", json!([group("tlv")])));
+    assert_eq!(embed_text(&upcoming, "title"), "Upcoming events in tlv");
+    let text = embed_text(&upcoming, "description");
+    assert!(
+        text.contains("TLV one") && text.contains("TLV two"),
+        "{text}"
+    );
+    for other in ["Berlin", "Ungrouped", "TLV past"] {
+        assert!(!text.contains(other), "only tlv's upcoming events: {text}");
+    }
+    assert_eq!(
+        upcoming["data"]["embeds"][0]["footer"]["text"],
+        "Page 1 of 2"
+    );
+    // The buttons carry the group, so the next page is tlv's too, even after a restart.
+    let next_page = upcoming["data"]["components"][0]["components"][1]["custom_id"]
+        .as_str()
+        .expect("a Next button");
+    assert!(
+        next_page.starts_with("crier:page:upcoming.") && next_page.ends_with(":1"),
+        "{next_page}"
+    );
+    let page = answered(&fake, &fake.click(next_page, "900000000000000098"));
+    assert_eq!(page["type"], 7, "UPDATE_MESSAGE");
+    assert_eq!(embed_text(&page, "title"), "Upcoming events in tlv");
+    assert_eq!(page["data"]["embeds"][0]["footer"]["text"], "Page 2 of 2");
+    let text = embed_text(&page, "description");
+    assert!(
+        text.contains("TLV extra 9") && !text.contains("Berlin"),
+        "{text}"
+    );
+
+    // A button whose group no event names any more (the files changed since): said privately.
+    let gone = answered(
+        &fake,
+        &fake.click(
+            "crier:page:upcoming.0000000000000000:1",
+            "900000000000000097",
+        ),
+    );
+    assert_eq!(gone["type"], 4, "a message, not an update: {gone}");
+    assert_eq!(gone["data"]["flags"], 64, "ephemeral");
+    assert_eq!(
+        gone["data"]["content"],
+        "No events are in this list's group any more; the groups are: berlin, tlv."
+    );
+
+    let counted = answered(
+        &fake,
+        &fake.slash(
+            "upcoming",
+            json!([{"name": "count", "type": 4, "value": 1}, group("TLV")]),
+        ),
+    );
+    let text = embed_text(&counted, "description");
+    assert!(
+        text.contains("TLV one") && !text.contains("TLV two"),
+        "{text}"
+    );
+
+    // Any case, spaces around: the next berlin event, though others come first.
+    let next = answered(&fake, &fake.slash("next", json!([group(" BERLIN ")])));
+    assert_eq!(embed_text(&next, "title"), "Berlin one");
+    let next = answered(&fake, &fake.slash("next", json!([])));
+    assert_eq!(
+        embed_text(&next, "title"),
+        "Ungrouped night",
+        "no group: as before"
+    );
+
+    let name = |value: &str| json!({"name": "name", "type": 3, "value": value});
+    let found = answered(&fake, &fake.slash("event", json!([name("one")])));
+    assert_eq!(embed_text(&found, "title"), "TLV one");
+    let found = answered(
+        &fake,
+        &fake.slash("event", json!([name("one"), group("berlin")])),
+    );
+    assert_eq!(embed_text(&found, "title"), "Berlin one");
+    let missing = answered(
+        &fake,
+        &fake.slash("event", json!([name("Ungrouped"), group("berlin")])),
+    );
+    assert_eq!(missing["data"]["flags"], 64, "ephemeral");
+    assert_eq!(
+        missing["data"]["content"],
+        "No event matches “Ungrouped” in the group `berlin`."
+    );
+
+    let talks = answered(&fake, &fake.slash("talks", json!([group("berlin")])));
+    assert_eq!(embed_text(&talks, "title"), "Talks: Berlin one");
+
+    let speakers = answered(&fake, &fake.slash("speakers", json!([group("berlin")])));
+    assert_eq!(
+        embed_text(&speakers, "title"),
+        "Speakers of upcoming events in berlin"
+    );
+    let text = embed_text(&speakers, "description");
+    assert!(
+        text.contains("(Berlin one)") && !text.contains("TLV"),
+        "{text}"
+    );
+    let speaker = answered(
+        &fake,
+        &fake.slash("speakers", json!([name("Bob Example"), group("berlin")])),
+    );
+    let text = embed_text(&speaker, "description");
+    assert_eq!(
+        text.matches("**Macros**").count(),
+        2,
+        "berlin's two: {text}"
+    );
+
+    // The groups, once each whatever the spelling, sorted, narrowed by what is typed.
+    let typed = |value: &str| json!({"name": "group", "type": 3, "value": value, "focused": true});
+    let complete = answered(&fake, &fake.autocomplete("upcoming", json!([typed("")])));
+    assert_eq!(complete["type"], 8);
+    assert_eq!(choice_names(&complete), ["berlin", "tlv"]);
+    let complete = answered(&fake, &fake.autocomplete("next", json!([typed("T")])));
+    assert_eq!(choice_names(&complete), ["tlv"]);
+    let complete = answered(
+        &fake,
+        &fake.autocomplete("event", json!([name("x"), typed("er")])),
+    );
+    assert_eq!(choice_names(&complete), ["berlin"]);
+
+    // Titles offered: only the group's once it is filled in.
+    let title = |value: &str| json!({"name": "name", "type": 3, "value": value, "focused": true});
+    let complete = answered(&fake, &fake.autocomplete("event", json!([title("one")])));
+    assert_eq!(choice_names(&complete), ["TLV one", "Berlin one"]);
+    let complete = answered(
+        &fake,
+        &fake.autocomplete("event", json!([title("one"), group("Berlin")])),
+    );
+    assert_eq!(choice_names(&complete), ["Berlin one"]);
+    let complete = answered(
+        &fake,
+        &fake.autocomplete(
+            "talks",
+            json!([{"name": "event", "type": 3, "value": "", "focused": true}, group("berlin")]),
+        ),
+    );
+    assert_eq!(choice_names(&complete), ["Berlin one", "Berlin two"]);
+
+    // A group no event has: said privately, with the groups there are.
+    for command in ["upcoming", "next", "event", "talks", "speakers"] {
+        let mut options = vec![group("rust-tlv")];
+        if command == "event" {
+            options.insert(0, name("one"));
+        }
+        let unknown = answered(&fake, &fake.slash(command, json!(options)));
+        assert_eq!(unknown["type"], 4, "/{command}");
+        assert_eq!(unknown["data"]["flags"], 64, "/{command}: ephemeral");
+        assert_eq!(
+            unknown["data"]["content"],
+            "No events in the group `rust-tlv`; the groups are: berlin, tlv.",
+            "/{command}"
+        );
+    }
+    assert_requests_valid(&fake);
+}
+
 #[test]
 fn kill_9_between_the_post_and_the_ledger_write_resends_the_same_nonce() {
     let fake = FakeDiscord::start();

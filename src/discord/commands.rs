@@ -2,8 +2,14 @@
 //! microseconds of work, well inside Discord's 3 s).
 //!
 //! Long replies are paged with buttons whose `custom_id` carries the command and page
-//! (`crier:page:<list>:<page>`), so paging is stateless: it works after a restart too.
+//! (`crier:page:<list>:<page>`, or `crier:page:<list>.<group token>:<page>` for one group's list),
+//! so paging is stateless: it works after a restart too.
+//!
+//! Most commands take an optional `group`, the `group:` of the event files, for a server that hosts
+//! several groups: matched like routing matches it (trimmed, any case), by a walk over the snapshot's
+//! events, which is well under a millisecond at 10,000 events.
 
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,7 +26,7 @@ use super::embed::{self, truncate, Embed, DESCRIPTION_MAX};
 use crate::catalog::Event;
 use crate::render;
 use crate::schedule::Kind;
-use crate::status::{Shared, SharedTab, Status, Tab};
+use crate::status::{Shared, SharedTab, Snapshot, Status, Tab};
 use crate::telemetry::Telemetry;
 
 pub struct Data {
@@ -139,7 +145,8 @@ fn reply(embed: Embed) -> poise::CreateReply {
         .allowed_mentions(serenity::CreateAllowedMentions::new())
 }
 
-/// One page of a list (`lines` are that page's), with paging buttons when there are more.
+/// One page of a list (`lines` are that page's), with paging buttons when there are more; `list`
+/// is what the buttons name it by ([`page_list`]).
 fn paged(
     title: &str,
     list: &str,
@@ -176,6 +183,137 @@ fn paged(
         ]));
     }
     (embed, rows)
+}
+
+/// A name as the commands match it: trimmed and lower-cased, as routing matches `group`.
+fn fold(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// A group a command is narrowed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Group {
+    /// As matched ([`fold`]).
+    folded: String,
+    /// As the event files first write it, for titles.
+    name: String,
+}
+
+/// Whether `event` is in `group`; with no group, every event is. An event without a group is in
+/// none: it was not written for any one group's members.
+fn in_scope(event: &Event, group: Option<&Group>) -> bool {
+    group.is_none_or(|g| event.group.as_deref().is_some_and(|e| fold(e) == g.folded))
+}
+
+/// The groups the events name, by folded name, each as first written (in start order). Each
+/// distinct spelling is folded once, not each event's, since most events of a group write it alike.
+fn groups(catalog: &Snapshot) -> BTreeMap<String, &str> {
+    let mut seen = HashSet::new();
+    let mut groups = BTreeMap::new();
+    for name in catalog.events.iter().filter_map(|e| e.group.as_deref()) {
+        if seen.insert(name) {
+            let folded = fold(name);
+            if !folded.is_empty() {
+                groups.entry(folded).or_insert(name.trim());
+            }
+        }
+    }
+    groups
+}
+
+/// "the groups are: a, b", or that there are none, for the answers to a group no event has.
+fn groups_sentence(known: &BTreeMap<String, &str>) -> String {
+    if known.is_empty() {
+        "no event file names a `group:`".into()
+    } else {
+        let names: Vec<&str> = known.values().copied().collect();
+        format!("the groups are: {}", names.join(", "))
+    }
+}
+
+/// A group as the member wrote it, for an answer: inside a code span, which a backtick would end.
+fn group_quote(group: &str) -> String {
+    format!(
+        "`{}`",
+        truncate(&render::neutral(&group.trim().replace('`', "'")), 100)
+    )
+}
+
+/// The `group` option resolved against the catalog, or the answer for a group no event has, naming
+/// the groups that exist. A blank option narrows nothing, as if it were not given.
+fn resolve_group(status: &Status, group: Option<&str>) -> Result<Option<Group>, String> {
+    let Some(asked) = group.filter(|g| !g.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let known = groups(&status.catalog);
+    let folded = fold(asked);
+    match known.get(&folded) {
+        Some(name) => Ok(Some(Group {
+            name: (*name).to_string(),
+            folded,
+        })),
+        None => Err(truncate(
+            &format!(
+                "No events in the group {}; {}.",
+                group_quote(asked),
+                render::neutral(&groups_sentence(&known))
+            ),
+            MESSAGE_MAX,
+        )),
+    }
+}
+
+/// The most a message's content may hold.
+const MESSAGE_MAX: usize = 2000;
+
+/// " in the group `x`" after an answer about one group's events, nothing without one.
+fn in_group_suffix(group: Option<&Group>) -> String {
+    group
+        .map(|g| format!(" in the group {}", group_quote(&g.name)))
+        .unwrap_or_default()
+}
+
+/// A list's title, naming its group.
+fn list_title(title: &str, group: Option<&Group>) -> String {
+    match group {
+        Some(g) => truncate(
+            &format!("{title} in {}", render::neutral(&g.name)),
+            embed::TITLE_MAX,
+        ),
+        None => title.to_string(),
+    }
+}
+
+/// A group as a paging button names it: a hash of its folded name, so the button's id stays within
+/// Discord's 100 characters however long the name, and still means the same group after a restart
+/// (FNV-1a, written out: std's hasher may change between Rust releases).
+fn group_token(folded: &str) -> String {
+    let hash = folded
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{hash:016x}")
+}
+
+/// What the paging buttons of a list name it by: the list, and its group's token.
+fn page_list(list: &str, group: Option<&Group>) -> String {
+    match group {
+        Some(g) => format!("{list}.{}", group_token(&g.folded)),
+        None => list.to_string(),
+    }
+}
+
+/// A short answer only the member sees, for a name that matched nothing.
+async fn say_private(ctx: Context<'_>, text: String) -> Result<(), Error> {
+    ctx.send(
+        poise::CreateReply::default()
+            .content(text)
+            .allowed_mentions(serenity::CreateAllowedMentions::new())
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
 }
 
 fn event_line(event: &Event) -> String {
@@ -262,16 +400,16 @@ fn recordings_line(mut head: String, talk: &crate::catalog::Talk) -> String {
     head
 }
 
-/// Finds an event by title (exact, then prefix, then substring; case-insensitive) or id, upcoming
-/// first, over the titles the snapshot lower-cased once.
-fn find_event<'a>(status: &'a Status, name: &str) -> Option<&'a Event> {
+/// Finds an event of `group` by title (exact, then prefix, then substring; case-insensitive) or id,
+/// upcoming first, over the titles the snapshot lower-cased once.
+fn find_event<'a>(status: &'a Status, name: &str, group: Option<&Group>) -> Option<&'a Event> {
     let now = Utc::now();
     let wanted = name.trim().to_lowercase();
     let catalog = &status.catalog;
     let matches = |f: &dyn Fn(&str) -> bool| {
         catalog.search_order(now).find(|&i| {
             let (title, id) = catalog.folded(i);
-            f(title) || id == wanted
+            (f(title) || id == wanted) && in_scope(&catalog.events[i], group)
         })
     };
     matches(&|t| t == wanted)
@@ -297,9 +435,9 @@ fn upcoming_line(e: &Event) -> String {
     line
 }
 
-/// Speakers of upcoming events, by name, with their next talk: from the snapshot's speaker index, a
-/// binary search per speaker for the first talk not started yet.
-fn speaker_lines(status: &Status) -> Vec<String> {
+/// Speakers of upcoming events of `group`, by name, with their next talk there: from the snapshot's
+/// speaker index, a binary search per speaker for the first talk not started yet.
+fn speaker_lines(status: &Status, group: Option<&Group>) -> Vec<String> {
     let now = Utc::now();
     let catalog = &status.catalog;
     catalog
@@ -308,7 +446,10 @@ fn speaker_lines(status: &Status) -> Vec<String> {
             let next = speaker
                 .talks
                 .partition_point(|&(e, _)| catalog.events[e].start < now);
-            let (event, talk) = catalog.talk(*speaker.talks.get(next)?);
+            let at = speaker.talks[next..]
+                .iter()
+                .find(|&&(e, _)| in_scope(&catalog.events[e], group))?;
+            let (event, talk) = catalog.talk(*at);
             let name = embed::link(&render::neutral(&speaker.name), speaker.url.as_deref());
             Some(format!(
                 "{name}: {} ({})",
@@ -369,14 +510,16 @@ fn status_lines(status: &Status, tab: &Tab) -> Vec<String> {
     lines
 }
 
-/// One page of a paged list, by the name used in its buttons: its title, the page's lines and the
-/// number of lines in all. Only the page's lines are rendered, so a long list costs no more than a short one.
+/// One page of a paged list, by the name used in its buttons, narrowed to `group` (`status` has
+/// none): its title, the page's lines and the number of lines in all. Only the page's lines are
+/// rendered, so a long list costs no more than a short one.
 fn list_page(
     status: &Status,
     tab: &Tab,
     list: &str,
+    group: Option<&Group>,
     page: usize,
-) -> Option<(&'static str, Vec<String>, usize)> {
+) -> Option<(String, Vec<String>, usize)> {
     let window = |lines: Vec<String>| {
         let total = lines.len();
         let page = page.min(total.saturating_sub(1) / PAGE_LINES);
@@ -390,35 +533,39 @@ fn list_page(
     match list {
         "upcoming" => {
             let now = Utc::now();
-            let total = status.upcoming(now).count();
+            let upcoming = || status.upcoming(now).filter(|e| in_scope(e, group));
+            let total = upcoming().count();
             let page = page.min(total.saturating_sub(1) / PAGE_LINES);
-            let lines = status
-                .upcoming(now)
+            let lines = upcoming()
                 .skip(page * PAGE_LINES)
                 .take(PAGE_LINES)
                 .map(upcoming_line)
                 .collect();
-            Some(("Upcoming events", lines, total))
+            Some((list_title("Upcoming events", group), lines, total))
         }
         "speakers" => {
-            let (lines, total) = window(speaker_lines(status));
-            Some(("Speakers of upcoming events", lines, total))
+            let (lines, total) = window(speaker_lines(status, group));
+            Some((
+                list_title("Speakers of upcoming events", group),
+                lines,
+                total,
+            ))
         }
         "status" => {
             let (lines, total) = window(status_lines(status, tab));
-            Some(("crier status", lines, total))
+            Some(("crier status".into(), lines, total))
         }
         _ => None,
     }
 }
 
-async fn send_paged(ctx: Context<'_>, list: &str) -> Result<(), Error> {
+async fn send_paged(ctx: Context<'_>, list: &str, group: Option<&Group>) -> Result<(), Error> {
     let status = ctx.data().status.get();
     let tab = ctx.data().tab.get();
-    let Some((title, lines, total)) = list_page(&status, &tab, list, 0) else {
+    let Some((title, lines, total)) = list_page(&status, &tab, list, group, 0) else {
         return Ok(());
     };
-    let (spec, rows) = paged(title, list, &lines, 0, total);
+    let (spec, rows) = paged(&title, &page_list(list, group), &lines, 0, total);
     ctx.send(reply(spec).components(rows)).await?;
     Ok(())
 }
@@ -431,44 +578,109 @@ pub async fn upcoming(
     #[min = 1]
     #[max = 10]
     count: Option<u8>,
+    #[description = "Only this group's events (the `group:` of the event files)"]
+    #[autocomplete = "autocomplete_group"]
+    group: Option<String>,
 ) -> Result<(), Error> {
-    let Some(count) = count else {
-        return send_paged(ctx, "upcoming").await;
-    };
     let status = ctx.data().status.get();
+    let group = match resolve_group(&status, group.as_deref()) {
+        Ok(group) => group,
+        Err(answer) => return say_private(ctx, answer).await,
+    };
+    let Some(count) = count else {
+        return send_paged(ctx, "upcoming", group.as_ref()).await;
+    };
     let lines: Vec<String> = status
         .upcoming(Utc::now())
+        .filter(|e| in_scope(e, group.as_ref()))
         .take(usize::from(count))
         .map(upcoming_line)
         .collect();
     let total = lines.len();
-    let (spec, rows) = paged("Upcoming events", "upcoming", &lines, 0, total);
+    let title = list_title("Upcoming events", group.as_ref());
+    let list = page_list("upcoming", group.as_ref());
+    let (spec, rows) = paged(&title, &list, &lines, 0, total);
     ctx.send(reply(spec).components(rows)).await?;
     Ok(())
 }
 
 /// The next event, in full.
 #[poise::command(slash_command)]
-pub async fn next(ctx: Context<'_>) -> Result<(), Error> {
+pub async fn next(
+    ctx: Context<'_>,
+    #[description = "Only this group's events (the `group:` of the event files)"]
+    #[autocomplete = "autocomplete_group"]
+    group: Option<String>,
+) -> Result<(), Error> {
     let status = ctx.data().status.get();
-    match status.upcoming(Utc::now()).find(|e| !e.cancelled) {
+    let group = match resolve_group(&status, group.as_deref()) {
+        Ok(group) => group,
+        Err(answer) => return say_private(ctx, answer).await,
+    };
+    match status
+        .upcoming(Utc::now())
+        .find(|e| !e.cancelled && in_scope(e, group.as_ref()))
+    {
         Some(event) => {
             ctx.send(reply(event_embed(event, &ctx.data().tab.get())))
                 .await?
         }
-        None => ctx.say("No upcoming events yet.").await?,
+        None => {
+            ctx.say(format!(
+                "No upcoming events{} yet.",
+                in_group_suffix(group.as_ref())
+            ))
+            .await?
+        }
     };
     Ok(())
+}
+
+/// The `group` option as the member has filled it in so far, while they type another option: an
+/// autocomplete interaction carries every option's current value, and poise passes them on. A
+/// group no event has narrows to nothing, as the command itself would answer nothing.
+fn typed_group(ctx: Context<'_>) -> Option<Group> {
+    let poise::Context::Application(app) = ctx else {
+        return None;
+    };
+    let typed = app.args.iter().find_map(|o| match (o.name, &o.value) {
+        ("group", serenity::ResolvedValue::String(value)) => Some(*value),
+        _ => None,
+    })?;
+    let folded = fold(typed);
+    (!folded.is_empty()).then(|| Group {
+        name: typed.trim().to_string(),
+        folded,
+    })
+}
+
+async fn autocomplete_group(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+    let status = ctx.data().status.get();
+    let partial = fold(partial);
+    let choices = groups(&status.catalog)
+        .into_iter()
+        .filter(|(folded, _)| folded.contains(&partial))
+        .take(25)
+        .map(|(_, name)| {
+            // Choice names and values are limited to 100 characters.
+            let name = truncate(name, 100);
+            AutocompleteChoice::new(name.clone(), name)
+        })
+        .collect();
+    CreateAutocompleteResponse::new().set_choices(choices)
 }
 
 async fn autocomplete_event(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
     let status = ctx.data().status.get();
     let now = Utc::now();
     let partial = partial.trim().to_lowercase();
+    let group = typed_group(ctx);
     let catalog = &status.catalog;
     let choices: Vec<AutocompleteChoice> = catalog
         .search_order(now)
-        .filter(|&i| catalog.folded(i).0.contains(&partial))
+        .filter(|&i| {
+            catalog.folded(i).0.contains(&partial) && in_scope(&catalog.events[i], group.as_ref())
+        })
         .take(25)
         .map(|i| &catalog.events[i])
         .map(|e| {
@@ -483,11 +695,17 @@ async fn autocomplete_event(ctx: Context<'_>, partial: &str) -> CreateAutocomple
 async fn autocomplete_speaker(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
     let status = ctx.data().status.get();
     let partial = partial.trim().to_lowercase();
+    let group = typed_group(ctx);
+    let catalog = &status.catalog;
     // The index is keyed by the lower-cased name, in order: a walk that stops at 25.
-    let choices = status
-        .catalog
+    let choices = catalog
         .speakers()
-        .filter(|(folded, _)| folded.contains(&partial))
+        .filter(|(folded, s)| {
+            folded.contains(&partial)
+                && s.talks
+                    .iter()
+                    .any(|&(e, _)| in_scope(&catalog.events[e], group.as_ref()))
+        })
         .map(|(_, s)| s.name.as_str())
         .take(25)
         .map(|n| AutocompleteChoice::new(truncate(n, 100), truncate(n, 100)))
@@ -502,27 +720,30 @@ pub async fn event(
     #[description = "The event's title"]
     #[autocomplete = "autocomplete_event"]
     name: String,
+    #[description = "Only this group's events (the `group:` of the event files)"]
+    #[autocomplete = "autocomplete_group"]
+    group: Option<String>,
 ) -> Result<(), Error> {
     let status = ctx.data().status.get();
-    match find_event(&status, &name) {
+    let group = match resolve_group(&status, group.as_deref()) {
+        Ok(group) => group,
+        Err(answer) => return say_private(ctx, answer).await,
+    };
+    match find_event(&status, &name, group.as_ref()) {
         Some(event) => {
             ctx.send(reply(event_embed(event, &ctx.data().tab.get())))
-                .await?
+                .await?;
+            Ok(())
         }
         None => {
-            ctx.send(
-                poise::CreateReply::default()
-                    .content(format!(
-                        "No event matches “{}”.",
-                        truncate(&render::neutral(&name), 100)
-                    ))
-                    .allowed_mentions(serenity::CreateAllowedMentions::new())
-                    .ephemeral(true),
-            )
-            .await?
+            let answer = format!(
+                "No event matches “{}”{}.",
+                truncate(&render::neutral(&name), 100),
+                in_group_suffix(group.as_ref())
+            );
+            say_private(ctx, answer).await
         }
-    };
-    Ok(())
+    }
 }
 
 /// The talks of an event (default: the next one).
@@ -532,14 +753,24 @@ pub async fn talks(
     #[description = "The event's title (default: the next event)"]
     #[autocomplete = "autocomplete_event"]
     event: Option<String>,
+    #[description = "Only this group's events (the `group:` of the event files)"]
+    #[autocomplete = "autocomplete_group"]
+    group: Option<String>,
 ) -> Result<(), Error> {
     let status = ctx.data().status.get();
+    let group = match resolve_group(&status, group.as_deref()) {
+        Ok(group) => group,
+        Err(answer) => return say_private(ctx, answer).await,
+    };
     let found = match &event {
-        Some(name) => find_event(&status, name),
-        None => status.upcoming(Utc::now()).find(|e| !e.cancelled),
+        Some(name) => find_event(&status, name, group.as_ref()),
+        None => status
+            .upcoming(Utc::now())
+            .find(|e| !e.cancelled && in_scope(e, group.as_ref())),
     };
     let Some(found) = found else {
-        ctx.say("No such event.").await?;
+        ctx.say(format!("No such event{}.", in_group_suffix(group.as_ref())))
+            .await?;
         return Ok(());
     };
     let listed = talk_entries(&found.talks, "", "\n\n");
@@ -573,11 +804,18 @@ pub async fn speakers(
     #[description = "A speaker's name"]
     #[autocomplete = "autocomplete_speaker"]
     name: Option<String>,
+    #[description = "Only this group's events (the `group:` of the event files)"]
+    #[autocomplete = "autocomplete_group"]
+    group: Option<String>,
 ) -> Result<(), Error> {
-    let Some(name) = name else {
-        return send_paged(ctx, "speakers").await;
-    };
     let status = ctx.data().status.get();
+    let group = match resolve_group(&status, group.as_deref()) {
+        Ok(group) => group,
+        Err(answer) => return say_private(ctx, answer).await,
+    };
+    let Some(name) = name else {
+        return send_paged(ctx, "speakers", group.as_ref()).await;
+    };
     let now = Utc::now();
     let catalog = &status.catalog;
     let speaker = catalog.speaker(&name);
@@ -588,6 +826,7 @@ pub async fn speakers(
     let lines: Vec<String> = talks[split..]
         .iter()
         .chain(talks[..split].iter().rev())
+        .filter(|&&(e, _)| in_scope(&catalog.events[e], group.as_ref()))
         .map(|&at| {
             let (event, talk) = catalog.talk(at);
             let line = format!(
@@ -600,8 +839,9 @@ pub async fn speakers(
         .collect();
     if lines.is_empty() {
         ctx.say(format!(
-            "No talks by “{}”.",
-            truncate(&render::neutral(&name), 100)
+            "No talks by “{}”{}.",
+            truncate(&render::neutral(&name), 100),
+            in_group_suffix(group.as_ref())
         ))
         .await?;
         return Ok(());
@@ -631,7 +871,7 @@ pub async fn crier(_ctx: Context<'_>) -> Result<(), Error> {
 /// Loaded events, file problems, the next announcements, the ledger's latest results.
 #[poise::command(slash_command, required_permissions = "MANAGE_GUILD", ephemeral)]
 pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
-    send_paged(ctx, "status").await
+    send_paged(ctx, "status", None).await
 }
 
 /// Paging buttons: stateless, recomputed from the current status.
@@ -662,6 +902,17 @@ async fn on_event(
     answer_page(framework, click, list, page).await
 }
 
+/// The group a list's buttons name by its token ([`group_token`]), among the current catalog's.
+fn group_by_token(catalog: &Snapshot, token: &str) -> Option<Group> {
+    groups(catalog)
+        .into_iter()
+        .find(|(folded, _)| group_token(folded) == token)
+        .map(|(folded, name)| Group {
+            name: name.to_string(),
+            folded,
+        })
+}
+
 async fn answer_page(
     framework: poise::FrameworkContext<'_, Data, Error>,
     click: &ComponentInteraction,
@@ -670,18 +921,143 @@ async fn answer_page(
 ) -> Result<(), Error> {
     let status = framework.user_data.status.get();
     let tab = framework.user_data.tab.get();
-    let Some((title, lines, total)) = list_page(&status, &tab, list, page) else {
+    let http = &framework.serenity_context.http;
+    let (name, group) = match list.split_once('.') {
+        None => (list, None),
+        Some((name, token)) => match group_by_token(&status.catalog, token) {
+            Some(group) => (name, Some(group)),
+            None => {
+                // The files changed since the list was sent, and no event names its group now.
+                let text = render::neutral(&format!(
+                    "No events are in this list's group any more; {}.",
+                    groups_sentence(&groups(&status.catalog))
+                ));
+                let answer = CreateInteractionResponse::Message(
+                    CreateInteractionResponseMessage::new()
+                        .content(truncate(&text, MESSAGE_MAX))
+                        .allowed_mentions(serenity::CreateAllowedMentions::new())
+                        .ephemeral(true),
+                );
+                click.create_response(http, answer).await?;
+                return Ok(());
+            }
+        },
+    };
+    let Some((title, lines, total)) = list_page(&status, &tab, name, group.as_ref(), page) else {
         return Ok(());
     };
-    let (spec, rows) = paged(title, list, &lines, page, total);
+    let (spec, rows) = paged(&title, list, &lines, page, total);
     let response = CreateInteractionResponse::UpdateMessage(
         CreateInteractionResponseMessage::new()
             .embed(spec.to_serenity())
             .components(rows)
             .allowed_mentions(serenity::CreateAllowedMentions::new()),
     );
-    click
-        .create_response(&framework.serenity_context.http, response)
-        .await?;
+    click.create_response(http, response).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+
+    fn event(id: &str, hours: i64, group: Option<&str>) -> Event {
+        Event {
+            id: id.into(),
+            title: format!("Meetup {id}"),
+            start: DateTime::from_timestamp(1_900_000_000 + hours * 3600, 0)
+                .expect("valid")
+                .fixed_offset(),
+            time_known: true,
+            timezone: "UTC".into(),
+            end: None,
+            online: None,
+            language: None,
+            location: None,
+            register: None,
+            cancelled: false,
+            source: format!("{id}.md").into(),
+            talks: Vec::new(),
+            links: Vec::new(),
+            recordings: Vec::new(),
+            reminders: None,
+            group: group.map(str::to_string),
+            occurrence: None,
+            modified: None,
+        }
+    }
+
+    fn with_events(events: Vec<Event>) -> Status {
+        Status {
+            catalog: Arc::new(Snapshot::new(events)),
+            ..Status::default()
+        }
+    }
+
+    #[test]
+    fn groups_are_distinct_in_any_case_sorted_and_as_first_written() {
+        let status = with_events(vec![
+            event("c", 3, Some("berlin")),
+            event("a", 1, Some(" Rust-TLV ")),
+            event("b", 2, Some("rust-tlv")),
+            event("d", 4, None),
+            event("e", 5, Some("  ")),
+        ]);
+        let known = groups(&status.catalog);
+        let listed: Vec<(&str, &str)> = known.iter().map(|(f, n)| (f.as_str(), *n)).collect();
+        assert_eq!(listed, [("berlin", "berlin"), ("rust-tlv", "Rust-TLV")]);
+
+        let tlv = resolve_group(&status, Some("RUST-tlv "))
+            .expect("known")
+            .expect("a group");
+        assert_eq!(tlv.name, "Rust-TLV");
+        let ids: Vec<&str> = status
+            .events()
+            .iter()
+            .filter(|e| in_scope(e, Some(&tlv)))
+            .map(|e| e.id.as_str())
+            .collect();
+        assert_eq!(ids, ["a", "b"], "events without a group are in none");
+        assert_eq!(
+            status.events().iter().filter(|e| in_scope(e, None)).count(),
+            5
+        );
+
+        assert_eq!(resolve_group(&status, None), Ok(None));
+        assert_eq!(
+            resolve_group(&status, Some("  ")),
+            Ok(None),
+            "blank: no filter"
+        );
+        assert_eq!(
+            resolve_group(&status, Some("rust")),
+            Err("No events in the group `rust`; the groups are: berlin, Rust-TLV.".into())
+        );
+        assert_eq!(
+            resolve_group(&with_events(Vec::new()), Some("a`b @here")),
+            Err(
+                "No events in the group `a'b @\u{200b}here`; no event file names a `group:`."
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn a_groups_paging_token_is_stable_and_found_again() {
+        // FNV-1a's published test vector: the token must not change between builds or releases,
+        // or the buttons of lists already posted would stop working.
+        assert_eq!(group_token("a"), "af63dc4c8601ec8c");
+        let status = with_events(vec![
+            event("a", 1, Some("Berlin")),
+            event("b", 2, Some("tlv")),
+        ]);
+        let berlin = group_by_token(&status.catalog, &group_token("berlin")).expect("found");
+        assert_eq!(berlin.name, "Berlin");
+        assert_eq!(group_by_token(&status.catalog, "0000000000000000"), None);
+        let list = page_list("upcoming", Some(&berlin));
+        assert_eq!(list, format!("upcoming.{}", group_token("berlin")));
+        assert!(format!("crier:page:{list}:9999").len() <= 100);
+        assert_eq!(page_list("upcoming", None), "upcoming");
+    }
 }

@@ -88,10 +88,11 @@ pub fn http(token: &Token, config: &DiscordConfig) -> anyhow::Result<Http> {
 pub async fn preflight_until_reachable(
     http: &Http,
     config: &DiscordConfig,
+    routes: &crate::routing::Routes,
 ) -> anyhow::Result<Ready> {
     let mut wait = Duration::from_secs(1);
     loop {
-        match preflight(http, config).await {
+        match preflight(http, config, routes).await {
             Err(e) if e.downcast_ref::<Unreachable>().is_some() => {
                 warn!(error = %e, retry_in = ?wait, "Discord is not reachable yet");
                 tokio::time::sleep(wait).await;
@@ -118,7 +119,11 @@ pub struct Ready {
 /// Checks, before anything is posted, that the token works and that the bot may post in the channel.
 /// Prints a checklist of what is missing; `Err` when the bot cannot work at all. A missing events
 /// permission is a line in the checklist, not an error: announcements do not need it.
-pub async fn preflight(http: &Http, config: &DiscordConfig) -> anyhow::Result<Ready> {
+pub async fn preflight(
+    http: &Http,
+    config: &DiscordConfig,
+    routes: &crate::routing::Routes,
+) -> anyhow::Result<Ready> {
     let me = match http.get_current_user().await {
         Ok(me) => me,
         Err(e) if status_of(&e) == Some(401) => {
@@ -127,39 +132,95 @@ pub async fn preflight(http: &Http, config: &DiscordConfig) -> anyhow::Result<Re
         Err(e) if status_of(&e).is_none() => return Err(Unreachable(e.to_string()).into()),
         Err(e) => anyhow::bail!("Discord answered the token check with an error: {e}"),
     };
-    let Some(channel_id) = config.channel_id else {
-        anyhow::bail!("`discord.channel_id` is not set: crier needs the channel to announce in (right-click the channel with Developer Mode on, Copy Channel ID)");
-    };
-    let channel = match http.get_channel(ChannelId::new(channel_id)).await {
-        Ok(channel) => channel,
-        Err(e) if matches!(status_of(&e), Some(403 | 404)) => anyhow::bail!(
-            "the channel {channel_id} (`discord.channel_id`) does not exist or the bot cannot see it: invite the bot to the server and give it View Channel there"
-        ),
-        Err(e) => anyhow::bail!("cannot read the channel {channel_id}: {e}"),
-    };
-    let Some(channel) = channel.guild() else {
-        anyhow::bail!("the channel {channel_id} is not a server channel");
-    };
-    let guild = http.get_guild(channel.guild_id).await?;
-    let member = http.get_member(channel.guild_id, me.id).await?;
-    let perms = guild.user_permissions_in(&channel, &member);
-    let mut needed = vec![
-        (Permissions::VIEW_CHANNEL, "View Channel"),
-        (Permissions::SEND_MESSAGES, "Send Messages"),
-        (Permissions::EMBED_LINKS, "Embed Links"),
-    ];
-    if config.mention_role.is_some() {
-        needed.push((Permissions::MENTION_EVERYONE, "Mention @everyone, @here and All Roles (for `discord.mention_role`, unless the role is mentionable)"));
+    // Every channel crier may post in: each route's, then `discord.channel_id`; each checked once.
+    let mut channels: Vec<(u64, bool, String)> = Vec::new();
+    for destination in routes.destinations() {
+        let origin = match destination.route {
+            Some(_) => format!("`channel_id` of {}", routes.describe(destination.route)),
+            None => "`discord.channel_id`".to_string(),
+        };
+        match channels
+            .iter_mut()
+            .find(|(id, _, _)| *id == destination.channel_id)
+        {
+            Some(seen) => seen.1 |= destination.mention_role.is_some(),
+            None => channels.push((
+                destination.channel_id,
+                destination.mention_role.is_some(),
+                origin,
+            )),
+        }
     }
-    let missing: Vec<&str> = needed
-        .iter()
-        .filter(|(p, _)| !perms.contains(*p))
-        .map(|(_, name)| *name)
-        .collect();
-    for (p, name) in &needed {
-        let mark = if perms.contains(*p) { "ok" } else { "MISSING" };
-        info!("permission in #{}: {name}: {mark}", channel.name);
+    if channels.is_empty() {
+        anyhow::bail!("`discord.channel_id` is not set and there are no `[[routes]]`: crier needs a channel to announce in (right-click the channel with Developer Mode on, Copy Channel ID)");
     }
+    let mut home: Option<(
+        serenity::all::PartialGuild,
+        serenity::all::Member,
+        serenity::all::GuildChannel,
+    )> = None;
+    let mut problems = Vec::new();
+    for (channel_id, mentions, origin) in channels {
+        let channel = match http.get_channel(ChannelId::new(channel_id)).await {
+            Ok(channel) => channel,
+            Err(e) if matches!(status_of(&e), Some(403 | 404)) => anyhow::bail!(
+                "the channel {channel_id} ({origin}) does not exist or the bot cannot see it: invite the bot to the server and give it View Channel there"
+            ),
+            Err(e) => anyhow::bail!("cannot read the channel {channel_id}: {e}"),
+        };
+        let Some(channel) = channel.guild() else {
+            anyhow::bail!("the channel {channel_id} ({origin}) is not a server channel");
+        };
+        let (guild, member) = match &home {
+            Some((guild, member, _)) if guild.id == channel.guild_id => (guild.clone(), member.clone()),
+            Some((guild, _, _)) => anyhow::bail!(
+                "the channel {channel_id} ({origin}) is in another server than {} ({}); one crier announces in one server",
+                guild.name,
+                guild.id
+            ),
+            None => (
+                http.get_guild(channel.guild_id).await?,
+                http.get_member(channel.guild_id, me.id).await?,
+            ),
+        };
+        let perms = guild.user_permissions_in(&channel, &member);
+        let mut needed = vec![
+            (Permissions::VIEW_CHANNEL, "View Channel"),
+            (Permissions::SEND_MESSAGES, "Send Messages"),
+            (Permissions::EMBED_LINKS, "Embed Links"),
+        ];
+        if mentions {
+            needed.push((Permissions::MENTION_EVERYONE, "Mention @everyone, @here and All Roles (for `mention_role`, unless the role is mentionable)"));
+        }
+        let missing: Vec<&str> = needed
+            .iter()
+            .filter(|(p, _)| !perms.contains(*p))
+            .map(|(_, name)| *name)
+            .collect();
+        for (p, name) in &needed {
+            let mark = if perms.contains(*p) { "ok" } else { "MISSING" };
+            info!("permission in #{}: {name}: {mark}", channel.name);
+        }
+        if config.publish && channel.kind != ChannelType::News {
+            warn!(
+                "`discord.publish` is set but #{} is not an announcement channel; messages will not be crossposted",
+                channel.name
+            );
+        }
+        if !missing.is_empty() {
+            problems.push(format!(
+                "the bot lacks permissions in #{} ({channel_id}, {origin}): {}; grant them to the bot's role in the channel's settings",
+                channel.name,
+                missing.join(", ")
+            ));
+        }
+        if home.is_none() {
+            home = Some((guild, member, channel));
+        }
+    }
+    let Some((guild, member, channel)) = home else {
+        anyhow::bail!("no channel to announce in");
+    };
     let in_guild = guild.member_permissions(&member);
     let events = events_tab::EventPermissions {
         create: in_guild.contains(Permissions::CREATE_EVENTS),
@@ -176,18 +237,8 @@ pub async fn preflight(http: &Http, config: &DiscordConfig) -> anyhow::Result<Re
             mark(events.edit)
         );
     }
-    if config.publish && channel.kind != ChannelType::News {
-        warn!(
-            "`discord.publish` is set but #{} is not an announcement channel; messages will not be crossposted",
-            channel.name
-        );
-    }
-    if !missing.is_empty() {
-        anyhow::bail!(
-            "the bot lacks permissions in #{} ({channel_id}): {}; grant them to the bot's role in the channel's settings",
-            channel.name,
-            missing.join(", ")
-        );
+    if !problems.is_empty() {
+        anyhow::bail!("{}", problems.join("; "));
     }
     info!(bot = %me.name, channel = %channel.name, "Discord is ready");
     Ok(Ready {
@@ -219,52 +270,72 @@ pub fn nonce(key: &Key) -> String {
     format!("crier{:016x}", crate::schedule::stable_hash(&text))
 }
 
-/// Posts announcements to one channel.
+/// Posts announcements to the channel their route names, else to `discord.channel_id`.
 pub struct DiscordSink {
     http: Arc<Http>,
-    channel: ChannelId,
+    /// `discord.channel_id`: the digest's channel, and that of events no route takes.
+    channel: Option<ChannelId>,
     mention_role: Option<RoleId>,
     publish: bool,
 }
 
 impl DiscordSink {
     pub fn new(http: Arc<Http>, config: &DiscordConfig) -> anyhow::Result<Self> {
-        let channel = config
-            .channel_id
-            .map(ChannelId::new)
-            .ok_or_else(|| anyhow::anyhow!("`discord.channel_id` is not set"))?;
         Ok(DiscordSink {
             http,
-            channel,
+            channel: config.channel_id.map(ChannelId::new),
             mention_role: config.mention_role.map(RoleId::new),
             publish: config.publish,
         })
     }
 
-    fn allowed_mentions(&self) -> CreateAllowedMentions {
+    /// The channel and role of one announcement.
+    fn target(&self, outgoing: &Outgoing<'_>) -> Result<(ChannelId, Option<RoleId>), SinkError> {
+        match outgoing.destination {
+            Some(d) => Ok((ChannelId::new(d.channel_id), d.mention_role.map(RoleId::new))),
+            None => self.channel.map(|c| (c, self.mention_role)).ok_or_else(|| {
+                SinkError::Fatal(
+                    "no channel to post in: set `discord.channel_id` (the digest and events no route takes go there)".into(),
+                )
+            }),
+        }
+    }
+
+    fn allowed_mentions(role: Option<RoleId>) -> CreateAllowedMentions {
         // Empty: text from an event file can never ping @everyone, a role or a user.
         let allowed = CreateAllowedMentions::new();
-        match self.mention_role {
+        match role {
             Some(role) => allowed.roles([role]),
             None => allowed,
         }
     }
 
-    /// Updates the message of the event's latest announcement after a move or cancellation.
-    async fn edit_previous(&self, message_id: &str, outgoing: &Outgoing<'_>) {
-        let Ok(id) = message_id.parse::<u64>() else {
+    /// Updates the message of the event's latest announcement after a move or cancellation, in the
+    /// channel it was posted in (an event may have changed route since).
+    async fn edit_previous(
+        &self,
+        previous: crate::sink::Previous<'_>,
+        fallback: ChannelId,
+        outgoing: &Outgoing<'_>,
+    ) {
+        let Ok(id) = previous.message_id.parse::<u64>() else {
             return;
         };
+        let channel = previous
+            .channel_id
+            .map(ChannelId::new)
+            .or(self.channel)
+            .unwrap_or(fallback);
         let embed = embed::embed(outgoing.message).to_serenity();
+        // No mention on an edit: the edit must not ping anyone again.
         let edit = EditMessage::new()
             .embed(embed)
-            .allowed_mentions(self.allowed_mentions());
-        if let Err(e) = self
-            .channel
+            .allowed_mentions(Self::allowed_mentions(None));
+        if let Err(e) = channel
             .edit_message(&self.http, MessageId::new(id), edit)
             .await
         {
-            warn!(message = %message_id, error = %e, "could not update the earlier announcement");
+            warn!(message = %previous.message_id, error = %e, "could not update the earlier announcement");
         }
     }
 }
@@ -277,7 +348,7 @@ fn sink_error(error: serenity::Error, channel: ChannelId) -> SinkError {
             "Discord refused the post (403): the bot lacks View Channel, Send Messages or Embed Links in channel {channel}: {error}"
         )),
         Some(404) => SinkError::Fatal(format!(
-            "channel {channel} not found (404): check `discord.channel_id`: {error}"
+            "channel {channel} not found (404): check `discord.channel_id` and the routes' `channel_id`: {error}"
         )),
         Some(status) => SinkError::Fatal(format!("Discord refused the message ({status}): {error}")),
         // Timeouts and connection errors: Discord may be back soon.
@@ -288,13 +359,14 @@ fn sink_error(error: serenity::Error, channel: ChannelId) -> SinkError {
 impl Sink for DiscordSink {
     async fn send(&mut self, outgoing: Outgoing<'_>) -> Result<String, SinkError> {
         let message = outgoing.message;
+        let (channel, role) = self.target(&outgoing)?;
         let spec = embed::embed(message);
         let mut create = CreateMessage::new()
             .embed(spec.to_serenity())
-            .allowed_mentions(self.allowed_mentions())
+            .allowed_mentions(Self::allowed_mentions(role))
             .nonce(Nonce::String(nonce(outgoing.key)))
             .enforce_nonce(true);
-        if let Some(role) = self.mention_role {
+        if let Some(role) = role {
             create = create.content(format!("<@&{role}>"));
         }
         let register = message
@@ -314,11 +386,10 @@ impl Sink for DiscordSink {
         if let Some(button) = button {
             create = create.components(vec![CreateActionRow::Buttons(vec![button])]);
         }
-        let posted = self
-            .channel
+        let posted = channel
             .send_message(&self.http, create)
             .await
-            .map_err(|e| sink_error(e, self.channel))?;
+            .map_err(|e| sink_error(e, channel))?;
         if self.publish {
             if let Err(e) = posted.crosspost(&self.http).await {
                 warn!(message = %posted.id, error = %e, "could not crosspost (publish) the announcement");
@@ -326,7 +397,7 @@ impl Sink for DiscordSink {
         }
         if let Some(previous) = outgoing.previous_message {
             if matches!(message.kind, Kind::Rescheduled | Kind::Cancelled) {
-                self.edit_previous(previous, &outgoing).await;
+                self.edit_previous(previous, channel, &outgoing).await;
             }
         }
         Ok(posted.id.to_string())

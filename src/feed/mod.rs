@@ -71,6 +71,39 @@ pub struct Feed {
     pub events: usize,
 }
 
+/// What a calendar app must see as a revision of each event the feed writes (its start, end, status
+/// and, for a series, its rule and exceptions), by the id its `SEQUENCE` is kept under. The ledger
+/// raises the `SEQUENCE` of an id whose fingerprint changes.
+pub fn fingerprints(events: &[Event], series: &[Series]) -> Vec<(String, String)> {
+    let one = |e: &Event| {
+        format!(
+            "{}|{}|{}|{}",
+            e.start.to_rfc3339(),
+            e.end.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            e.time_known,
+            e.cancelled
+        )
+    };
+    let mut out: Vec<(String, String)> = events
+        .iter()
+        .filter(|e| e.occurrence.is_none())
+        .map(|e| (e.id.clone(), one(e)))
+        .collect();
+    for s in series {
+        let exceptions: Vec<String> = s.exceptions.iter().map(|t| t.to_rfc3339()).collect();
+        out.push((
+            s.id.clone(),
+            format!("{}|{}|{}", one(&s.template), s.rule, exceptions.join(",")),
+        ));
+        out.extend(
+            s.overrides
+                .iter()
+                .map(|o| (o.event.id.clone(), one(&o.event))),
+        );
+    }
+    out
+}
+
 /// The feed of `events` (as the catalog lists them) and `series`. Occurrences of a series that is in
 /// `series` are not written one by one: the series is, once. `sequence(id)` is the `SEQUENCE` kept
 /// for an event (0 when unknown).

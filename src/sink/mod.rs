@@ -16,8 +16,18 @@ pub struct Outgoing<'a> {
     pub key: &'a Key,
     pub message: &'a Message,
     pub due: DateTime<Utc>,
-    /// The platform id of the event's latest earlier announcement, to update it after a change.
-    pub previous_message: Option<&'a str>,
+    /// The event's latest earlier announcement, to update it after a change.
+    pub previous_message: Option<Previous<'a>>,
+    /// Where to post; `None` for the sink's own default (the console, or `discord.channel_id`).
+    pub destination: Option<&'a crate::routing::Destination>,
+}
+
+/// An announcement already posted, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct Previous<'a> {
+    pub message_id: &'a str,
+    /// The channel it was posted in, when the ledger knows it (announcements before routing do not).
+    pub channel_id: Option<u64>,
 }
 
 /// Why a send failed.
