@@ -328,7 +328,8 @@ impl Router {
                 if let Some(offsets) = &destination.offsets {
                     rules.offsets.clone_from(offsets);
                 }
-                rules.announce_new = destination.posts.new;
+                // `announce_new` stays global: a route with `new = false` has its "new" planned and
+                // settled as skipped by the announcer, so it is never posted late after a re-route.
                 Some(Routed {
                     destination: Some(destination.clone()),
                     rules,

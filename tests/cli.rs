@@ -215,3 +215,61 @@ fn list_json_has_the_documented_keys() {
         "Why **async** Rust is [worth it](https://x.example).\n\nAda has written Rust since 2015."
     );
 }
+
+#[test]
+fn ics_writes_the_calendar_with_each_series_once() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let file = out_dir.path().join("events.ics");
+    // A state folder that does not exist: the project's own (from a quick start) is left alone.
+    let config = out_dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "events_dir = {:?}\nstate_dir = \"state\"\n",
+            root.join("events").display().to_string()
+        ),
+    )
+    .expect("config");
+    let out = crier(
+        root,
+        &[
+            "ics",
+            "--all",
+            "--config",
+            config.to_str().expect("utf-8 path"),
+            "--out",
+            file.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ics = std::fs::read_to_string(&file).expect("written");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    // Three single events, the series once with its rule, and its one dated file as an override.
+    assert_eq!(ics.matches("BEGIN:VEVENT\r\n").count(), 5, "{ics}");
+    assert_eq!(
+        ics.matches("RRULE:FREQ=MONTHLY;BYDAY=1TU\r\n").count(),
+        1,
+        "{ics}"
+    );
+    assert!(
+        ics.contains("EXDATE;TZID=Asia/Jerusalem:20270406T190000\r\n"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("RECURRENCE-ID;TZID=Asia/Jerusalem:20270202T190000\r\n"),
+        "{ics}"
+    );
+    assert!(ics.contains("STATUS:CANCELLED\r\n"), "{ics}");
+    assert!(
+        ics.contains("BEGIN:VTIMEZONE\r\nTZID:Asia/Jerusalem\r\n"),
+        "{ics}"
+    );
+    // No state folder: every SEQUENCE is 0.
+    assert!(!ics.contains("SEQUENCE:1"), "{ics}");
+    assert!(
+        ics.lines().all(|l| l.len() <= 76),
+        "folded at 75 octets plus CR"
+    );
+}

@@ -490,3 +490,91 @@ fn a_recording_added_to_a_past_talk_is_announced_once_across_restarts() {
         "a restart posts nothing again"
     );
 }
+
+/// An HTTP/1.0 GET with extra header lines.
+fn http_get_with(port: u16, path: &str, headers: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: localhost\r\n{headers}\r\n"
+    )
+    .expect("writes");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("reads");
+    answer
+}
+
+fn header<'a>(response: &'a str, name: &str) -> &'a str {
+    response
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+        .unwrap_or_else(|| panic!("no {name} header in {response}"))
+}
+
+#[test]
+fn the_calendar_feed_is_served_with_validators_and_answers_304() {
+    let site = Site::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let config = site.config();
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        format!("{text}[http]\nlisten = \"127.0.0.1:{port}\"\n"),
+    )
+    .expect("config");
+    site.event("a.md", "a", in_secs(3600), &[], "");
+    let app = site.spawn();
+    assert_eq!(label(&app.next(Duration::from_secs(5))), "a new");
+    let first = http_get(port, "/events.ics");
+    assert!(first.starts_with("HTTP/1.0 200 OK"), "{first}");
+    assert_eq!(
+        header(&first, "content-type"),
+        "text/calendar; charset=utf-8"
+    );
+    let body = first.split("\r\n\r\n").nth(1).expect("a body").to_string();
+    assert!(body.starts_with("BEGIN:VCALENDAR\r\n"), "{body}");
+    assert!(body.contains("SUMMARY:Event a\r\n"), "{body}");
+    assert!(body.contains("SEQUENCE:0\r\n"), "{body}");
+    let etag = header(&first, "etag").to_string();
+    let modified = header(&first, "last-modified").to_string();
+    // A calendar app's conditional polls: 304 and no body.
+    for condition in [
+        format!("If-None-Match: {etag}\r\n"),
+        format!("If-None-Match: \"other\", W/{etag}\r\n"),
+        format!("If-Modified-Since: {modified}\r\n"),
+    ] {
+        let again = http_get_with(port, "/events.ics", &condition);
+        assert!(again.starts_with("HTTP/1.0 304"), "{condition}: {again}");
+        assert_eq!(header(&again, "etag"), etag);
+        assert_eq!(again.split("\r\n\r\n").nth(1), Some(""), "no body on 304");
+    }
+    let stale = http_get_with(port, "/events.ics", "If-None-Match: \"other\"\r\n");
+    assert!(stale.starts_with("HTTP/1.0 200"), "{stale}");
+    // The event moves: a new feed, a new ETag, and a raised SEQUENCE kept in the ledger.
+    site.event("a.md", "a", in_secs(7200), &[], "");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let moved = loop {
+        let answer = http_get_with(port, "/events.ics", &format!("If-None-Match: {etag}\r\n"));
+        if answer.starts_with("HTTP/1.0 200") {
+            break answer;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the feed never changed: {answer}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_ne!(header(&moved, "etag"), etag);
+    assert!(moved.contains("SEQUENCE:1\r\n"), "{moved}");
+    drop(app);
+}

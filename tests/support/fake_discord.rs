@@ -11,7 +11,8 @@
 //! serenity cannot parse is dropped silently.
 //!
 //! The world: one guild ([`GUILD_ID`], owned by [`OWNER_ID`], not by the bot), a text channel
-//! ([`CHANNEL_ID`]) and an announcement channel ([`ANNOUNCE_CHANNEL_ID`]). `@everyone` grants nothing
+//! ([`CHANNEL_ID`]), an announcement channel ([`ANNOUNCE_CHANNEL_ID`]) and a second text channel
+//! ([`ROUTE_CHANNEL_ID`]). `@everyone` grants nothing
 //! and the bot's role grants [`default_bot_permissions`] (see [`FakeDiscord::set_bot_permissions`]), so
 //! the bot's permissions are exactly what the test set.
 //!
@@ -92,6 +93,8 @@ pub const ANNOUNCE_CHANNEL_ID: &str = "555555555555555555";
 pub const MISSING_CHANNEL_ID: &str = "666666666666666666";
 /// The bot's managed role; it carries the permissions of [`FakeDiscord::set_bot_permissions`].
 pub const BOT_ROLE_ID: &str = "777777777777777777";
+/// A second GuildText channel (type 0), `#berlin`, for tests that route events to several channels.
+pub const ROUTE_CHANNEL_ID: &str = "888888888888888888";
 const TOKEN: &str = "fake-token";
 const API: &str = "/api/v10";
 /// Discord's limit on uploads for a guild without boosts; serenity requires the field.
@@ -1645,6 +1648,7 @@ fn channel_json(id: &str) -> Option<Value> {
     let (kind, name) = match id {
         CHANNEL_ID => (0, "general"),
         ANNOUNCE_CHANNEL_ID => (5, "announcements"),
+        ROUTE_CHANNEL_ID => (0, "berlin"),
         _ => return None,
     };
     Some(
