@@ -462,7 +462,7 @@ impl Config {
             destination
         });
         let routes = crate::routing::Routes::new(routes, default);
-        // Series are expanded as far as the longest reminder reaches, and a day more, so that each
+        // Series are expanded as far as the longest reminder reaches, and a margin more, so that each
         // occurrence is seen before its first reminder is due.
         let longest = routes
             .destinations()
@@ -472,7 +472,8 @@ impl Config {
             .max()
             .copied()
             .unwrap_or_default();
-        catalog.reach = longest + Duration::from_secs(86400);
+        // The margin covers the time between two rescans, which is when a new occurrence is noticed.
+        catalog.reach = longest + Duration::from_secs(86400).max(rescan_interval * 2);
         Ok(Config {
             file,
             catalog,

@@ -37,6 +37,9 @@ pub struct Message {
     pub event_title: Option<String>,
     /// For a digest: the events it lists.
     pub items: Vec<DigestItem>,
+    /// For a series' "new event": how it repeats (`monthly on the 2nd Tuesday`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeats: Option<String>,
 }
 
 /// One line of a digest.
@@ -97,7 +100,17 @@ pub fn announcement(
         Kind::Digest => "Upcoming events".to_string(),
         Kind::Recording(_) => "Recording available".to_string(),
     };
+    // A series is announced as new once, with its first occurrence: say how it goes on.
+    let repeats = match (kind, &event.occurrence) {
+        (Kind::New, Some(occurrence)) if !occurrence.overridden => {
+            Some(neutral(&occurrence.repeat))
+        }
+        _ => None,
+    };
     let mut text = format!("{headline}: {}\n", neutral(&event.title));
+    if let Some(repeats) = &repeats {
+        text.push_str(&format!("Repeats: {repeats}\n"));
+    }
     text.push_str(&details(event));
     Message {
         kind,
@@ -116,6 +129,7 @@ pub fn announcement(
         recording: None,
         event_title: None,
         items: Vec::new(),
+        repeats,
     }
 }
 
@@ -148,6 +162,7 @@ fn recording(event: &Event, id: u64) -> Message {
     Message {
         kind: Kind::Recording(id),
         event_id: event.id.clone(),
+        repeats: None,
         title,
         start: Some(event.start),
         time_known: event.time_known,
@@ -185,6 +200,7 @@ pub fn digest(events: &[&Event], now: DateTime<Utc>) -> Message {
     }
     Message {
         kind: Kind::Digest,
+        repeats: None,
         event_id: "digest".into(),
         title: "Upcoming events".into(),
         start: events.first().map(|e| e.start),

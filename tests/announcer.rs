@@ -71,3 +71,98 @@ async fn a_ledger_that_cannot_be_written_keeps_the_announcement_due() {
     );
     assert_eq!(announcer.tick(now).await.expect("tick"), 0, "and only once");
 }
+
+/// A writer the test keeps a handle on, for the console sink's JSON lines.
+#[derive(Clone, Default)]
+struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Shared {
+    /// `event_id kind [offset]` of each line written so far, then cleared.
+    fn take(&self) -> Vec<String> {
+        let bytes = std::mem::take(&mut *self.0.lock().expect("lock"));
+        String::from_utf8(bytes)
+            .expect("utf-8")
+            .lines()
+            .map(|line| {
+                let v: serde_json::Value = serde_json::from_str(line).expect("json");
+                let mut label = format!(
+                    "{} {}",
+                    v["event_id"].as_str().unwrap_or(""),
+                    v["kind"].as_str().unwrap_or("")
+                );
+                if let Some(offset) = v["offset"].as_str() {
+                    label.push_str(&format!(" {offset}"));
+                }
+                label
+            })
+            .collect()
+    }
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("rfc3339")
+        .with_timezone(&Utc)
+}
+
+/// Simulated time over a weekly series, reloaded as the run loop's rescans do: the series is announced
+/// as new once, and each occurrence, seen before its first reminder is due, gets all its reminders.
+#[tokio::test]
+async fn a_series_is_new_once_and_every_occurrence_gets_its_reminders() {
+    let site = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(site.path().join("events")).expect("mkdir");
+    std::fs::write(
+        site.path().join("events/weekly.md"),
+        "---\nid: weekly\ntitle: Weekly\ndate: 2027-01-07\ntime: \"19:00\"\ntimezone: UTC\nrepeat: weekly on Thursday\n---\n",
+    )
+    .expect("write");
+    let settings = crier::catalog::Settings::for_events_dir(site.path().join("events"));
+    let state = tempfile::tempdir().expect("tempdir");
+    let out = Shared::default();
+    let start = at("2027-01-04T12:00:00Z");
+    let mut announcer = Announcer::new(
+        Console::new(out.clone(), true),
+        Ledger::open(state.path()).expect("ledger"),
+        Rules::default(),
+        None,
+        chrono_tz::UTC,
+        start,
+    )
+    .expect("announcer");
+    let mut seen = Vec::new();
+    // Every hour for two and a half weeks: reload (as a rescan does), then do what is due.
+    let mut now = start;
+    while now < at("2027-01-21T20:00:00Z") {
+        announcer.replace_catalog(Catalog::load_at(&settings, now).expect("loads"), now);
+        announcer.tick(now).await.expect("tick");
+        seen.extend(out.take());
+        now += chrono::Duration::hours(1);
+    }
+    assert_eq!(
+        seen,
+        [
+            // First seen three days before its first occurrence: new, and the 7-day reminder was
+            // already past then.
+            "weekly@2027-01-07 new",
+            "weekly@2027-01-07 reminder 1day",
+            "weekly@2027-01-07 reminder 2h",
+            "weekly@2027-01-14 reminder 7days",
+            "weekly@2027-01-14 reminder 1day",
+            "weekly@2027-01-14 reminder 2h",
+            "weekly@2027-01-21 reminder 7days",
+            "weekly@2027-01-21 reminder 1day",
+            "weekly@2027-01-21 reminder 2h",
+            "weekly@2027-01-28 reminder 7days",
+        ]
+    );
+}

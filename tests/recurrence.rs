@@ -290,6 +290,8 @@ fn rules_that_do_not_parse_or_yield_nothing_are_errors_at_their_line() {
         ("weekly", "until: 2027-05-01\ncount: 3\n", ":9", "not both"),
         ("weekly", "count: zero\n", ":8", "whole number"),
         ("weekly", "except: [soon]\n", ":8", "not a date"),
+        ("FREQ=HOURLY", "", ":7", "at most once a day"),
+        ("FREQ=DAILY;BYHOUR=10,19", "", ":7", "at most once a day"),
     ];
     for (repeat, extra, line, message) in cases {
         let dir = site(&[

@@ -44,6 +44,21 @@ impl Site {
         std::fs::rename(&tmp, self.dir.path().join("events").join(file)).expect("rename");
     }
 
+    /// Adds `http.listen` on a free loopback port, and returns the port.
+    fn listen(&self) -> u16 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let text = std::fs::read_to_string(self.config()).expect("config");
+        std::fs::write(
+            self.config(),
+            format!("{text}[http]\nlisten = \"127.0.0.1:{port}\"\n"),
+        )
+        .expect("config");
+        port
+    }
+
     fn spawn(&self) -> App {
         App::spawn(&self.config(), self.dir.path())
     }
@@ -293,17 +308,8 @@ fn past_events_are_never_announced_on_a_first_run() {
 #[test]
 fn health_and_metrics_over_http_and_crier_health() {
     let site = Site::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
+    let port = site.listen();
     let config = site.config();
-    let text = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(
-        &config,
-        format!("{text}[http]\nlisten = \"127.0.0.1:{port}\"\n"),
-    )
-    .expect("config");
     site.event("a.md", "a", in_secs(600), &[], "");
     let health = || {
         Command::new(env!("CARGO_BIN_EXE_crier"))
@@ -521,17 +527,7 @@ fn header<'a>(response: &'a str, name: &str) -> &'a str {
 #[test]
 fn the_calendar_feed_is_served_with_validators_and_answers_304() {
     let site = Site::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let config = site.config();
-    let text = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(
-        &config,
-        format!("{text}[http]\nlisten = \"127.0.0.1:{port}\"\n"),
-    )
-    .expect("config");
+    let port = site.listen();
     site.event("a.md", "a", in_secs(3600), &[], "");
     let app = site.spawn();
     assert_eq!(label(&app.next(Duration::from_secs(5))), "a new");

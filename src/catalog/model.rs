@@ -64,6 +64,8 @@ pub struct Occurrence {
     pub date: NaiveDate,
     /// A dated file (`series: <id>`) replaced the series' own details for this date.
     pub overridden: bool,
+    /// The series' `repeat:` as written (`monthly on the 2nd Tuesday`), for people.
+    pub repeat: String,
 }
 
 /// One talk (or workshop) of an event.

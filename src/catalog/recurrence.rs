@@ -348,6 +348,25 @@ impl Series {
             .map_err(|e| RuleError::new("repeat", format!("`{}`: {e}", spec.written)))?;
         // The occurrences by the rule alone, for checking `except:` against.
         let plain = RRuleSet::new(dt_start).rrule(validated.clone());
+        // An occurrence is identified by its date: a series meets at most once a day.
+        let mut dates: Vec<NaiveDate> = plain
+            .clone()
+            .all(50)
+            .dates
+            .iter()
+            .map(|d| d.date_naive())
+            .collect();
+        let found = dates.len();
+        dates.dedup();
+        if dates.len() < found {
+            return Err(RuleError::new(
+                "repeat",
+                format!(
+                    "`{}` meets more than once a day; a series meets at most once a day (each occurrence is known by its date). Write one series per time of day",
+                    spec.written
+                ),
+            ));
+        }
         let time = local_start.time();
         let mut warnings = Vec::new();
         let mut exceptions = Vec::new();
@@ -464,6 +483,7 @@ impl Series {
             series: self.id.clone(),
             date,
             overridden: false,
+            repeat: self.repeat.clone(),
         });
         event
     }
@@ -671,6 +691,7 @@ pub fn merge(series: &Series, mut event: Event, given: &Given, date: NaiveDate) 
         series: series.id.clone(),
         date,
         overridden: true,
+        repeat: series.repeat.clone(),
     });
     event
 }

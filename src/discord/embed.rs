@@ -158,6 +158,11 @@ pub fn embed(message: &Message) -> Embed {
             .fields
             .push(("Was".into(), when(previous, message.time_known), false));
     }
+    if let Some(repeats) = &message.repeats {
+        embed
+            .fields
+            .push(("Repeats".into(), truncate(repeats, FIELD_VALUE_MAX), false));
+    }
     if let Some(place) = &message.place {
         embed
             .fields
@@ -303,6 +308,7 @@ mod tests {
             event_title: None,
             register: Some("https://example.org/e".into()),
             items: Vec::new(),
+            repeats: None,
         }
     }
 

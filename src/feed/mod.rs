@@ -776,6 +776,7 @@ mod tests {
             series: "s".into(),
             date: NaiveDate::from_ymd_opt(2027, 3, 9).expect("a date"),
             overridden: true,
+            repeat: "monthly on the 2nd Tuesday".into(),
         });
         let mut off = event("s@2027-04-13", "Monthly", "2027-04-13T19:00:00+03:00");
         off.cancelled = true;
@@ -783,6 +784,7 @@ mod tests {
             series: "s".into(),
             date: NaiveDate::from_ymd_opt(2027, 4, 13).expect("a date"),
             overridden: true,
+            repeat: "monthly on the 2nd Tuesday".into(),
         });
         let spec = crate::catalog::recurrence::RuleSpec {
             written: "monthly on the 2nd Tuesday".into(),
@@ -811,6 +813,7 @@ mod tests {
             series: "s".into(),
             date: NaiveDate::from_ymd_opt(2027, 1, 12).expect("a date"),
             overridden: false,
+            repeat: "monthly on the 2nd Tuesday".into(),
         });
         (series, vec![first, moved, off])
     }
