@@ -127,6 +127,12 @@ impl<S: Sink> Announcer<S> {
             }
         }
         for event in catalog.events {
+            // A dated file of a series that stopped parsing keeps its last good version: the series'
+            // own occurrence for that date must not take its place (a cancellation would be undone).
+            let plain_occurrence = event.occurrence.as_ref().is_some_and(|o| !o.overridden);
+            if plain_occurrence && next.contains_key(&event.id) {
+                continue;
+            }
             next.insert(event.id.clone(), event);
         }
         let current: HashSet<String> = catalog.problems.iter().map(|p| p.to_string()).collect();

@@ -63,6 +63,11 @@ struct JsonEvent<'a> {
     talks: &'a [Talk],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     recordings: &'a [crate::catalog::Link],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a str>,
+    /// For an occurrence of a recurring series: the series' id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    series: Option<&'a str>,
 }
 
 pub fn list_json(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
@@ -83,6 +88,8 @@ pub fn list_json(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
             source: e.source.display().to_string(),
             talks: &e.talks,
             recordings: &e.recordings,
+            group: e.group.as_deref(),
+            series: e.occurrence.as_ref().map(|o| o.series.as_str()),
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &items)?;

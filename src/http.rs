@@ -107,14 +107,23 @@ fn route(
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
             telemetry.encode(),
         ),
-        (&Method::GET | &Method::HEAD, "/events.ics") => match feed {
-            Some(feed) => calendar(req, feed),
-            None => text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "text/plain",
-                "the calendar is not ready yet: the events are being read\n".into(),
-            ),
-        },
+        (&Method::GET | &Method::HEAD, "/events.ics") => {
+            let response = match feed {
+                Some(feed) => calendar(req, feed),
+                None => text(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "text/plain",
+                    "the calendar is not ready yet: the events are being read\n".into(),
+                ),
+            };
+            telemetry
+                .feed_requests
+                .get_or_create(&crate::telemetry::StatusLabels {
+                    status: response.status().as_u16().to_string(),
+                })
+                .inc();
+            response
+        }
         _ => text(StatusCode::NOT_FOUND, "text/plain", "not found\n".into()),
     }
 }

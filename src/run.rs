@@ -173,7 +173,11 @@ fn publish<S: Sink>(
             let next = snapshot.next.first().map_or(0, |n| n.due.timestamp());
             telemetry.next_announcement.set(next);
             if let Some(feed) = feed {
-                feed.refresh(&snapshot, Utc::now());
+                if let Some(events) = feed.refresh(&snapshot, Utc::now()) {
+                    telemetry
+                        .feed_events
+                        .set(i64::try_from(events).unwrap_or(i64::MAX));
+                }
             }
             status.set(snapshot);
         }
@@ -204,7 +208,8 @@ impl FeedPublisher {
         }
     }
 
-    fn refresh(&mut self, status: &crate::status::Status, now: DateTime<Utc>) {
+    /// Rebuilds the feed if the catalog changed or an hour passed; returns its number of events then.
+    fn refresh(&mut self, status: &crate::status::Status, now: DateTime<Utc>) -> Option<usize> {
         let same_catalog = self
             .built_from
             .as_ref()
@@ -213,7 +218,7 @@ impl FeedPublisher {
             .built_at
             .is_some_and(|at| now - at < chrono::Duration::hours(1));
         if same_catalog && fresh {
-            return;
+            return None;
         }
         let events = &status.catalog.events;
         let sequences = match self
@@ -224,7 +229,7 @@ impl FeedPublisher {
             Err(e) => {
                 // The feed stays as it was; the next change tries again.
                 warn!(error = %e, "cannot keep the calendar's SEQUENCE numbers; the feed is not rebuilt");
-                return;
+                return None;
             }
         };
         let built = crate::feed::build(
@@ -233,6 +238,7 @@ impl FeedPublisher {
             crate::feed::Scope::Recent { now },
             &|id| sequences.get(id).copied().unwrap_or(0),
         );
+        let events = built.events;
         let mut served = crate::http::ServedFeed::from(built);
         // Last-Modified is when the feed's bytes last changed (not the newest file: a deleted event
         // changes the feed too), so If-Modified-Since never hides a change.
@@ -246,6 +252,7 @@ impl FeedPublisher {
         self.tx.send_replace(Some(Arc::new(served)));
         self.built_from = Some(status.catalog.clone());
         self.built_at = Some(now);
+        Some(events)
     }
 }
 

@@ -26,6 +26,11 @@ pub struct RequestLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StatusLabels {
+    pub status: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct SeverityLabels {
     pub severity: String,
 }
@@ -44,6 +49,10 @@ pub struct Telemetry {
     pub scheduled_event_requests: Family<RequestLabels, Counter>,
     /// Upcoming events crier keeps a scheduled event for in the Events tab.
     pub scheduled_events_kept: Gauge,
+    /// `/events.ics` answers by status (200, 304, 503): how much polling the 304s save.
+    pub feed_requests: Family<StatusLabels, Counter>,
+    /// `VEVENT`s in the current calendar feed.
+    pub feed_events: Gauge,
     catalog_loaded: AtomicBool,
     ledger_ok: AtomicBool,
     /// `None` without Discord; else whether the gateway is connected.
@@ -106,7 +115,21 @@ impl Telemetry {
             "Upcoming events that crier keeps a scheduled event for in the server's Events tab",
             scheduled_events_kept.clone(),
         );
+        let feed_requests = Family::<StatusLabels, Counter>::default();
+        registry.register(
+            "feed_requests",
+            "Calendar feed (/events.ics) requests by answer status",
+            feed_requests.clone(),
+        );
+        let feed_events = Gauge::default();
+        registry.register(
+            "feed_events",
+            "VEVENTs in the calendar feed (a series counts once)",
+            feed_events.clone(),
+        );
         Arc::new(Telemetry {
+            feed_requests,
+            feed_events,
             registry,
             events_loaded,
             file_problems,

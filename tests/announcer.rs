@@ -166,3 +166,68 @@ async fn a_series_is_new_once_and_every_occurrence_gets_its_reminders() {
         ]
     );
 }
+
+/// A dated file of a series that stops parsing keeps its last good version: the series' own
+/// occurrence does not take its place, so a cancellation is not undone by a typo.
+#[tokio::test]
+async fn a_broken_dated_file_keeps_its_occurrence_as_it_was() {
+    let site = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(site.path().join("events")).expect("mkdir");
+    std::fs::write(
+        site.path().join("events/weekly.md"),
+        "---\nid: weekly\ntitle: Weekly\ndate: 2027-01-07\ntime: \"19:00\"\ntimezone: UTC\nrepeat: weekly on Thursday\n---\n",
+    )
+    .expect("write");
+    let off = site.path().join("events/2027-01-14-off.md");
+    std::fs::write(
+        &off,
+        "---\nseries: weekly\ndate: 2027-01-14\ncancelled: true\n---\n",
+    )
+    .expect("write");
+    let settings = crier::catalog::Settings::for_events_dir(site.path().join("events"));
+    let state = tempfile::tempdir().expect("tempdir");
+    let now = at("2027-01-08T12:00:00Z");
+    let mut announcer = Announcer::new(
+        Console::new(Shared::default(), true),
+        Ledger::open(state.path()).expect("ledger"),
+        Rules::default(),
+        None,
+        chrono_tz::UTC,
+        now,
+    )
+    .expect("announcer");
+    let cancelled = |announcer: &Announcer<Console<Shared>>| {
+        announcer
+            .status(now)
+            .expect("status")
+            .events()
+            .iter()
+            .find(|e| e.id == "weekly@2027-01-14")
+            .map(|e| e.cancelled)
+    };
+    announcer.replace_catalog(Catalog::load_at(&settings, now).expect("loads"), now);
+    assert_eq!(cancelled(&announcer), Some(true));
+    std::fs::write(&off, "---\nseries: weekly\ndate: [broken\n---\n").expect("write");
+    let catalog = Catalog::load_at(&settings, now).expect("loads");
+    assert!(catalog.errors() > 0, "the file is broken");
+    assert!(
+        catalog
+            .events
+            .iter()
+            .any(|e| e.id == "weekly@2027-01-14" && !e.cancelled),
+        "the fresh load alone has the series' own occurrence"
+    );
+    announcer.replace_catalog(catalog, now);
+    assert_eq!(
+        cancelled(&announcer),
+        Some(true),
+        "the last good version stays"
+    );
+    std::fs::remove_file(&off).expect("remove");
+    announcer.replace_catalog(Catalog::load_at(&settings, now).expect("loads"), now);
+    assert_eq!(
+        cancelled(&announcer),
+        Some(false),
+        "deleting the file brings the occurrence back"
+    );
+}

@@ -572,5 +572,18 @@ fn the_calendar_feed_is_served_with_validators_and_answers_304() {
     };
     assert_ne!(header(&moved, "etag"), etag);
     assert!(moved.contains("SEQUENCE:1\r\n"), "{moved}");
+    let metrics = http_get(port, "/metrics");
+    let count = |status: &str| -> u64 {
+        let prefix = format!("crier_feed_requests_total{{status=\"{status}\"}} ");
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    // Three conditional hits, then the polls while the move was being picked up.
+    assert!(count("304") >= 3, "{metrics}");
+    assert!(count("200") >= 3, "{metrics}");
+    assert!(metrics.contains("crier_feed_events 1"), "{metrics}");
     drop(app);
 }

@@ -38,13 +38,19 @@ impl<W: Write> Sink for Console<W> {
                 "due": outgoing.due.to_rfc3339_opts(SecondsFormat::Millis, true),
                 "sent_at": sent_at.to_rfc3339_opts(SecondsFormat::Millis, true),
                 "recording": m.recording,
+                // The routed channel, so a preview on the console shows where each post would go.
+                "channel": outgoing.destination.map(|d| d.channel_id.to_string()),
                 "text": m.text,
             });
             writeln!(self.out, "{line}")
         } else {
+            let channel = outgoing
+                .destination
+                .map(|d| format!(" in #{}", d.channel_id))
+                .unwrap_or_default();
             writeln!(
                 self.out,
-                "=== {} [{}] ===\n{}",
+                "=== {} [{}]{channel} ===\n{}",
                 sent_at.format("%Y-%m-%d %H:%M:%S UTC"),
                 m.kind,
                 m.text
