@@ -112,14 +112,17 @@ fn load_catalog(mut config: Config, events: Option<PathBuf>) -> anyhow::Result<C
 }
 
 fn check(config: Config, events: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let routed = events.is_none();
-    let router = router(&config, false);
+    let mut router = router(&config, false);
+    if let Some(dir) = &events {
+        // Path globs are relative to the site being checked.
+        router.site_root = crier::catalog::Settings::for_events_dir(dir).site_root();
+    }
     let rules = config.rules.clone();
     let uses_discord = config.discord.channel_id.is_some() || !config.routes.is_empty();
     let catalog = load_catalog(config, events)?;
     let mut out = io::stdout().lock();
     // Only a configured server routes: with no channel at all, crier announces to the console.
-    if routed && uses_discord {
+    if uses_discord {
         commands::unroutable(&catalog, &router, &rules, &mut out)?;
     }
     let has_errors = commands::check(&catalog, &mut out)?;
@@ -243,6 +246,9 @@ async fn run_discord(
             telemetry: telemetry.clone(),
         };
         tokio::spawn(sync.run(status.catalog()));
+    }
+    if config.digest.is_some() && config.discord.channel_id.is_none() {
+        tracing::warn!("`digest.cron` is set but `discord.channel_id` is not: the digest goes to the default channel, so it will not be posted; set `discord.channel_id`");
     }
     let sink = discord::DiscordSink::new(http, &config.discord)?;
     let gateway = tokio::spawn(discord::run_gateway(
