@@ -1,8 +1,6 @@
 //! Expanding 1,000 weekly series (started two years before "now", a day of the week each) into their
 //! occurrences within reach, as every reload does. Target: under 10 ms.
 
-use std::path::PathBuf;
-
 use chrono::{DateTime, Utc};
 use crier::catalog::recurrence::{self, RuleSpec, Series};
 use crier::catalog::{Event, DEFAULT_REACH};
@@ -14,25 +12,16 @@ fn series(i: usize) -> Series {
     let start = DateTime::parse_from_rfc3339("2028-01-03T19:00:00+02:00").expect("rfc3339")
         + chrono::Duration::minutes(i as i64 % 120);
     let template = Event {
-        id: format!("series-{i}"),
-        title: format!("Weekly {i}"),
-        start,
-        time_known: true,
         timezone: "Asia/Jerusalem".into(),
-        end: None,
         online: Some(true),
         language: Some("English".into()),
-        location: None,
         register: Some(format!("https://example.org/series/{i}")),
-        cancelled: false,
-        source: PathBuf::from(format!("events/series-{i}.md")),
-        talks: Vec::new(),
-        links: Vec::new(),
-        recordings: Vec::new(),
-        reminders: None,
-        group: None,
-        occurrence: None,
-        modified: None,
+        ..Event::new(
+            format!("series-{i}"),
+            format!("Weekly {i}"),
+            start,
+            format!("events/series-{i}.md"),
+        )
     };
     let spec = RuleSpec {
         written: "weekly".into(),

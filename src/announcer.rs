@@ -152,9 +152,9 @@ impl<S: Sink> Announcer<S> {
             t.set_catalog(next.len(), errors, catalog.problems.len() - errors);
         }
         self.problems = catalog.problems;
-        let series = std::sync::Arc::new(catalog.series);
-        if series != self.series {
-            self.series = series;
+        // Replaced only when it changed: the feed is rebuilt when this pointer changes.
+        if *self.series != catalog.series {
+            self.series = std::sync::Arc::new(catalog.series);
         }
         let mut changed = false;
         for (id, event) in &next {
@@ -256,39 +256,18 @@ impl<S: Sink> Announcer<S> {
         self.carry_over_identity(&event)?;
         let mut plan = plan_event(&event, &self.memory, &routed.rules, now);
         // Kinds the route does not post are settled as skipped, so they are never reconsidered.
-        if let Some(destination) = &routed.destination {
-            let (posted, held): (Vec<_>, Vec<_>) = std::mem::take(&mut plan.due)
-                .into_iter()
-                .partition(|due| destination.posts(due.key.kind));
-            plan.due = posted;
-            for due in held {
-                plan.skip.push(crate::schedule::Skip {
-                    reason: format!(
-                        "{} does not post {} notices",
-                        self.router.routes.describe(destination.route),
-                        due.key.kind.name()
-                    ),
-                    key: due.key,
-                    due: due.due,
-                });
-            }
-        }
+        let (posted, held) = self
+            .router
+            .hold_back(&routed, std::mem::take(&mut plan.due));
+        plan.due = posted;
+        plan.skip.extend(held);
         if let Some(start) = plan.track {
             self.ledger.track(&event.id, &event.source, start, now)?;
         } else {
             self.ledger.set_source(&event.id, &event.source)?;
         }
         for skip in &plan.skip {
-            self.count(skip.key.kind, "skipped");
-            info!(event = %event.id, kind = %skip.key.kind, reason = %skip.reason, "skipped");
-            self.ledger.record(
-                &skip.key,
-                skip.due,
-                Status::Skipped,
-                None,
-                Some(&skip.reason),
-                now,
-            )?;
+            self.record_skip(&event.id, skip, now)?;
         }
         self.memory.apply(&plan, &[]);
         let mut retry_at: Option<DateTime<Utc>> = None;
@@ -312,22 +291,12 @@ impl<S: Sink> Announcer<S> {
         for url in &found.new {
             info!(event = %event.id, %url, "a new recording");
         }
-        for due in &found.due {
-            if let Some(destination) = routed
-                .destination
-                .as_ref()
-                .filter(|d| !d.posts(due.key.kind))
-            {
-                let reason = format!(
-                    "{} does not post recordings",
-                    self.router.routes.describe(destination.route)
-                );
-                self.count(due.key.kind, "skipped");
-                self.ledger
-                    .record(&due.key, due.due, Status::Skipped, None, Some(&reason), now)?;
-                self.memory.settled.insert(due.key.clone());
-                continue;
-            }
+        let (recordings_due, recordings_held) = self.router.hold_back(&routed, found.due.clone());
+        for skip in &recordings_held {
+            self.record_skip(&event.id, skip, now)?;
+            self.memory.settled.insert(skip.key.clone());
+        }
+        for due in &recordings_due {
             match self
                 .send(&event, due, routed.destination.as_ref(), now)
                 .await?
@@ -342,6 +311,25 @@ impl<S: Sink> Announcer<S> {
             .min();
         self.timeline.set(&event.id, next);
         Ok(sent)
+    }
+
+    /// Records an announcement that will not be posted, and counts and logs it.
+    fn record_skip(
+        &mut self,
+        event_id: &str,
+        skip: &crate::schedule::Skip,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.count(skip.key.kind, "skipped");
+        info!(event = %event_id, kind = %skip.key.kind, reason = %skip.reason, "skipped");
+        self.ledger.record(
+            &skip.key,
+            skip.due,
+            Status::Skipped,
+            None,
+            Some(&skip.reason),
+            now,
+        )
     }
 
     /// An event the ledger does not know, read from a file whose event the ledger knows under another

@@ -176,12 +176,14 @@ pub fn unroutable(
     catalog: &Catalog,
     router: &Router,
     rules: &Rules,
+    now: DateTime<Utc>,
     out: &mut impl Write,
 ) -> io::Result<usize> {
-    let now = Utc::now();
     let mut count = 0;
+    // One line per file: a series' occurrences share theirs.
+    let mut warned = std::collections::HashSet::new();
     for event in catalog.upcoming(now) {
-        if router.route(event, rules).is_none() {
+        if router.route(event, rules).is_none() && warned.insert(&event.source) {
             count += 1;
             writeln!(
                 out,
@@ -261,9 +263,11 @@ pub fn schedule(
             ));
             continue;
         };
-        let plan = plan_event(event, &memory, &routed.rules, now);
-        let posts = |kind| routed.destination.as_ref().is_none_or(|d| d.posts(kind));
-        for due in plan.due.iter().filter(|d| posts(d.key.kind)) {
+        let mut plan = plan_event(event, &memory, &routed.rules, now);
+        let (posted, held) = router.hold_back(&routed, std::mem::take(&mut plan.due));
+        plan.due = posted;
+        plan.skip.extend(held);
+        for due in &plan.due {
             rows.push((
                 now,
                 "due now".into(),

@@ -424,18 +424,9 @@ mod tests {
 
     fn event(id: &str, hours: i64) -> Event {
         Event {
-            id: id.into(),
-            title: format!("Meetup {id}"),
-            start: at(hours).fixed_offset(),
-            time_known: true,
             timezone: "UTC".into(),
-            end: None,
             online: Some(true),
-            language: None,
-            location: None,
             register: Some(format!("https://example.org/{id}")),
-            cancelled: false,
-            source: format!("{id}.md").into(),
             talks: vec![Talk::new(
                 "Async".into(),
                 vec![Speaker {
@@ -443,12 +434,12 @@ mod tests {
                     url: None,
                 }],
             )],
-            links: Vec::new(),
-            recordings: Vec::new(),
-            reminders: None,
-            group: None,
-            occurrence: None,
-            modified: None,
+            ..Event::new(
+                id,
+                format!("Meetup {id}"),
+                at(hours).fixed_offset(),
+                format!("{id}.md"),
+            )
         }
     }
 

@@ -507,12 +507,7 @@ impl Ledger {
             )
             .map_err(|e| self.err(e))?;
         if status == Status::Sent {
-            self.conn
-                .execute(
-                    "UPDATE events SET announced = 1 WHERE event_id = ?1",
-                    params![key.event_id],
-                )
-                .map_err(|e| self.err(e))?;
+            self.mark_announced(&key.event_id)?;
         }
         Ok(())
     }
@@ -561,8 +556,8 @@ impl Ledger {
             .map_err(|e| self.err(e))
     }
 
-    /// Marks an event as announced without a record of its own (an occurrence whose series' "new"
-    /// was posted for it), so that its move or cancellation gets a notice.
+    /// Marks an event as announced, so that its move or cancellation gets a notice: on each sent
+    /// record, and for an occurrence whose series' "new" (a record of the series) was posted for it.
     pub fn mark_announced(&self, event_id: &str) -> Result<(), LedgerError> {
         self.conn
             .execute(

@@ -123,7 +123,7 @@ fn check(config: Config, events: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let mut out = io::stdout().lock();
     // Only a configured server routes: with no channel at all, crier announces to the console.
     if uses_discord {
-        commands::unroutable(&catalog, &router, &rules, &mut out)?;
+        commands::unroutable(&catalog, &router, &rules, chrono::Utc::now(), &mut out)?;
     }
     let has_errors = commands::check(&catalog, &mut out)?;
     out.flush()?;

@@ -174,25 +174,10 @@ mod tests {
                 .collect(),
         );
         Event {
-            id: "e".into(),
-            title: "Meetup".into(),
-            start,
-            time_known: true,
             timezone: "Asia/Jerusalem".into(),
             end: Some(start + chrono::Duration::hours(2)),
-            online: None,
-            language: None,
-            location: None,
-            register: None,
-            cancelled: false,
-            source: "e.md".into(),
             talks: vec![talk],
-            links: Vec::new(),
-            recordings: Vec::new(),
-            reminders: None,
-            group: None,
-            occurrence: None,
-            modified: None,
+            ..Event::new("e", "Meetup", start, "e.md")
         }
     }
 

@@ -363,25 +363,10 @@ mod tests {
             url: "https://youtu.be/x".into(),
         }]);
         let event = Event {
-            id: "e".into(),
-            title: "Rust night".into(),
-            start,
-            time_known: true,
             timezone: "Asia/Jerusalem".into(),
-            end: None,
-            online: None,
-            language: None,
-            location: None,
             register: Some("https://example.org/e".into()),
-            cancelled: false,
-            source: "e.md".into(),
             talks: vec![talk],
-            links: Vec::new(),
-            recordings: Vec::new(),
-            reminders: None,
-            group: None,
-            occurrence: None,
-            modified: None,
+            ..Event::new("e", "Rust night", start, "e.md")
         };
         let id = crate::schedule::recording_id("https://youtu.be/x");
         let m = announcement(&event, Kind::Recording(id), None, t("2030-01-11T00:00:00Z"));

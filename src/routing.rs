@@ -343,7 +343,35 @@ impl Router {
         }
     }
 
-    /// `#123` for a destination, `the console` for the sink's own, `nowhere` for an unroutable event.
+    /// Splits due announcements into those `routed` posts and those its route does not (as skips that
+    /// name the route, so they are settled and never posted late after a re-route).
+    pub fn hold_back(
+        &self,
+        routed: &Routed,
+        due: Vec<crate::schedule::Due>,
+    ) -> (Vec<crate::schedule::Due>, Vec<crate::schedule::Skip>) {
+        let Some(destination) = &routed.destination else {
+            return (due, Vec::new());
+        };
+        let (posted, held): (Vec<_>, Vec<_>) = due
+            .into_iter()
+            .partition(|due| destination.posts(due.key.kind));
+        let skips = held
+            .into_iter()
+            .map(|due| crate::schedule::Skip {
+                reason: format!(
+                    "{} does not post {} notices",
+                    self.routes.describe(destination.route),
+                    due.key.kind.name()
+                ),
+                key: due.key,
+                due: due.due,
+            })
+            .collect();
+        (posted, skips)
+    }
+
+    /// `#123` for a destination, `console` for the sink's own, `not announced` for an unroutable event.
     pub fn channel_name(routed: Option<&Routed>) -> String {
         match routed {
             Some(Routed {
@@ -665,27 +693,15 @@ mod tests {
 
     fn event(id: &str) -> Event {
         Event {
-            id: id.into(),
-            title: format!("Meetup {id}"),
-            start: DateTime::from_timestamp(1_900_000_000, 0)
-                .expect("valid")
-                .fixed_offset(),
-            time_known: true,
             timezone: "UTC".into(),
-            end: None,
-            online: None,
-            language: None,
-            location: None,
-            register: None,
-            cancelled: false,
-            source: format!("/site/events/{id}.md").into(),
-            talks: Vec::new(),
-            links: Vec::new(),
-            recordings: Vec::new(),
-            reminders: None,
-            group: None,
-            occurrence: None,
-            modified: None,
+            ..Event::new(
+                id,
+                format!("Meetup {id}"),
+                DateTime::from_timestamp(1_900_000_000, 0)
+                    .expect("valid")
+                    .fixed_offset(),
+                format!("/site/events/{id}.md"),
+            )
         }
     }
 

@@ -190,8 +190,12 @@ fn publish<S: Sink>(
 struct FeedPublisher {
     ledger: Ledger,
     tx: tokio::sync::watch::Sender<Option<Arc<crate::http::ServedFeed>>>,
-    /// The catalog the current feed was built from.
-    built_from: Option<Arc<crate::status::Snapshot>>,
+    /// The catalog and series the current feed was built from (the announcer replaces either only
+    /// when it changed, so comparing pointers is enough).
+    built_from: Option<(
+        Arc<crate::status::Snapshot>,
+        Arc<Vec<crate::catalog::Series>>,
+    )>,
     built_at: Option<DateTime<Utc>>,
 }
 
@@ -210,10 +214,10 @@ impl FeedPublisher {
 
     /// Rebuilds the feed if the catalog changed or an hour passed; returns its number of events then.
     fn refresh(&mut self, status: &crate::status::Status, now: DateTime<Utc>) -> Option<usize> {
-        let same_catalog = self
-            .built_from
-            .as_ref()
-            .is_some_and(|c| Arc::ptr_eq(c, &status.catalog));
+        // A series can change without changing its listed occurrences (a far-off dated file).
+        let same_catalog = self.built_from.as_ref().is_some_and(|(catalog, series)| {
+            Arc::ptr_eq(catalog, &status.catalog) && Arc::ptr_eq(series, &status.series)
+        });
         let fresh = self
             .built_at
             .is_some_and(|at| now - at < chrono::Duration::hours(1));
@@ -250,7 +254,7 @@ impl FeedPublisher {
             ),
         };
         self.tx.send_replace(Some(Arc::new(served)));
-        self.built_from = Some(status.catalog.clone());
+        self.built_from = Some((status.catalog.clone(), status.series.clone()));
         self.built_at = Some(now);
         Some(events)
     }

@@ -436,8 +436,6 @@ impl Memory {
 
     pub fn mark_sent(&mut self, key: &Key) {
         self.settled.insert(key.clone());
-        if let Some(t) = self.tracked.get_mut(&key.event_id) {
-            t.announced = true;
-        }
+        self.mark_announced(&key.event_id);
     }
 }

@@ -238,20 +238,7 @@ mod tests {
 
     fn event(id: &str, hours: i64, speakers: &[&str]) -> Event {
         Event {
-            id: id.into(),
-            title: format!("Meetup {id}"),
-            start: DateTime::from_timestamp(1_900_000_000 + hours * 3600, 0)
-                .expect("valid")
-                .fixed_offset(),
-            time_known: true,
             timezone: "UTC".into(),
-            end: None,
-            online: None,
-            language: None,
-            location: None,
-            register: None,
-            cancelled: false,
-            source: format!("{id}.md").into(),
             talks: vec![Talk::new(
                 format!("Talk {id}"),
                 speakers
@@ -262,12 +249,14 @@ mod tests {
                     })
                     .collect(),
             )],
-            links: Vec::new(),
-            recordings: Vec::new(),
-            reminders: None,
-            group: None,
-            occurrence: None,
-            modified: None,
+            ..Event::new(
+                id,
+                format!("Meetup {id}"),
+                DateTime::from_timestamp(1_900_000_000 + hours * 3600, 0)
+                    .expect("valid")
+                    .fixed_offset(),
+                format!("{id}.md"),
+            )
         }
     }
 

@@ -1,8 +1,6 @@
 //! The announcer over a real ledger with a sink that writes to memory: what happens when the ledger
 //! cannot be written.
 
-use std::path::PathBuf;
-
 use chrono::{DateTime, Utc};
 use crier::announcer::Announcer;
 use crier::catalog::{Catalog, Event};
@@ -12,25 +10,9 @@ use crier::sink::console::Console;
 
 fn event(start: DateTime<Utc>) -> Event {
     Event {
-        id: "e".into(),
-        title: "Rust night".into(),
-        start: start.fixed_offset(),
-        time_known: true,
         timezone: "UTC".into(),
-        end: None,
         online: Some(true),
-        language: None,
-        location: None,
-        register: None,
-        cancelled: false,
-        source: PathBuf::from("events/e.md"),
-        talks: Vec::new(),
-        links: Vec::new(),
-        recordings: Vec::new(),
-        reminders: None,
-        group: None,
-        occurrence: None,
-        modified: None,
+        ..Event::new("e", "Rust night", start.fixed_offset(), "events/e.md")
     }
 }
 

@@ -360,3 +360,48 @@ fn the_bundled_series_always_has_an_upcoming_occurrence() {
         );
     }
 }
+
+#[test]
+fn a_series_with_its_own_longer_reminders_is_expanded_as_far_as_they_reach() {
+    let dir = site(&[(
+        "hl.md",
+        &series_file("weekly on Friday", "reminders: [14d]\n"),
+    )]);
+    let catalog = load_at(&dir, "2027-01-01T12:00:00Z");
+    // 14 days and a day of margin: 8, 15 (and not yet 22) January; the 1st has started.
+    assert_eq!(
+        dates(&catalog),
+        [
+            "2027-01-01 19:00 +01:00",
+            "2027-01-08 19:00 +01:00",
+            "2027-01-15 19:00 +01:00"
+        ]
+    );
+}
+
+#[test]
+fn a_dated_file_for_the_next_occurrence_beyond_reach_is_listed_in_its_place() {
+    let dir = site(&[
+        (
+            "hl.md",
+            &series_file("monthly on the 2nd Tuesday", "count: \"3\"\n"),
+        ),
+        (
+            "2027-03-09-special.md",
+            "---\nseries: hl\ndate: 2027-03-09\ntitle: The last one\n---\n",
+        ),
+    ]);
+    let catalog = load_at(&dir, "2027-02-20T00:00:00Z");
+    assert!(catalog.problems.is_empty(), "{:#?}", catalog.problems);
+    let next = catalog
+        .events
+        .iter()
+        .find(|e| e.start.date_naive() == NaiveDate::from_ymd_opt(2027, 3, 9).unwrap())
+        .expect("the next occurrence, though beyond reach");
+    assert_eq!(next.title, "The last one");
+    assert!(next.occurrence.as_ref().is_some_and(|o| o.overridden));
+    assert!(
+        catalog.series[0].rule.ends_with(";COUNT=3"),
+        "a quoted count reads as a number"
+    );
+}

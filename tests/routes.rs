@@ -5,11 +5,9 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
@@ -83,62 +81,6 @@ fn crier(dir: &Path, args: &[&str]) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// `crier run` on a config.toml written whole by the test (for configs without `discord.channel_id`,
-/// which `Bot::start_with` always sets).
-struct Run {
-    child: Child,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Run {
-    fn start(fake: &FakeDiscord, site: &Path, config: &str) -> Run {
-        std::fs::write(site.join("config.toml"), config).expect("config");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_crier"))
-            .arg("run")
-            .current_dir(site)
-            .env("DISCORD_TOKEN", fake.token())
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("crier starts");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        let pipe = child.stderr.take().expect("stderr");
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                if let Ok(mut all) = sink.lock() {
-                    all.push_str(&line);
-                    all.push('\n');
-                }
-            }
-        });
-        Run { child, stderr }
-    }
-
-    fn logs(&self) -> String {
-        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
-    }
-
-    fn wait_for_log(&self, within: Duration, needle: &str) -> bool {
-        let end = Instant::now() + within;
-        while Instant::now() < end {
-            if self.logs().contains(needle) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
-    }
-}
-
-impl Drop for Run {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Routes-only config: Hebrew events to A, nothing else anywhere (no `discord.channel_id`).
@@ -308,7 +250,7 @@ fn an_event_no_route_takes_is_never_posted_and_check_warns_about_it() {
             event_file("stray", "Rust in English", "English", None),
         ),
     ]);
-    let bot = Run::start(&fake, dir.path(), &routes_only_config(&fake));
+    let bot = Bot::start_with_config(dir.path(), fake.token(), &routes_only_config(&fake));
     let hebrew = fake
         .wait_for(START, posts_in(HEBREW_CHANNEL))
         .unwrap_or_else(|| panic!("the routed event is posted\n{}", bot.logs()));

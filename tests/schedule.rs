@@ -1,6 +1,5 @@
 //! The announcer's decisions over simulated time: no clock, no files, no database.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -18,25 +17,14 @@ fn at(text: &str) -> DateTime<Utc> {
 
 fn event(id: &str, start: &str) -> Event {
     Event {
-        id: id.into(),
-        title: format!("Event {id}"),
-        start: DateTime::parse_from_rfc3339(start).expect("rfc3339"),
-        time_known: true,
         timezone: "Asia/Jerusalem".into(),
-        end: None,
         online: Some(true),
-        language: None,
-        location: None,
-        register: None,
-        cancelled: false,
-        source: PathBuf::from(format!("events/{id}.md")),
-        talks: Vec::new(),
-        links: Vec::new(),
-        recordings: Vec::new(),
-        reminders: None,
-        group: None,
-        occurrence: None,
-        modified: None,
+        ..Event::new(
+            id,
+            format!("Event {id}"),
+            DateTime::parse_from_rfc3339(start).expect("rfc3339"),
+            format!("events/{id}.md"),
+        )
     }
 }
 

@@ -68,6 +68,40 @@ pub struct Occurrence {
     pub repeat: String,
 }
 
+impl Event {
+    /// An event with what every event has, and nothing else: known time, in the start's own offset,
+    /// no place, link, talks or recurrence. For building events in tests and benchmarks, where a
+    /// literal would have to name every field.
+    pub fn new(
+        id: impl Into<String>,
+        title: impl Into<String>,
+        start: DateTime<FixedOffset>,
+        source: impl Into<PathBuf>,
+    ) -> Event {
+        Event {
+            id: id.into(),
+            title: title.into(),
+            start,
+            time_known: true,
+            timezone: super::datetime::offset_name(*start.offset()),
+            end: None,
+            online: None,
+            language: None,
+            location: None,
+            register: None,
+            cancelled: false,
+            source: source.into(),
+            talks: Vec::new(),
+            links: Vec::new(),
+            recordings: Vec::new(),
+            reminders: None,
+            group: None,
+            occurrence: None,
+            modified: None,
+        }
+    }
+}
+
 /// One talk (or workshop) of an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Talk {

@@ -403,7 +403,11 @@ impl EventReader<'_, '_> {
         };
         let count = match self.front.get("count") {
             None | Some(Value::Null) => None,
-            Some(value) => match value.as_u64().filter(|n| (1..=10_000).contains(n)) {
+            // A number, or a quoted one (`count: "12"`).
+            Some(value) => match scalar_text(value)
+                .and_then(|t| t.trim().parse::<u64>().ok())
+                .filter(|n| (1..=10_000).contains(n))
+            {
                 Some(n) => u32::try_from(n).ok(),
                 None => {
                     self.error(

@@ -9,7 +9,6 @@
 //! series never expands without end and a yearly one is still listed. `now` is passed in: nothing here
 //! reads a clock.
 
-use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
@@ -33,8 +32,8 @@ pub struct Series {
     /// The series as one event: its first occurrence's start and the file's details; `id` is the
     /// series' identity and `occurrence` is `None`.
     pub template: Event,
-    /// The rule as an RRULE value, as the feed writes it (`UNTIL` in UTC, or a date for a series
-    /// without a time): `FREQ=MONTHLY;BYDAY=2TU`.
+    /// The rule as an RRULE value, with `UNTIL` and `COUNT` from the file's keys (`UNTIL` in UTC):
+    /// `FREQ=MONTHLY;BYDAY=2TU;UNTIL=20271231T215959Z`.
     pub rule: String,
     /// `repeat:` as the file writes it, for people (`monthly on the 2nd Tuesday`).
     pub repeat: String,
@@ -323,12 +322,8 @@ impl Series {
         };
         if let Some(at) = until_instant {
             rule = rule.until(at.with_timezone(&rrule::Tz::UTC));
-            if template.time_known {
-                feed_rule.push_str(&format!(";UNTIL={}", at.format("%Y%m%dT%H%M%SZ")));
-            } else {
-                let day = at.with_timezone(&zone).date_naive();
-                feed_rule.push_str(&format!(";UNTIL={}", day.format("%Y%m%d")));
-            }
+            // Always in UTC here: the feed writes a date instead for a series without a time.
+            feed_rule.push_str(&format!(";UNTIL={}", at.format("%Y%m%dT%H%M%SZ")));
         }
         if let Some(count) = spec.count.or(rule.get_count()) {
             rule = rule.count(count);
@@ -396,12 +391,9 @@ impl Series {
             exceptions.push(at.fixed_offset());
         }
         let first = set.clone().all(1).dates.into_iter().next().ok_or_else(|| {
-            let why = match (spec.until, spec.count) {
-                (Some(until), _) if until < local_start.date() => format!(
-                    "`until: {until}` is before the series starts ({})",
-                    local_start.date()
-                ),
-                (_, Some(_)) if !spec.except.is_empty() => {
+            // (An `until` before the start was refused above.)
+            let why = match spec.count {
+                Some(_) if !spec.except.is_empty() => {
                     "`except` skips every occurrence that `count` allows".to_string()
                 }
                 _ => format!(
@@ -619,27 +611,38 @@ fn strip_parts(rule: &str, parts: &[&str]) -> String {
 }
 
 /// The occurrences of every series from `LOOKBACK_DAYS` ago to `now + reach`, and at least the next
-/// one of each, with the dated files that replace or cancel some of them put in their place.
+/// one of each, with the dated files that replace or cancel some of them put in their place. A series
+/// whose own `reminders:` reach further than `reach` is expanded as far as they do, and a day more.
 pub fn expand(series: &[Series], now: DateTime<Utc>, reach: std::time::Duration) -> Vec<Event> {
     let from = now - Duration::days(LOOKBACK_DAYS);
-    let to = now + Duration::from_std(reach).unwrap_or(Duration::days(8));
+    let reach = Duration::from_std(reach).unwrap_or(Duration::days(8));
     let mut events = Vec::new();
     for one in series {
-        let replaced: BTreeSet<NaiveDate> = one
+        let own = one
+            .template
+            .reminders
+            .iter()
+            .flatten()
+            .max()
+            .and_then(|longest| Duration::from_std(*longest).ok())
+            .map_or(Duration::zero(), |longest| longest + Duration::days(1));
+        let to = now + reach.max(own);
+        let mut replaced: std::collections::BTreeMap<NaiveDate, &Override> = one
             .overrides
             .iter()
-            .filter_map(|o| o.event.occurrence.as_ref().map(|occ| occ.date))
+            .filter_map(|o| o.event.occurrence.as_ref().map(|occ| (occ.date, o)))
             .collect();
         for start in one.starts(from, to, now) {
             let date = start.with_timezone(&one.zone).date_naive();
-            if !replaced.contains(&date) {
-                events.push(one.occurrence(start));
+            match replaced.remove(&date) {
+                Some(replacement) => events.push(replacement.event.clone()),
+                None => events.push(one.occurrence(start)),
             }
         }
-        for replacement in &one.overrides {
+        // Dated files for dates the rule skips (an `except:` date brought back), within the window.
+        for replacement in replaced.into_values() {
             let start = replacement.event.start.with_timezone(&Utc);
-            let original = replacement.recurrence_id.with_timezone(&Utc);
-            if (start >= from && start <= to) || (original >= from && original <= to) {
+            if start >= from && start <= to {
                 events.push(replacement.event.clone());
             }
         }
@@ -790,25 +793,13 @@ mod tests {
 
     fn template(start: &str) -> Event {
         Event {
-            id: "s".into(),
-            title: "S".into(),
-            start: DateTime::parse_from_rfc3339(start).expect("rfc3339"),
-            time_known: true,
             timezone: "Europe/Berlin".into(),
-            end: None,
-            online: None,
-            language: None,
-            location: None,
-            register: None,
-            cancelled: false,
-            source: "events/s.md".into(),
-            talks: Vec::new(),
-            links: Vec::new(),
-            recordings: Vec::new(),
-            reminders: None,
-            group: None,
-            occurrence: None,
-            modified: None,
+            ..Event::new(
+                "s",
+                "S",
+                DateTime::parse_from_rfc3339(start).expect("rfc3339"),
+                "events/s.md",
+            )
         }
     }
 

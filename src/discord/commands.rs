@@ -964,27 +964,16 @@ mod tests {
 
     fn event(id: &str, hours: i64, group: Option<&str>) -> Event {
         Event {
-            id: id.into(),
-            title: format!("Meetup {id}"),
-            start: DateTime::from_timestamp(1_900_000_000 + hours * 3600, 0)
-                .expect("valid")
-                .fixed_offset(),
-            time_known: true,
             timezone: "UTC".into(),
-            end: None,
-            online: None,
-            language: None,
-            location: None,
-            register: None,
-            cancelled: false,
-            source: format!("{id}.md").into(),
-            talks: Vec::new(),
-            links: Vec::new(),
-            recordings: Vec::new(),
-            reminders: None,
             group: group.map(str::to_string),
-            occurrence: None,
-            modified: None,
+            ..Event::new(
+                id,
+                format!("Meetup {id}"),
+                DateTime::from_timestamp(1_900_000_000 + hours * 3600, 0)
+                    .expect("valid")
+                    .fixed_offset(),
+                format!("{id}.md"),
+            )
         }
     }
 

@@ -552,18 +552,9 @@ mod tests {
 
     fn event(id: &str, title: &str, start: &str) -> Event {
         Event {
-            id: id.into(),
-            title: title.into(),
-            start: at(start),
-            time_known: true,
             timezone: "Asia/Jerusalem".into(),
-            end: None,
-            online: None,
-            language: None,
             location: Some("Tel Aviv".into()),
             register: Some(format!("https://example.org/{id}")),
-            cancelled: false,
-            source: format!("/somewhere/{id}.md").into(),
             talks: vec![Talk::new(
                 "Async".into(),
                 vec![
@@ -577,12 +568,7 @@ mod tests {
                     },
                 ],
             )],
-            links: Vec::new(),
-            recordings: Vec::new(),
-            reminders: None,
-            group: None,
-            occurrence: None,
-            modified: None,
+            ..Event::new(id, title, at(start), format!("/somewhere/{id}.md"))
         }
     }
 

@@ -29,6 +29,11 @@ impl Bot {
             "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\nrescan_interval = \"1s\"\n[reminders]\noffsets = []\n[discord]\napi_url = \"{}\"\nguild_id = \"{GUILD_ID}\"\nchannel_id = \"{CHANNEL_ID}\"\n{discord}",
             fake.api_url()
         );
+        Bot::start_with_config(site, token, &config)
+    }
+
+    /// With `config` as the whole configuration file.
+    pub fn start_with_config(site: &Path, token: &str, config: &str) -> Bot {
         std::fs::write(site.join("config.toml"), config).expect("config");
         let mut child = Command::new(env!("CARGO_BIN_EXE_crier"))
             .args(["run"])
@@ -55,6 +60,18 @@ impl Bot {
 
     pub fn logs(&self) -> String {
         self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Waits until the logs contain `needle`.
+    pub fn wait_for_log(&self, within: Duration, needle: &str) -> bool {
+        let end = Instant::now() + within;
+        while Instant::now() < end {
+            if self.logs().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
     }
 
     pub fn kill9(&mut self) {
