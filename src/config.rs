@@ -47,6 +47,13 @@ const TABLE_KEYS: &[(&str, &str)] = &[
     ("discord", "event_duration"),
     ("discord", "events_refresh"),
     ("http", "listen"),
+    ("source", "git"),
+    ("source", "branch"),
+    ("source", "path"),
+    ("source", "interval"),
+    ("source", "token_file"),
+    ("source", "username"),
+    ("source", "webhook_secret_file"),
 ];
 
 /// The file as written. Unknown keys are errors: a typo in a config file must not be silently ignored.
@@ -65,6 +72,7 @@ struct RawConfig {
     digest: Option<RawDigest>,
     discord: Option<RawDiscord>,
     http: Option<RawHttp>,
+    source: Option<RawSource>,
     /// Read by [`crate::routing::parse`], which names the route and key of each error.
     routes: Option<toml::Value>,
 }
@@ -73,6 +81,39 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawHttp {
     listen: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    git: Option<String>,
+    branch: Option<String>,
+    path: Option<PathBuf>,
+    interval: Option<String>,
+    token_file: Option<PathBuf>,
+    username: Option<String>,
+    webhook_secret_file: Option<PathBuf>,
+    /// Only here to refuse it with a clear message, as `discord.token`.
+    token: Option<toml::Value>,
+}
+
+/// The `[source]` table: follow a git repository instead of reading `events_dir`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitSource {
+    /// An http(s) URL without credentials.
+    pub url: String,
+    /// `None`: the remote's default branch.
+    pub branch: Option<String>,
+    /// The events folder inside the repository; presentations/ and people/ sit beside it.
+    pub path: PathBuf,
+    /// How often the repository is fetched.
+    pub interval: Duration,
+    /// A file holding the token for a private repository.
+    pub token_file: Option<PathBuf>,
+    /// The user name sent with the token.
+    pub username: String,
+    /// A file holding the push webhook's secret; without it there is no `/hooks/git`.
+    pub webhook_secret_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -165,6 +206,8 @@ pub struct Config {
     pub http_listen: Option<std::net::SocketAddr>,
     /// Which channel each event is announced in: `[[routes]]`, then `discord.channel_id`.
     pub routes: crate::routing::Routes,
+    /// Follow a git repository (`[source] git`); `None`: read the folders in `catalog` as they are.
+    pub source: Option<GitSource>,
 }
 
 /// A configuration error: which key, from where, and what is wrong.
@@ -294,6 +337,30 @@ impl Config {
                 _ => value,
             })
         };
+        let raw_source = raw.source.unwrap_or_default();
+        if let Some(git) = raw_source.git.as_deref().filter(|g| !g.trim().is_empty()) {
+            // With git the repository says where the files are; a folder as well is ambiguous.
+            for key in [
+                "events_dir",
+                "presentations_dir",
+                "people_dir",
+                "speakers_dir",
+            ] {
+                let given = match key {
+                    "events_dir" => raw.events_dir.is_some(),
+                    "presentations_dir" => raw.presentations_dir.is_some(),
+                    "people_dir" => raw.people_dir.is_some(),
+                    _ => raw.speakers_dir.is_some(),
+                };
+                if given {
+                    return Err(ConfigError {
+                        origin: origin_of(key),
+                        key: Some(key.into()),
+                        message: format!("`source.git` ({git}) and `{key}` both say where the files are; remove `{key}` (with git, `source.path` is the events folder inside the repository, and presentations/ and people/ are read beside it)"),
+                    });
+                }
+            }
+        }
         let events_dir = path_key("events_dir", raw.events_dir)
             .unwrap_or_else(|| base.clone().unwrap_or_default().join("events"));
         let mut catalog = Settings::for_events_dir(events_dir);
@@ -448,6 +515,50 @@ impl Config {
             }
             _ => None,
         };
+        let source = match raw_source.git.clone().filter(|g| !g.trim().is_empty()) {
+            None => {
+                for (key, given) in [
+                    ("branch", raw_source.branch.is_some()),
+                    ("path", raw_source.path.is_some()),
+                    ("token_file", raw_source.token_file.is_some()),
+                    (
+                        "webhook_secret_file",
+                        raw_source.webhook_secret_file.is_some(),
+                    ),
+                ] {
+                    if given {
+                        return Err(ConfigError {
+                            origin: origin_of(key),
+                            key: Some(format!("source.{key}")),
+                            message: "is set but `source.git` is not; set `source.git` to the repository's URL, or remove it".into(),
+                        });
+                    }
+                }
+                None
+            }
+            Some(git) => Some(git_source(
+                git,
+                raw_source,
+                &origin_of,
+                |key: &str, value: Option<PathBuf>| {
+                    let var = format!("CRIER_SOURCE_{}", key.to_uppercase());
+                    let value = value?;
+                    let from_file = !from_env.iter().any(|(_, v)| *v == var);
+                    Some(match (&base, from_file) {
+                        (Some(base), true) if value.is_relative() => base.join(value),
+                        _ => value,
+                    })
+                },
+                http_listen.is_some(),
+            )?),
+        };
+        if let Some(source) = &source {
+            catalog.events_dir = crate::source::events_dir(&state_dir, source);
+            let beside = Settings::for_events_dir(&catalog.events_dir);
+            catalog.presentations_dir = beside.presentations_dir;
+            catalog.people_dir = beside.people_dir;
+            catalog.speakers_dir = beside.speakers_dir;
+        }
         let routes = match raw.routes {
             Some(value) => crate::routing::parse(&value).map_err(|e| ConfigError {
                 origin: origin.clone(),
@@ -484,8 +595,87 @@ impl Config {
             discord,
             http_listen,
             routes,
+            source,
         })
     }
+}
+
+/// Checks the `[source]` table once `git` is known to be set.
+fn git_source(
+    git: String,
+    raw: RawSource,
+    origin_of: &dyn Fn(&str) -> String,
+    path_key: impl Fn(&str, Option<PathBuf>) -> Option<PathBuf>,
+    listens: bool,
+) -> Result<GitSource, ConfigError> {
+    let error = |key: &str, message: String| ConfigError {
+        origin: origin_of(key),
+        key: Some(format!("source.{key}")),
+        message,
+    };
+    if raw.token.is_some() {
+        return Err(error("token", "a token never belongs in a config file (it would end up in git and backups); put it in a file and set `source.token_file`".into()));
+    }
+    let url = crate::source::git::check_url(&git).map_err(|m| error("git", m))?;
+    let branch = match raw.branch.map(|b| b.trim().to_string()) {
+        Some(b) if b.is_empty() => None,
+        Some(b) => {
+            let name = b.strip_prefix("refs/heads/").unwrap_or(&b).to_string();
+            if name.contains(['*', ':', ' ', '~', '^', '?', '[', '\\']) || name.contains("..") {
+                return Err(error("branch", format!("`{b}` is not a branch name")));
+            }
+            Some(name)
+        }
+        None => None,
+    };
+    let path = raw.path.unwrap_or_else(|| PathBuf::from("events"));
+    let clean = !path.as_os_str().is_empty()
+        && path.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+    if !clean {
+        return Err(error(
+            "path",
+            format!(
+                "`{}` is not a folder inside the repository; write it relative to the repository's root, like `events` or `_posts`",
+                path.display()
+            ),
+        ));
+    }
+    let interval = match raw.interval.as_deref() {
+        Some(text) => humantime::parse_duration(text).map_err(|e| {
+            error(
+                "interval",
+                format!("`{text}` is not a duration ({e}); write it like `5m` or `30s`"),
+            )
+        })?,
+        None => Duration::from_secs(300),
+    };
+    if interval < Duration::from_secs(1) {
+        return Err(error("interval", "must be at least 1s".into()));
+    }
+    let webhook_secret_file = path_key("webhook_secret_file", raw.webhook_secret_file);
+    if webhook_secret_file.is_some() && !listens {
+        return Err(error(
+            "webhook_secret_file",
+            "the webhook is served by the HTTP listener, which is off; set `http.listen` too (e.g. `0.0.0.0:8080`)".into(),
+        ));
+    }
+    Ok(GitSource {
+        url,
+        branch,
+        path,
+        interval,
+        token_file: path_key("token_file", raw.token_file),
+        username: raw
+            .username
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| "x-access-token".into()),
+        webhook_secret_file,
+    })
 }
 
 fn parse_default_time(text: &str) -> Result<NaiveTime, String> {

@@ -1,4 +1,5 @@
-//! The optional HTTP listener (`http.listen`): `GET /healthz`, `GET /metrics` and `GET /events.ics`.
+//! The optional HTTP listener (`http.listen`): `GET /healthz`, `GET /metrics`, `GET /events.ics`, and
+//! `POST /hooks/git` when the git source has a webhook secret.
 //!
 //! Off by default: a bot needs no open port. Containers and Prometheus turn it on. The calendar feed is
 //! built by the run loop once per catalog change and only handed out here: calendar apps poll it every
@@ -18,7 +19,9 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
 
+use crate::source::Hook;
 use crate::telemetry::Telemetry;
+use crate::webhook::{self, Delivery};
 
 /// The calendar feed as served: built once, handed to every request.
 #[derive(Debug, Clone)]
@@ -42,11 +45,12 @@ impl From<crate::feed::Feed> for ServedFeed {
 /// The latest feed; `None` until the first catalog is loaded.
 pub type FeedWatch = tokio::sync::watch::Receiver<Option<Arc<ServedFeed>>>;
 
-/// Binds `addr`; the returned future serves until dropped.
+/// Binds `addr`; the returned future serves until dropped. `hook` enables `POST /hooks/git`.
 pub async fn serve(
     addr: SocketAddr,
     telemetry: Arc<Telemetry>,
     feed: FeedWatch,
+    hook: Option<Hook>,
 ) -> anyhow::Result<impl std::future::Future<Output = ()>> {
     let listener = TcpListener::bind(addr)
         .await
@@ -54,7 +58,7 @@ pub async fn serve(
     info!(address = %listener.local_addr().unwrap_or(addr), "HTTP listener for /healthz and /metrics");
     Ok(async move {
         loop {
-            let (stream, _) = match listener.accept().await {
+            let (stream, peer) = match listener.accept().await {
                 Ok(conn) => conn,
                 Err(e) => {
                     warn!(error = %e, "HTTP accept failed");
@@ -63,11 +67,27 @@ pub async fn serve(
             };
             let telemetry = telemetry.clone();
             let feed = feed.clone();
+            let hook = hook.clone();
             tokio::spawn(async move {
-                let service = service_fn(move |req| {
+                let service = service_fn(move |req: Request<Incoming>| {
                     let telemetry = telemetry.clone();
                     let current = feed.borrow().clone();
-                    async move { Ok::<_, Infallible>(route(&req, &telemetry, current.as_deref())) }
+                    let hook = hook.clone();
+                    async move {
+                        Ok::<_, Infallible>(match hook {
+                            Some(hook) if req.uri().path() == HOOK_PATH => {
+                                let response = webhook(req, &hook, peer).await;
+                                telemetry
+                                    .webhook_requests
+                                    .get_or_create(&crate::telemetry::StatusLabels {
+                                        status: response.status().as_u16().to_string(),
+                                    })
+                                    .inc();
+                                response
+                            }
+                            _ => route(&req, &telemetry, current.as_deref()),
+                        })
+                    }
                 });
                 if let Err(e) = http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service)
@@ -78,6 +98,94 @@ pub async fn serve(
             });
         }
     })
+}
+
+/// Where push webhooks are delivered.
+pub const HOOK_PATH: &str = "/hooks/git";
+
+/// How long a webhook delivery may take to send its body.
+const HOOK_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn plain(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        "content-type",
+        hyper1::header::HeaderValue::from_static("text/plain"),
+    );
+    response
+}
+
+/// `POST /hooks/git`: 401 without a valid signature, 413 for a body over 1 MiB, 202 when a push to
+/// the followed branch starts a fetch, 200 for anything else signed (ignored).
+async fn webhook(req: Request<Incoming>, hook: &Hook, peer: SocketAddr) -> Response<Full<Bytes>> {
+    use http_body_util::BodyExt;
+    if req.method() != Method::POST {
+        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "POST only\n".into());
+        response
+            .headers_mut()
+            .insert("allow", hyper1::header::HeaderValue::from_static("POST"));
+        return response;
+    }
+    let too_large = || {
+        plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body is over {} bytes\n", webhook::MAX_BODY_BYTES),
+        )
+    };
+    let declared = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > webhook::MAX_BODY_BYTES as u64) {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    let limited = http_body_util::Limited::new(body, webhook::MAX_BODY_BYTES);
+    let body = match tokio::time::timeout(HOOK_BODY_TIMEOUT, limited.collect()).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => return too_large(),
+        Ok(Err(e)) => {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the body: {e}\n"),
+            )
+        }
+        Err(_) => {
+            return plain(
+                StatusCode::REQUEST_TIMEOUT,
+                "the body took too long\n".into(),
+            )
+        }
+    };
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    match webhook::verify(header, &body, &hook.secret) {
+        Err(refusal) => {
+            // The body is not logged: it is whatever an unauthenticated sender chose to send.
+            warn!(peer = %peer, reason = %refusal, "webhook refused");
+            plain(StatusCode::UNAUTHORIZED, format!("{refusal}\n"))
+        }
+        Ok(Delivery::Push { reference }) => {
+            let followed = hook.branch.borrow().clone();
+            match followed {
+                Some(branch) if branch != reference => {
+                    info!(pushed = %reference, followed = %branch, "webhook: a push to another branch; ignored");
+                    plain(
+                        StatusCode::OK,
+                        format!("ignored: a push to {reference}; crier follows {branch}\n"),
+                    )
+                }
+                _ => {
+                    info!(pushed = %reference, "webhook: a push to the followed branch");
+                    hook.trigger.notify_one();
+                    plain(StatusCode::ACCEPTED, "fetching\n".into())
+                }
+            }
+        }
+        Ok(Delivery::Ping) => plain(StatusCode::OK, "pong\n".into()),
+        Ok(Delivery::Other { event }) => plain(StatusCode::OK, format!("ignored: {event}\n")),
+    }
 }
 
 fn route(

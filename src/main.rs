@@ -27,8 +27,15 @@ enum Command {
     /// Exits 0 without errors, 1 with errors, 2 for a usage or configuration error.
     Check {
         /// The events folder (default: `events_dir` from the configuration).
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", conflicts_with = "git")]
         events: Option<PathBuf>,
+        /// Check a site's git repository instead (fetched into a temporary folder, removed after);
+        /// the events folder in it is `source.path` (default `events`).
+        #[arg(long, value_name = "URL")]
+        git: Option<String>,
+        /// With --git: the branch (default: the repository's default branch).
+        #[arg(long, value_name = "BRANCH", requires = "git")]
+        branch: Option<String>,
     },
     /// Lists upcoming events with their talks and speakers.
     List {
@@ -83,7 +90,12 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Check { events } => check(config, events),
+        Command::Check {
+            git: Some(url),
+            branch,
+            ..
+        } => check_git(config, &url, branch),
+        Command::Check { events, .. } => check(config, events),
         Command::List { all, json, events } => list(config, events, all, json),
         Command::Run { json } => run(config, json),
         Command::Schedule => schedule(config),
@@ -134,6 +146,61 @@ fn check(config: Config, events: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `crier check --git URL`: the site as of the branch's last commit, read from a temporary clone.
+/// Problems are reported with paths inside the repository (`events/2024-05-01.md`), as in CI.
+fn check_git(config: Config, url: &str, branch: Option<String>) -> anyhow::Result<ExitCode> {
+    use crier::source::git;
+    let url = match git::check_url(url) {
+        Ok(url) => url,
+        Err(e) => {
+            eprintln!("crier: --git: {e}");
+            return Ok(ExitCode::from(USAGE_ERROR));
+        }
+    };
+    let path = config
+        .source
+        .as_ref()
+        .map_or_else(|| PathBuf::from("events"), |s| s.path.clone());
+    let token = match config.source.as_ref().and_then(|s| s.token_file.as_deref()) {
+        Some(file) => Some(
+            crier::secret::Secret::from_file(file, "source.token_file")
+                .map_err(anyhow::Error::msg)?,
+        ),
+        None => None,
+    };
+    let username = config
+        .source
+        .as_ref()
+        .map_or_else(|| "x-access-token".to_string(), |s| s.username.clone());
+    // Removed when dropped, on every return path.
+    let scratch = tempfile::Builder::new().prefix("crier-check-").tempdir()?;
+    let follower = git::Follower::new(
+        scratch.path().to_path_buf(),
+        git::Remote {
+            url: url.clone(),
+            branch,
+            token,
+            username,
+        },
+        path.clone(),
+    );
+    git::install_crypto_provider();
+    let checkout = follower
+        .fetch()
+        .and_then(|fetched| follower.checkout(&fetched.commit))
+        .map_err(|e| anyhow::anyhow!("cannot check {url}: {e:#}"))?;
+    eprintln!(
+        "crier: checking {url} at commit {} ({})",
+        checkout.short(),
+        checkout.summary
+    );
+    let back = std::env::current_dir()?;
+    std::env::set_current_dir(&checkout.dir)?;
+    let result = check(config, Some(path));
+    std::env::set_current_dir(back)?;
+    result
 }
 
 fn list(
@@ -201,6 +268,9 @@ fn run(config: Config, json: bool) -> anyhow::Result<ExitCode> {
         }
         Some(token) => runtime.block_on(run_discord(config, lock, token, status)),
     };
+    // A git fetch in flight is interrupted, not waited for: the ledger is not its business, and
+    // the half-written tree it leaves is swept at the next start.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {

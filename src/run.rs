@@ -18,7 +18,6 @@ use crate::routing::Router;
 use crate::sink::Sink;
 use crate::status::Shared;
 use crate::telemetry::Telemetry;
-use crate::watch;
 use std::sync::Arc;
 
 /// Holds `state_dir/crier.lock` for as long as it lives: two bots on one ledger would double-post.
@@ -71,10 +70,14 @@ pub async fn run(
     fatal: impl std::future::Future<Output = anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
     let _lock = lock;
+    // First the files: for git, the first start clones the repository.
+    let mut source = crate::source::start(&config, telemetry.clone()).await?;
     let (feed_tx, feed_rx) = tokio::sync::watch::channel(None);
     let mut feed = match config.http_listen {
         Some(addr) => {
-            tokio::spawn(crate::http::serve(addr, telemetry.clone(), feed_rx).await?);
+            tokio::spawn(
+                crate::http::serve(addr, telemetry.clone(), feed_rx, source.hook.take()).await?,
+            );
             Some(FeedPublisher::new(
                 Ledger::open(&config.state_dir)?,
                 feed_tx,
@@ -83,7 +86,7 @@ pub async fn run(
         None => None,
     };
     let ledger = Ledger::open(&config.state_dir)?;
-    info!(ledger = %ledger.path().display(), events = %config.catalog.events_dir.display(), "starting");
+    info!(ledger = %ledger.path().display(), events = %config.catalog.events_dir.display(), commit = source.commit.as_ref().map(|c| c.short()), "starting");
     let mut announcer = Announcer::new(
         sink,
         ledger,
@@ -98,14 +101,6 @@ pub async fn run(
     announcer.replace_catalog(load(&settings).await?, Utc::now());
     // Commands can answer from the catalog before the first announcements go out.
     publish(&announcer, &status, &telemetry, feed.as_mut());
-    let dirs = [
-        settings.events_dir.clone(),
-        settings.presentations_dir.clone(),
-        settings.people_dir.clone(),
-        settings.speakers_dir.clone(),
-    ];
-    let (_watch, mut changes) = watch::watch(&dirs, Duration::from_millis(100))
-        .context("cannot watch the events folder")?;
     let mut next_rescan = Instant::now() + config.rescan_interval;
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("cannot listen for SIGTERM")?;
@@ -139,8 +134,19 @@ pub async fn run(
             .map_or(next_rescan, |at| at.min(next_rescan));
         tokio::select! {
             _ = tokio::time::sleep_until(wake) => {}
-            Some(()) = changes.recv() => {
-                info!("files changed; reloading");
+            Some(change) = source.changes.recv() => {
+                // A new commit's tree is swapped in here, between two reads of the catalog.
+                match change.apply() {
+                    Ok(None) => info!("files changed; reloading"),
+                    Ok(Some(commit)) => {
+                        info!(commit = %commit.short(), summary = %commit.summary, "reloading from a new commit");
+                        telemetry.set_source_commit(commit.time);
+                    }
+                    Err(e) => {
+                        warn!(error = %e, "cannot switch to the new tree; keeping the last one");
+                        continue;
+                    }
+                }
                 reload(&mut announcer, &settings).await;
                 publish(&announcer, &status, &telemetry, feed.as_mut());
             }

@@ -26,6 +26,11 @@ pub struct RequestLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ResultLabels {
+    pub result: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StatusLabels {
     pub status: String,
 }
@@ -53,6 +58,14 @@ pub struct Telemetry {
     pub feed_requests: Family<StatusLabels, Counter>,
     /// `VEVENT`s in the current calendar feed.
     pub feed_events: Gauge,
+    /// Fetches of the git source by result (updated, unchanged, failed).
+    pub source_fetches: Family<ResultLabels, Counter>,
+    /// The commit time of the tree announced from.
+    pub source_commit_timestamp: Gauge,
+    /// `POST /hooks/git` answers by status.
+    pub webhook_requests: Family<StatusLabels, Counter>,
+    /// Failed fetches in a row, and the last error; stale at [`crate::source::STALE_AFTER`].
+    source_failures: std::sync::Mutex<(u32, Option<String>)>,
     catalog_loaded: AtomicBool,
     ledger_ok: AtomicBool,
     /// `None` without Discord; else whether the gateway is connected.
@@ -127,7 +140,29 @@ impl Telemetry {
             "VEVENTs in the calendar feed (a series counts once)",
             feed_events.clone(),
         );
+        let source_fetches = Family::<ResultLabels, Counter>::default();
+        registry.register(
+            "source_fetch",
+            "Fetches of the git source by result (updated, unchanged, failed)",
+            source_fetches.clone(),
+        );
+        let source_commit_timestamp = Gauge::default();
+        registry.register(
+            "source_commit_timestamp_seconds",
+            "Commit time of the git tree the catalog is read from (0: not a git source)",
+            source_commit_timestamp.clone(),
+        );
+        let webhook_requests = Family::<StatusLabels, Counter>::default();
+        registry.register(
+            "webhook_requests",
+            "Push webhook (/hooks/git) requests by answer status",
+            webhook_requests.clone(),
+        );
         Arc::new(Telemetry {
+            source_fetches,
+            source_commit_timestamp,
+            webhook_requests,
+            source_failures: std::sync::Mutex::new((0, None)),
             feed_requests,
             feed_events,
             registry,
@@ -185,6 +220,29 @@ impl Telemetry {
         }
     }
 
+    /// Counts a fetch of the git source; `commit_time` is the new tree's, when it changed.
+    pub fn source_fetched(&self, result: &str, commit_time: Option<i64>) {
+        self.source_fetches
+            .get_or_create(&ResultLabels {
+                result: result.into(),
+            })
+            .inc();
+        if let Some(time) = commit_time {
+            self.set_source_commit(time);
+        }
+    }
+
+    pub fn set_source_commit(&self, time: i64) {
+        self.source_commit_timestamp.set(time);
+    }
+
+    /// Failed fetches in a row (0 after a good one) and the last error.
+    pub fn set_source_failures(&self, failures: u32, error: Option<String>) {
+        if let Ok(mut slot) = self.source_failures.lock() {
+            *slot = (failures, error);
+        }
+    }
+
     /// `Ok` when healthy, else the reasons.
     pub fn health(&self) -> Result<(), String> {
         let mut reasons = Vec::new();
@@ -203,6 +261,14 @@ impl Telemetry {
         if let Some(flag) = &self.discord {
             if !flag.load(Ordering::Relaxed) {
                 reasons.push("the Discord gateway is not connected".into());
+            }
+        }
+        if let Ok(slot) = self.source_failures.lock() {
+            if let (failures @ crate::source::STALE_AFTER.., error) = &*slot {
+                reasons.push(format!(
+                    "the git source is stale: {failures} fetches failed in a row, announcing from the last tree fetched (last error: {})",
+                    error.as_deref().unwrap_or("unknown")
+                ));
             }
         }
         if reasons.is_empty() {
@@ -239,6 +305,18 @@ mod tests {
         assert!(t.health().expect_err("ledger").contains("disk full"));
         let console = Telemetry::new(false);
         console.set_catalog(0, 0, 0);
+        assert_eq!(console.health(), Ok(()));
+        // Two failed fetches are a blip; the third makes the source stale, a good one clears it.
+        console.set_source_failures(2, Some("connection refused".into()));
+        assert_eq!(console.health(), Ok(()));
+        console.set_source_failures(3, Some("connection refused".into()));
+        let reasons = console.health().expect_err("stale");
+        assert!(
+            reasons.contains("git source is stale: 3 fetches failed"),
+            "{reasons}"
+        );
+        assert!(reasons.contains("connection refused"), "{reasons}");
+        console.set_source_failures(0, None);
         assert_eq!(console.health(), Ok(()));
     }
 

@@ -8,6 +8,8 @@
 //! Each test binary uses only part of this, so unused items are expected.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod bot;
 pub mod fake_discord;
+pub mod git_server;
 pub mod openapi;
