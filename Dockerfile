@@ -60,7 +60,8 @@ RUN set -eux; \
     if ldd "$bin" | grep -Ei 'libssl|libcrypto'; then echo "crier links OpenSSL; use rustls" >&2; exit 1; fi; \
     file "$bin" | grep -q ', stripped'; \
     ls -l "$bin"; \
-    mkdir -p /out/data; \
+    mkdir -p /out/data /out/config; \
+    ln -s /events /out/config/events; \
     cp "$bin" /out/crier
 
 # ---------------------------------------------------------------------------------------------------------
@@ -77,14 +78,17 @@ COPY --from=build /out/crier /usr/local/bin/crier
 # here starts out writable (Docker and Podman copy the ownership into a new volume).
 COPY --from=build --chown=65532:65532 /out/data /data
 # The bundled example events: `docker run IMAGE` with no arguments runs the console mode on them.
-# Mount a site's events over /events (read-only), or a whole site elsewhere with CRIER_EVENTS_DIR.
+# Mount a site's events over /events (read-only), or a whole site elsewhere with CRIER_EVENTS_DIR, or
+# follow its git repository with CRIER_SOURCE_GIT (cloned into /data/source).
 COPY events /events
 
 # crier reads ./config.toml when it exists: mount a file at /config/config.toml, or use CRIER_* variables.
-# These two variables win over the file's `events_dir` and `state_dir`; override them with -e instead.
+# `events_dir` defaults to ./events, and /config/events is a symlink to /events: so the image needs no
+# CRIER_EVENTS_DIR, which would clash with CRIER_SOURCE_GIT (a folder and a repository at once is a
+# configuration error). CRIER_STATE_DIR wins over the file's `state_dir`; override it with -e instead.
 WORKDIR /config
-ENV CRIER_EVENTS_DIR=/events \
-    CRIER_STATE_DIR=/data
+COPY --from=build /out/config /config
+ENV CRIER_STATE_DIR=/data
 VOLUME ["/data"]
 
 USER 65532:65532
