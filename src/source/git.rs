@@ -184,7 +184,7 @@ impl Follower {
         let username = self.remote.username.clone();
         let connection = remote
             .connect(Direction::Fetch)
-            .map_err(|e| anyhow!("cannot connect: {e}"))?
+            .map_err(|e| anyhow!("cannot connect: {}", describe(&e)))?
             .with_credentials(move |action| credentials(action, token.as_ref(), &username))
             .with_transport_options(transport_options(&repo, &self.remote.url)?);
         let outcome = connection
@@ -217,7 +217,7 @@ impl Follower {
 
     /// The error of a fetch, said the way the organiser can act on it.
     fn explain(&self, e: gix::Error) -> anyhow::Error {
-        let text = format!("{e:#}");
+        let text = describe(&e);
         if text.contains("matched any of the") {
             match &self.remote.branch {
                 Some(branch) => {
@@ -225,7 +225,11 @@ impl Follower {
                 }
                 None => anyhow!("the repository has no default branch (is it empty?)"),
             }
-        } else if text.contains("401") || text.to_lowercase().contains("authenti") {
+        } else if text.contains("401")
+            || ["authenti", "credential"]
+                .iter()
+                .any(|w| text.to_lowercase().contains(w))
+        {
             anyhow!(
                 "the server refused the credentials ({}): {text}",
                 if self.remote.token.is_some() {
@@ -358,6 +362,18 @@ impl Follower {
 const META: &str = ".crier-commit";
 /// The symlink staged before it replaces `current`.
 const CURRENT_NEW: &str = "current.new";
+
+/// A gitoxide error and its causes on one line: "Transport handshake failed: Connection refused".
+fn describe(e: &gix::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.iter_errors() {
+        let text = cause.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}
 
 /// Answers gitoxide's credential requests with the token, and never with anything else: no
 /// credential helper, no prompt (a bot has no terminal), no `~/.git-credentials`.
