@@ -1,8 +1,8 @@
 //! The git source's clone and fetch, against `git http-backend` on 127.0.0.1 (the tests' server).
 //!
-//! The repository is the real rust.org.il site (504 commits, a 9.3 MiB pack) when its mirror is on
-//! this machine (`/work/.mirror/szabgab+rust.org.il/repo`, or `CRIER_BENCH_GIT_REPO`); else one of
-//! the same shape built from the rust.org.il corpus folder, or, without that, the bundled events.
+//! The repository is the real rust.org.il site when a complete mirror of it is on this machine
+//! (`CRIER_BENCH_GIT_REPO`, or `/work/.mirror/szabgab+rust.org.il/repo`); else one of its size (504
+//! commits, about 9.3 MiB packed) built from the rust.org.il corpus folder (or the bundled events).
 //!
 //! - `clone`: a first start: fetch the whole history into an empty folder, write the tree, swap;
 //! - `fetch/one new commit`: a push of one event file, then fetch, write the tree, swap;
@@ -28,7 +28,15 @@ fn seed(root: &Path, home: &Path) -> String {
     let mirror = std::env::var_os("CRIER_BENCH_GIT_REPO")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/work/.mirror/szabgab+rust.org.il/repo"));
-    if mirror.join("HEAD").is_file() {
+    // A mirror may lack its largest blobs; git would refuse to serve it.
+    let complete = mirror.join("HEAD").is_file()
+        && git_command(home)
+            .arg("-C")
+            .arg(&mirror)
+            .args(["fsck", "--connectivity-only", "--no-progress"])
+            .output()
+            .is_ok_and(|out| out.status.success());
+    if complete {
         run_git(
             git_command(home)
                 .args(["clone", "--quiet", "--bare"])
@@ -43,17 +51,27 @@ fn seed(root: &Path, home: &Path) -> String {
         );
         return format!("{} ({commits} commits)", mirror.display());
     }
-    let work = root.join("seed-work");
+    synthetic(&bare, home)
+}
+
+/// A repository of rust.org.il's size (504 commits, 9.3 MiB packed): the corpus folder's files, one
+/// commit each, then edits of them, and 8 MiB of incompressible images (slides, photos) in `img/`.
+fn synthetic(bare: &Path, home: &Path) -> String {
+    const COMMITS: usize = 504;
+    const IMAGES: usize = 40;
+    const IMAGE_BYTES: usize = 200 * 1024;
+    let work = bare.with_file_name("seed-work");
     run_git(
         git_command(home)
             .args(["init", "--quiet", "-b", "main"])
             .arg(&work),
     );
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/rust.org.il");
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let corpus = manifest.join("../shared/corpus/rust.org.il");
     let source = if corpus.is_dir() {
         corpus
     } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
+        manifest.to_path_buf()
     };
     let mut files: Vec<PathBuf> = ["events", "presentations", "people"]
         .iter()
@@ -64,30 +82,74 @@ fn seed(root: &Path, home: &Path) -> String {
         .filter(|p| p.is_file())
         .collect();
     files.sort();
-    // One commit per file, as a site grows: history of the same order as the real one.
-    for file in &files {
-        let relative = file.strip_prefix(&source).expect("inside the source");
-        let target = work.join(relative);
-        std::fs::create_dir_all(target.parent().expect("a folder")).expect("mkdir");
-        std::fs::copy(file, &target).expect("copy");
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut noise = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                // xorshift64: incompressible bytes, the same on every run.
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect()
+    };
+    let commit = |message: &str| {
         run_git(git_command(home).current_dir(&work).args(["add", "-A"]));
-        run_git(
-            git_command(home)
-                .current_dir(&work)
-                .args(["commit", "--quiet", "-m", "add"]),
-        );
+        run_git(git_command(home).current_dir(&work).args([
+            "commit",
+            "--quiet",
+            "--allow-empty",
+            "-m",
+            message,
+        ]));
+    };
+    for n in 0..COMMITS {
+        if let Some(file) = files.get(n) {
+            let target = work.join(file.strip_prefix(&source).expect("inside the source"));
+            std::fs::create_dir_all(target.parent().expect("a folder")).expect("mkdir");
+            std::fs::copy(file, &target).expect("copy");
+        } else if !files.is_empty() {
+            // Later commits edit what is there, as organisers do.
+            let file = &files[n % files.len()];
+            let target = work.join(file.strip_prefix(&source).expect("inside the source"));
+            let mut text = std::fs::read_to_string(&target).unwrap_or_default();
+            text.push_str(&format!("\n<!-- edit {n} -->\n"));
+            std::fs::write(&target, text).expect("edit");
+        }
+        if n % (COMMITS / IMAGES) == 0 {
+            let image = work.join(format!("img/photo-{n:03}.jpg"));
+            std::fs::create_dir_all(image.parent().expect("img")).expect("mkdir");
+            std::fs::write(&image, noise(IMAGE_BYTES)).expect("image");
+        }
+        commit(&format!("commit {n}"));
     }
     run_git(
         git_command(home)
             .args(["clone", "--quiet", "--bare"])
             .arg(&work)
-            .arg(&bare),
+            .arg(bare),
     );
+    run_git(
+        git_command(home)
+            .arg("-C")
+            .arg(bare)
+            .args(["gc", "--quiet"]),
+    );
+    let size = run_git(
+        git_command(home)
+            .arg("-C")
+            .arg(bare)
+            .args(["count-objects", "-vH"]),
+    );
+    let pack = size
+        .lines()
+        .find(|l| l.starts_with("size-pack"))
+        .unwrap_or("size-pack: ?");
     format!(
-        "{} files of {} ({} commits)",
+        "synthetic: {COMMITS} commits, {} text files from {} and {IMAGES} images, {pack}",
         files.len(),
-        source.display(),
-        files.len()
+        source.display()
     )
 }
 

@@ -175,7 +175,15 @@ fn check_git(config: Config, url: &str, branch: Option<String>) -> anyhow::Resul
         .as_ref()
         .map_or_else(|| "x-access-token".to_string(), |s| s.username.clone());
     // Removed when dropped, on every return path.
-    let scratch = tempfile::Builder::new().prefix("crier-check-").tempdir()?;
+    let scratch = tempfile::Builder::new()
+        .prefix("crier-check-")
+        .tempdir()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create a temporary folder in {} for the clone: {e}; set TMPDIR to a writable folder (a read-only container: mount a tmpfs at /tmp)",
+                std::env::temp_dir().display()
+            )
+        })?;
     let follower = git::Follower::new(
         scratch.path().to_path_buf(),
         git::Remote {
