@@ -225,18 +225,19 @@ async fn follow(
     mut current: String,
 ) {
     let mut failures = 0u32;
-    // The first fetch at once: the tree read at start may be days old.
-    let mut wait = Duration::ZERO;
+    // The first fetch at once: the tree read at start may be days old. Then one every `interval`
+    // from the start of the last, so a slow fetch does not stretch the period.
+    let mut next = tokio::time::Instant::now();
     loop {
         tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
+            _ = tokio::time::sleep_until(next) => {}
             _ = trigger.notified() => {
                 tokio::time::sleep(DEBOUNCE).await;
                 info!("webhook: fetching now");
             }
             _ = changes.closed() => return,
         }
-        wait = interval;
+        next = tokio::time::Instant::now() + interval;
         let worker = follower.clone();
         let known = current.clone();
         let result = tokio::task::spawn_blocking(move || {
