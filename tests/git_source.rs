@@ -305,6 +305,44 @@ fn recovery_sweeps_what_a_crash_left_and_keeps_the_current_tree() {
     assert_eq!(follower.current(), Some(good));
 }
 
+#[test]
+fn packs_do_not_pile_up_without_bound() {
+    if skipped() {
+        return;
+    }
+    let world = World::new();
+    let state = tempfile::tempdir().expect("state");
+    let follower = follower(state.path(), world.url(), None, "events");
+    crier::source::git::install_crypto_provider();
+    let packs = || {
+        std::fs::read_dir(state.path().join("repo.git/objects/pack"))
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "pack"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    let mut most = 0;
+    for n in 0..40 {
+        let head = world.commit(
+            &format!("events/e{n}.md"),
+            &event(&format!("e{n}"), 30),
+            "more",
+        );
+        let fetched = follower.fetch().expect("fetch");
+        assert_eq!(fetched.commit, head, "fetch {n}");
+        most = most.max(packs());
+    }
+    // One pack per fetch, until the repository is fetched afresh past 32.
+    assert!(most > 30, "packs piled up to {most}");
+    assert!(packs() <= 33, "{} packs", packs());
+    let checkout = follower
+        .checkout(&world.repo.head())
+        .expect("checkout after a fresh fetch");
+    assert!(checkout.dir.join("events/e39.md").is_file());
+}
+
 // ---------------------------------------------------------------------------------------------
 // The real binary
 // ---------------------------------------------------------------------------------------------

@@ -5,15 +5,16 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use super::process::{self, Logs};
+
 pub struct App {
     child: Child,
     lines: Receiver<Value>,
-    stderr: Arc<Mutex<String>>,
+    logs: Logs,
 }
 
 impl App {
@@ -39,38 +40,17 @@ impl App {
                 }
             }
         });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        let pipe = child.stderr.take().expect("stderr");
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                if let Ok(mut all) = sink.lock() {
-                    all.push_str(&line);
-                    all.push('\n');
-                }
-            }
-        });
-        App {
-            child,
-            lines,
-            stderr,
-        }
+        let logs = Logs::collect(child.stderr.take().expect("stderr"));
+        App { child, lines, logs }
     }
 
     pub fn logs(&self) -> String {
-        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+        self.logs.text()
     }
 
     /// Waits until the logs contain `needle`.
     pub fn wait_for_log(&self, within: Duration, needle: &str) -> bool {
-        let end = Instant::now() + within;
-        while Instant::now() < end {
-            if self.logs().contains(needle) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
+        self.logs.wait_for(within, needle)
     }
 
     /// The announcements that arrive within `wait`.
@@ -98,14 +78,7 @@ impl App {
 
     /// Waits for the process to exit on its own.
     pub fn exit_code(&mut self, within: Duration) -> Option<i32> {
-        let end = Instant::now() + within;
-        while Instant::now() < end {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status.code();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
+        process::exit_code(&mut self.child, within)
     }
 }
 

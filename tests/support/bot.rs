@@ -1,17 +1,16 @@
 //! The real `crier run` binary with a Discord token, pointed at a [`FakeDiscord`], on its own site folder.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::fake_discord::{FakeDiscord, CHANNEL_ID, GUILD_ID};
+use super::process::{self, Logs};
 
 /// A bot process with its own site and state folder.
 pub struct Bot {
     child: Child,
-    stderr: Arc<Mutex<String>>,
+    logs: Logs,
 }
 
 impl Bot {
@@ -44,34 +43,17 @@ impl Bot {
             .stderr(Stdio::piped())
             .spawn()
             .expect("crier starts");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = stderr.clone();
-        let pipe = child.stderr.take().expect("stderr");
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                if let Ok(mut all) = sink.lock() {
-                    all.push_str(&line);
-                    all.push('\n');
-                }
-            }
-        });
-        Bot { child, stderr }
+        let logs = Logs::collect(child.stderr.take().expect("stderr"));
+        Bot { child, logs }
     }
 
     pub fn logs(&self) -> String {
-        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+        self.logs.text()
     }
 
     /// Waits until the logs contain `needle`.
     pub fn wait_for_log(&self, within: Duration, needle: &str) -> bool {
-        let end = Instant::now() + within;
-        while Instant::now() < end {
-            if self.logs().contains(needle) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        false
+        self.logs.wait_for(within, needle)
     }
 
     pub fn kill9(&mut self) {
@@ -84,14 +66,7 @@ impl Bot {
 
     /// Waits for the process to exit on its own.
     pub fn exit_code(&mut self, within: Duration) -> Option<i32> {
-        let end = Instant::now() + within;
-        while Instant::now() < end {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status.code();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        None
+        process::exit_code(&mut self.child, within)
     }
 }
 
