@@ -111,12 +111,25 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--events`, or with the git source the events folder of the tree `current` names now: the bot may
+/// swap the tree (and remove the old one) while a command reads, so it reads one tree whole rather
+/// than through the symlink file by file.
+fn events_to_read(config: &Config, events: Option<PathBuf>) -> Option<PathBuf> {
+    events.or_else(|| {
+        let source = config.source.as_ref()?;
+        let tree = std::fs::canonicalize(config.state_dir.join("source/current")).ok()?;
+        Some(tree.join(&source.path))
+    })
+}
+
 fn load_catalog(mut config: Config, events: Option<PathBuf>) -> anyhow::Result<Catalog> {
+    let events = events_to_read(&config, events);
     if let Some(dir) = events {
         // `--events` moves the whole site: presentations/ and people/ sit beside it.
         config.catalog = crier::catalog::Settings {
             timezone: config.catalog.timezone,
             default_time: config.catalog.default_time,
+            reach: config.catalog.reach,
             ..crier::catalog::Settings::for_events_dir(dir)
         };
     }
@@ -124,6 +137,7 @@ fn load_catalog(mut config: Config, events: Option<PathBuf>) -> anyhow::Result<C
 }
 
 fn check(config: Config, events: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let events = events_to_read(&config, events);
     let mut router = router(&config, false);
     if let Some(dir) = &events {
         // Path globs are relative to the site being checked.

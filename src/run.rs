@@ -70,8 +70,14 @@ pub async fn run(
     fatal: impl std::future::Future<Output = anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
     let _lock = lock;
-    // First the files: for git, the first start clones the repository.
-    let mut source = crate::source::start(&config, telemetry.clone()).await?;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot listen for SIGTERM")?;
+    // First the files: for git, the first start clones the repository, which a stop interrupts.
+    let mut source = tokio::select! {
+        source = crate::source::start(&config, telemetry.clone()) => source?,
+        _ = tokio::signal::ctrl_c() => return Ok(()),
+        _ = terminate.recv() => return Ok(()),
+    };
     let (feed_tx, feed_rx) = tokio::sync::watch::channel(None);
     let mut feed = match config.http_listen {
         Some(addr) => {
@@ -102,8 +108,6 @@ pub async fn run(
     // Commands can answer from the catalog before the first announcements go out.
     publish(&announcer, &status, &telemetry, feed.as_mut());
     let mut next_rescan = Instant::now() + config.rescan_interval;
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .context("cannot listen for SIGTERM")?;
     tokio::pin!(fatal);
     loop {
         match announcer.tick(Utc::now()).await {

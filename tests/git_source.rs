@@ -390,6 +390,18 @@ fn the_first_start_clones_and_a_new_commit_is_announced_within_one_interval() {
         app.collect(Duration::from_millis(1500)).is_empty(),
         "nothing more"
     );
+    // The other commands read the bot's current tree.
+    let out = Command::new(env!("CARGO_BIN_EXE_crier"))
+        .args(["list", "--json"])
+        .current_dir(world.bot.path())
+        .output()
+        .expect("crier list");
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{listed}");
+    assert!(
+        listed.contains("Meetup first") && listed.contains("Meetup second"),
+        "{listed}"
+    );
 }
 
 #[test]
