@@ -487,9 +487,9 @@ fn token_may_go_to(url: &str) -> bool {
 
 /// Checks a `source.git` value: an http(s) URL with no credentials in it.
 pub fn check_url(text: &str) -> Result<String, String> {
-    let url = url::Url::parse(text.trim()).map_err(|e| {
-        format!("`{text}` is not a URL ({e}); write it like https://github.com/ORG/SITE")
-    })?;
+    // The text is not echoed: a mistyped URL may hold a token.
+    let url = url::Url::parse(text.trim())
+        .map_err(|e| format!("not a URL ({e}); write it like https://github.com/ORG/SITE"))?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err(format!(
             "`{}` URLs are not supported (the image has no ssh); use the repository's https:// URL, with `source.token_file` for a private one",
@@ -551,5 +551,7 @@ mod tests {
         );
         assert!(check_url("ssh://git@github.com/org/site").is_err());
         assert!(check_url("file:///srv/site.git").is_err());
+        let error = check_url("me:ghp_secret@github.com/org/site").expect_err("no scheme");
+        assert!(!error.contains("ghp_secret"), "{error}");
     }
 }
