@@ -116,6 +116,21 @@ pub struct GitSource {
     pub webhook_secret_file: Option<PathBuf>,
 }
 
+impl GitSource {
+    /// `url` with every other key at its default.
+    pub fn new(url: String) -> GitSource {
+        GitSource {
+            url,
+            branch: None,
+            path: PathBuf::from("events"),
+            interval: Duration::from_secs(300),
+            token_file: None,
+            username: "x-access-token".into(),
+            webhook_secret_file: None,
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawDiscord {
@@ -340,18 +355,12 @@ impl Config {
         let raw_source = raw.source.unwrap_or_default();
         if let Some(git) = raw_source.git.as_deref().filter(|g| !g.trim().is_empty()) {
             // With git the repository says where the files are; a folder as well is ambiguous.
-            for key in [
-                "events_dir",
-                "presentations_dir",
-                "people_dir",
-                "speakers_dir",
+            for (key, given) in [
+                ("events_dir", raw.events_dir.is_some()),
+                ("presentations_dir", raw.presentations_dir.is_some()),
+                ("people_dir", raw.people_dir.is_some()),
+                ("speakers_dir", raw.speakers_dir.is_some()),
             ] {
-                let given = match key {
-                    "events_dir" => raw.events_dir.is_some(),
-                    "presentations_dir" => raw.presentations_dir.is_some(),
-                    "people_dir" => raw.people_dir.is_some(),
-                    _ => raw.speakers_dir.is_some(),
-                };
                 if given {
                     return Err(ConfigError {
                         origin: origin_of(key),
@@ -616,7 +625,8 @@ fn git_source(
     if raw.token.is_some() {
         return Err(error("token", "a token never belongs in a config file (it would end up in git and backups); put it in a file and set `source.token_file`".into()));
     }
-    let url = crate::source::git::check_url(&git).map_err(|m| error("git", m))?;
+    let defaults =
+        GitSource::new(crate::source::git::check_url(&git).map_err(|m| error("git", m))?);
     let branch = match raw.branch.map(|b| b.trim().to_string()) {
         Some(b) if b.is_empty() => None,
         Some(b) => {
@@ -628,7 +638,7 @@ fn git_source(
         }
         None => None,
     };
-    let path = raw.path.unwrap_or_else(|| PathBuf::from("events"));
+    let path = raw.path.unwrap_or_else(|| defaults.path.clone());
     let clean = !path.as_os_str().is_empty()
         && path.components().all(|c| {
             matches!(
@@ -652,7 +662,7 @@ fn git_source(
                 format!("`{text}` is not a duration ({e}); write it like `5m` or `30s`"),
             )
         })?,
-        None => Duration::from_secs(300),
+        None => defaults.interval,
     };
     if interval < Duration::from_secs(1) {
         return Err(error("interval", "must be at least 1s".into()));
@@ -665,7 +675,6 @@ fn git_source(
         ));
     }
     Ok(GitSource {
-        url,
         branch,
         path,
         interval,
@@ -673,8 +682,9 @@ fn git_source(
         username: raw
             .username
             .filter(|u| !u.trim().is_empty())
-            .unwrap_or_else(|| "x-access-token".into()),
+            .unwrap_or_else(|| defaults.username.clone()),
         webhook_secret_file,
+        ..defaults
     })
 }
 

@@ -77,12 +77,7 @@ pub async fn serve(
                         Ok::<_, Infallible>(match hook {
                             Some(hook) if req.uri().path() == HOOK_PATH => {
                                 let response = webhook(req, &hook, peer).await;
-                                telemetry
-                                    .webhook_requests
-                                    .get_or_create(&crate::telemetry::StatusLabels {
-                                        status: response.status().as_u16().to_string(),
-                                    })
-                                    .inc();
+                                count_status(&telemetry.webhook_requests, &response);
                                 response
                             }
                             _ => route(&req, &telemetry, current.as_deref()),
@@ -106,14 +101,34 @@ pub const HOOK_PATH: &str = "/hooks/git";
 /// How long a webhook delivery may take to send its body.
 const HOOK_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-fn plain(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+/// A response with a body of `content_type`.
+fn text(status: StatusCode, content_type: &'static str, body: String) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
     response.headers_mut().insert(
         "content-type",
-        hyper1::header::HeaderValue::from_static("text/plain"),
+        hyper1::header::HeaderValue::from_static(content_type),
     );
     response
+}
+
+fn plain(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+    text(status, "text/plain", body)
+}
+
+/// Counts an answer in a family by status (`/events.ics`, `/hooks/git`).
+fn count_status(
+    family: &prometheus_client::metrics::family::Family<
+        crate::telemetry::StatusLabels,
+        prometheus_client::metrics::counter::Counter,
+    >,
+    response: &Response<Full<Bytes>>,
+) {
+    family
+        .get_or_create(&crate::telemetry::StatusLabels {
+            status: response.status().as_u16().to_string(),
+        })
+        .inc();
 }
 
 /// `POST /hooks/git`: 401 without a valid signature, 413 for a body over 1 MiB, 202 when a push to
@@ -193,14 +208,6 @@ fn route(
     telemetry: &Telemetry,
     feed: Option<&ServedFeed>,
 ) -> Response<Full<Bytes>> {
-    let text = |status: StatusCode, content_type: &str, body: String| {
-        let mut response = Response::new(Full::new(Bytes::from(body)));
-        *response.status_mut() = status;
-        if let Ok(value) = content_type.parse() {
-            response.headers_mut().insert("content-type", value);
-        }
-        response
-    };
     match (req.method(), req.uri().path()) {
         (&Method::GET, "/healthz") => match telemetry.health() {
             Ok(()) => text(StatusCode::OK, "text/plain", "ok\n".into()),
@@ -224,12 +231,7 @@ fn route(
                     "the calendar is not ready yet: the events are being read\n".into(),
                 ),
             };
-            telemetry
-                .feed_requests
-                .get_or_create(&crate::telemetry::StatusLabels {
-                    status: response.status().as_u16().to_string(),
-                })
-                .inc();
+            count_status(&telemetry.feed_requests, &response);
             response
         }
         _ => text(StatusCode::NOT_FOUND, "text/plain", "not found\n".into()),

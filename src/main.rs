@@ -116,9 +116,8 @@ fn main() -> ExitCode {
 /// than through the symlink file by file.
 fn events_to_read(config: &Config, events: Option<PathBuf>) -> Option<PathBuf> {
     events.or_else(|| {
-        let source = config.source.as_ref()?;
-        let tree = std::fs::canonicalize(config.state_dir.join("source/current")).ok()?;
-        Some(tree.join(&source.path))
+        config.source.as_ref()?;
+        std::fs::canonicalize(&config.catalog.events_dir).ok()
     })
 }
 
@@ -173,21 +172,15 @@ fn check_git(config: Config, url: &str, branch: Option<String>) -> anyhow::Resul
             return Ok(ExitCode::from(USAGE_ERROR));
         }
     };
-    let path = config
-        .source
-        .as_ref()
-        .map_or_else(|| PathBuf::from("events"), |s| s.path.clone());
-    let token = match config.source.as_ref().and_then(|s| s.token_file.as_deref()) {
-        Some(file) => Some(
-            crier::secret::Secret::from_file(file, "source.token_file")
-                .map_err(anyhow::Error::msg)?,
-        ),
-        None => None,
+    // The configured path, token and user name; the URL and branch given here.
+    let source = crier::config::GitSource {
+        url: url.clone(),
+        branch,
+        ..config
+            .source
+            .clone()
+            .unwrap_or_else(|| crier::config::GitSource::new(url.clone()))
     };
-    let username = config
-        .source
-        .as_ref()
-        .map_or_else(|| "x-access-token".to_string(), |s| s.username.clone());
     // Removed when dropped, on every return path.
     let scratch = tempfile::Builder::new()
         .prefix("crier-check-")
@@ -198,16 +191,7 @@ fn check_git(config: Config, url: &str, branch: Option<String>) -> anyhow::Resul
                 std::env::temp_dir().display()
             )
         })?;
-    let follower = git::Follower::new(
-        scratch.path().to_path_buf(),
-        git::Remote {
-            url: url.clone(),
-            branch,
-            token,
-            username,
-        },
-        path.clone(),
-    );
+    let follower = crier::source::follower(scratch.path().to_path_buf(), &source)?;
     git::install_crypto_provider();
     let checkout = follower
         .fetch()
@@ -220,7 +204,7 @@ fn check_git(config: Config, url: &str, branch: Option<String>) -> anyhow::Resul
     );
     let back = std::env::current_dir()?;
     std::env::set_current_dir(&checkout.dir)?;
-    let result = check(config, Some(path));
+    let result = check(config, Some(source.path));
     std::env::set_current_dir(back)?;
     result
 }

@@ -220,18 +220,16 @@ impl Telemetry {
         }
     }
 
-    /// Counts a fetch of the git source; `commit_time` is the new tree's, when it changed.
-    pub fn source_fetched(&self, result: &str, commit_time: Option<i64>) {
+    /// Counts a fetch of the git source.
+    pub fn source_fetched(&self, result: &str) {
         self.source_fetches
             .get_or_create(&ResultLabels {
                 result: result.into(),
             })
             .inc();
-        if let Some(time) = commit_time {
-            self.set_source_commit(time);
-        }
     }
 
+    /// The commit time of the tree now read from (set when a tree becomes current).
     pub fn set_source_commit(&self, time: i64) {
         self.source_commit_timestamp.set(time);
     }

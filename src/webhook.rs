@@ -117,7 +117,7 @@ fn push_ref(content_type: Option<&str>, body: &[u8]) -> Option<String> {
         .map(|p| p.reference)
 }
 
-/// `X-Hub-Signature-256` for `body`, as GitHub computes it (for tests and for scripts/bench-git).
+/// `X-Hub-Signature-256` for `body`, as GitHub computes it (the tests sign their deliveries with it).
 pub fn sign(body: &[u8], secret: &Secret) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose().as_bytes())
         .expect("HMAC takes a key of any length");

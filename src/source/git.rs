@@ -119,7 +119,7 @@ impl Follower {
 
     /// `state_dir/source/current`: the catalog's tree, whichever commit it is.
     pub fn current_dir(&self) -> PathBuf {
-        self.root.join("current")
+        current_dir(&self.root)
     }
 
     fn trees(&self) -> PathBuf {
@@ -371,6 +371,11 @@ impl Follower {
         }
         Ok(())
     }
+}
+
+/// `root/current`, the symlink to the current tree.
+pub fn current_dir(root: &Path) -> PathBuf {
+    root.join("current")
 }
 
 /// Packs in the repository beyond which it is fetched afresh (see [`Follower::open`]).

@@ -9,7 +9,7 @@
 pub mod folder;
 pub mod git;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -113,24 +113,24 @@ pub async fn start(config: &Config, telemetry: Arc<Telemetry>) -> anyhow::Result
     }
 }
 
-/// The follower for `source` in `state_dir/source`, with its token read.
-pub fn follower(config: &Config, source: &GitSource) -> anyhow::Result<Follower> {
-    let token = source
-        .token_file
-        .as_deref()
-        .map(|file| Secret::from_file(file, "source.token_file"))
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
+/// The follower for `source` in `root` (`state_dir/source`), with its token read.
+pub fn follower(root: PathBuf, source: &GitSource) -> anyhow::Result<Follower> {
     Ok(Follower::new(
-        config.state_dir.join("source"),
+        root,
         git::Remote {
             url: source.url.clone(),
             branch: source.branch.clone(),
-            token,
+            token: read_secret(source.token_file.as_deref(), "source.token_file")?,
             username: source.username.clone(),
         },
         source.path.clone(),
     ))
+}
+
+fn read_secret(file: Option<&Path>, key: &str) -> anyhow::Result<Option<Secret>> {
+    file.map(|file| Secret::from_file(file, key))
+        .transpose()
+        .map_err(anyhow::Error::msg)
 }
 
 async fn start_git(
@@ -139,13 +139,11 @@ async fn start_git(
     telemetry: Arc<Telemetry>,
 ) -> anyhow::Result<Source> {
     git::install_crypto_provider();
-    let secret = source
-        .webhook_secret_file
-        .as_deref()
-        .map(|file| Secret::from_file(file, "source.webhook_secret_file"))
-        .transpose()
-        .map_err(anyhow::Error::msg)?;
-    let follower = Arc::new(follower(config, source)?);
+    let secret = read_secret(
+        source.webhook_secret_file.as_deref(),
+        "source.webhook_secret_file",
+    )?;
+    let follower = Arc::new(follower(root(&config.state_dir), source)?);
     let url = source.url.clone();
     let (branch_tx, branch_rx) = watch::channel(None);
     let current = {
@@ -158,6 +156,8 @@ async fn start_git(
         })
         .await??
     };
+    // A tree from an earlier run may be days old: fetch at once. A fresh clone is current.
+    let fetch_at_once = current.is_some();
     let commit = match current {
         Some(checkout) => {
             info!(commit = %checkout.short(), summary = %checkout.summary, url = %url, "reading the last tree fetched; fetching");
@@ -175,7 +175,7 @@ async fn start_git(
             })
             .await?
             .with_context(|| format!("cannot clone {url} (`source.git`)"))?;
-            telemetry.source_fetched("updated", Some(checkout.time));
+            telemetry.source_fetched("updated");
             info!(commit = %checkout.short(), summary = %checkout.summary, branch = fetched.branch.as_deref().unwrap_or("?"), seconds = started.elapsed().as_secs_f64(), "cloned");
             branch_tx.send_replace(fetched.branch);
             checkout
@@ -192,6 +192,7 @@ async fn start_git(
         telemetry,
         branch_tx,
         commit.commit.clone(),
+        fetch_at_once,
     ));
     Ok(Source {
         changes,
@@ -214,7 +215,9 @@ const DEBOUNCE: Duration = Duration::from_millis(150);
 
 /// Fetches every `interval`, and when `trigger` is notified; at most one fetch runs at a time, and
 /// triggers that come during one make one more. Each new commit is written out and handed to the
-/// run loop, which applies it; only then are older trees removed.
+/// run loop, which applies it; only then are older trees removed. `fetch_at_once` for a tree from
+/// an earlier run; a fresh clone waits an interval.
+#[allow(clippy::too_many_arguments)]
 async fn follow(
     follower: Arc<Follower>,
     interval: Duration,
@@ -223,11 +226,15 @@ async fn follow(
     telemetry: Arc<Telemetry>,
     branch: watch::Sender<Option<String>>,
     mut current: String,
+    fetch_at_once: bool,
 ) {
     let mut failures = 0u32;
-    // The first fetch at once: the tree read at start may be days old. Then one every `interval`
-    // from the start of the last, so a slow fetch does not stretch the period.
+    // One fetch every `interval` from the start of the last, so a slow fetch does not stretch the
+    // period.
     let mut next = tokio::time::Instant::now();
+    if !fetch_at_once {
+        next += interval;
+    }
     loop {
         tokio::select! {
             _ = tokio::time::sleep_until(next) => {}
@@ -260,10 +267,10 @@ async fn follow(
                     branch.send_replace(fetched.branch);
                 }
                 let Some(checkout) = checkout else {
-                    telemetry.source_fetched("unchanged", None);
+                    telemetry.source_fetched("unchanged");
                     continue;
                 };
-                telemetry.source_fetched("updated", Some(checkout.time));
+                telemetry.source_fetched("updated");
                 info!(commit = %checkout.short(), summary = %checkout.summary, "fetched a new commit");
                 let (applied_tx, applied) = oneshot::channel();
                 let pending = Pending {
@@ -288,7 +295,7 @@ async fn follow(
             Err(e) => {
                 failures += 1;
                 let error = format!("{e:#}");
-                telemetry.source_fetched("failed", None);
+                telemetry.source_fetched("failed");
                 telemetry.set_source_failures(failures, Some(error.clone()));
                 warn!(error = %error, failures, url = %follower.remote().url, "fetch failed; announcing from the last tree");
             }
@@ -296,7 +303,12 @@ async fn follow(
     }
 }
 
+/// Where the git source keeps its repository and trees: `state_dir/source`.
+pub fn root(state_dir: &Path) -> PathBuf {
+    state_dir.join("source")
+}
+
 /// The events folder the catalog reads for `source`: inside the current tree.
-pub fn events_dir(state_dir: &std::path::Path, source: &GitSource) -> PathBuf {
-    state_dir.join("source").join("current").join(&source.path)
+pub fn events_dir(state_dir: &Path, source: &GitSource) -> PathBuf {
+    git::current_dir(&root(state_dir)).join(&source.path)
 }
