@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
 
-use crier::catalog::{Catalog, Settings};
+use crier::catalog::Settings;
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 
 #[allow(dead_code)] // The generator's command line (`main`) is not used here.
@@ -54,7 +54,7 @@ fn catalog_load(c: &mut Criterion) {
     let settings = Settings::for_events_dir(root.join("events"));
 
     // Once, untimed: the load must see every event and no error, or the figures mean nothing.
-    let catalog = Catalog::load(&settings).expect("the events folder loads");
+    let catalog = crier::site_files::load(&settings).expect("the events folder loads");
     assert_eq!(
         catalog.errors(),
         0,
@@ -79,7 +79,9 @@ fn catalog_load(c: &mut Criterion) {
     group.bench_function("read_only", |b| b.iter(|| black_box(read_only(root))));
     // Freeing the catalog afterwards is not part of loading it (`crier check` could skip it by exiting).
     group.bench_function("catalog_load", |b| {
-        b.iter_with_large_drop(|| Catalog::load(&settings).expect("the events folder loads"))
+        b.iter_with_large_drop(|| {
+            crier::site_files::load(&settings).expect("the events folder loads")
+        })
     });
     group.finish();
 }

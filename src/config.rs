@@ -13,8 +13,8 @@ use std::time::Duration;
 use chrono::NaiveTime;
 use serde::Deserialize;
 
-use crate::catalog::{datetime, Settings};
-use crate::schedule::Rules;
+use crier_core::catalog::{datetime, Settings};
+use crier_core::schedule::Rules;
 
 /// The config file read when `--config` is not given, if it exists.
 pub const DEFAULT_CONFIG_FILE: &str = "config.toml";
@@ -73,7 +73,7 @@ struct RawConfig {
     discord: Option<RawDiscord>,
     http: Option<RawHttp>,
     source: Option<RawSource>,
-    /// Read by [`crate::routing::parse`], which names the route and key of each error.
+    /// Read by [`crier_core::routing::parse`], which names the route and key of each error.
     routes: Option<toml::Value>,
 }
 
@@ -220,7 +220,7 @@ pub struct Config {
     /// Where `/healthz`, `/metrics` and `/events.ics` are served; off when `None`.
     pub http_listen: Option<std::net::SocketAddr>,
     /// Which channel each event is announced in: `[[routes]]`, then `discord.channel_id`.
-    pub routes: crate::routing::Routes,
+    pub routes: crier_core::routing::Routes,
     /// Follow a git repository (`[source] git`); `None`: read the folders in `catalog` as they are.
     pub source: Option<GitSource>,
 }
@@ -562,14 +562,14 @@ impl Config {
             )?),
         };
         if let Some(source) = &source {
-            catalog.events_dir = crate::source::events_dir(&state_dir, source);
+            catalog.events_dir = crate::adapters::source::events_dir(&state_dir, source);
             let beside = Settings::for_events_dir(&catalog.events_dir);
             catalog.presentations_dir = beside.presentations_dir;
             catalog.people_dir = beside.people_dir;
             catalog.speakers_dir = beside.speakers_dir;
         }
         let routes = match raw.routes {
-            Some(value) => crate::routing::parse(&value).map_err(|e| ConfigError {
+            Some(value) => crier_core::routing::parse(&value).map_err(|e| ConfigError {
                 origin: origin.clone(),
                 key: Some(e.key),
                 message: e.message,
@@ -577,11 +577,12 @@ impl Config {
             None => Vec::new(),
         };
         let default = discord.channel_id.map(|channel| {
-            let mut destination = crate::routing::Destination::new(channel, discord.mention_role);
+            let mut destination =
+                crier_core::routing::Destination::new(channel, discord.mention_role);
             destination.posts.new = rules.announce_new;
             destination
         });
-        let routes = crate::routing::Routes::new(routes, default);
+        let routes = crier_core::routing::Routes::new(routes, default);
         // Series are expanded as far as the longest reminder reaches, and a margin more, so that each
         // occurrence is seen before its first reminder is due.
         let longest = routes
@@ -626,7 +627,7 @@ fn git_source(
         return Err(error("token", "a token never belongs in a config file (it would end up in git and backups); put it in a file and set `source.token_file`".into()));
     }
     let defaults =
-        GitSource::new(crate::source::git::check_url(&git).map_err(|m| error("git", m))?);
+        GitSource::new(crate::adapters::source::git::check_url(&git).map_err(|m| error("git", m))?);
     let branch = match raw.branch.map(|b| b.trim().to_string()) {
         Some(b) if b.is_empty() => None,
         Some(b) => {

@@ -1,25 +1,28 @@
 //! crier: announces community meetups from the event files a meetup keeps in its website repository.
 //!
-//! The heart is pure and testable: [`catalog`] reads event files into a typed catalog with the problems
-//! of each file. The command line in `main.rs` only wires the parts together.
+//! This crate is the house around the pure heart, [`crier_core`], which decides everything (the
+//! catalog, what is due, where it goes, what it says, the feed, the sync plans) and does no I/O. Here:
+//!
+//! - `app`: the run loop and the orchestration that applies the core's plans, status and telemetry;
+//! - `adapters`: the edges (the site's files, the folder and git sources, the SQLite ledger, HTTP,
+//!   the console, Discord);
+//! - `cli`: the subcommands `main.rs` dispatches to;
+//! - [`config`]: the configuration, from `config.toml` and the environment;
+//! - [`secret`]: secrets read from files, never shown.
+//!
+//! The modules are private; what the binary, the tests and the benches use is re-exported below under
+//! one name each.
 
-pub mod announcer;
-pub mod catalog;
-pub mod commands;
+mod adapters;
+mod app;
+mod cli;
 pub mod config;
-pub mod discord;
-pub mod events_tab;
-pub mod feed;
-pub mod http;
-pub mod ledger;
-pub mod recordings;
-pub mod render;
-pub mod routing;
-pub mod run;
-pub mod schedule;
 pub mod secret;
-pub mod sink;
-pub mod source;
-pub mod status;
-pub mod telemetry;
-pub mod webhook;
+
+pub use crier_core::{
+    catalog, events_tab, feed, recordings, render, routing, schedule, text, webhook,
+};
+
+pub use adapters::{console, discord, http, ledger, site_files, source};
+pub use app::{announcer, run, sink, status, telemetry};
+pub use cli::catalog as commands;

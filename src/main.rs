@@ -132,7 +132,7 @@ fn load_catalog(mut config: Config, events: Option<PathBuf>) -> anyhow::Result<C
             ..crier::catalog::Settings::for_events_dir(dir)
         };
     }
-    Ok(Catalog::load(&config.catalog)?)
+    Ok(crier::site_files::load(&config.catalog)?)
 }
 
 fn check(config: Config, events: Option<PathBuf>) -> anyhow::Result<ExitCode> {
@@ -259,7 +259,7 @@ fn run(config: Config, json: bool) -> anyhow::Result<ExitCode> {
     let result = match token {
         None => {
             tracing::info!("no DISCORD_TOKEN: announcing to the console (standard output)");
-            let sink = crier::sink::console::Console::new(io::stdout(), json);
+            let sink = crier::console::Console::new(io::stdout(), json);
             // The console has one place to write: events no route takes are shown there too.
             let router = router(&config, true);
             runtime.block_on(crier::run::run(
@@ -310,7 +310,7 @@ async fn run_discord(
     let tab = crier::status::SharedTab::default();
     if config.discord.scheduled_events {
         // Its own ledger connection: the sync never waits on the announcer, nor it on the sync.
-        let sync = discord::events_tab::TabSync {
+        let sync = discord::events_tab_sync::TabSync {
             http: http.clone(),
             guild: ready.guild_id,
             bot: ready.bot_id,
@@ -430,7 +430,7 @@ fn ics(
 }
 
 fn schedule(config: Config) -> anyhow::Result<ExitCode> {
-    let catalog = Catalog::load(&config.catalog)?;
+    let catalog = crier::site_files::load(&config.catalog)?;
     let ledger = crier::ledger::Ledger::open(&config.state_dir)?;
     let mut out = io::stdout().lock();
     let console = config.discord.channel_id.is_none() && config.routes.is_empty();

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use crier::announcer::Announcer;
 use crier::catalog::{Catalog, Event};
+use crier::console::Console;
 use crier::ledger::Ledger;
 use crier::schedule::Rules;
-use crier::sink::console::Console;
 
 fn event(start: DateTime<Utc>) -> Event {
     Event {
@@ -125,7 +125,10 @@ async fn a_series_is_new_once_and_every_occurrence_gets_its_reminders() {
     // Every hour for two and a half weeks: reload (as a rescan does), then do what is due.
     let mut now = start;
     while now < at("2027-01-21T20:00:00Z") {
-        announcer.replace_catalog(Catalog::load_at(&settings, now).expect("loads"), now);
+        announcer.replace_catalog(
+            crier::site_files::load_at(&settings, now).expect("loads"),
+            now,
+        );
         announcer.tick(now).await.expect("tick");
         seen.extend(out.take());
         now += chrono::Duration::hours(1);
@@ -187,10 +190,13 @@ async fn a_broken_dated_file_keeps_its_occurrence_as_it_was() {
             .find(|e| e.id == "weekly@2027-01-14")
             .map(|e| e.cancelled)
     };
-    announcer.replace_catalog(Catalog::load_at(&settings, now).expect("loads"), now);
+    announcer.replace_catalog(
+        crier::site_files::load_at(&settings, now).expect("loads"),
+        now,
+    );
     assert_eq!(cancelled(&announcer), Some(true));
     std::fs::write(&off, "---\nseries: weekly\ndate: [broken\n---\n").expect("write");
-    let catalog = Catalog::load_at(&settings, now).expect("loads");
+    let catalog = crier::site_files::load_at(&settings, now).expect("loads");
     assert!(catalog.errors() > 0, "the file is broken");
     assert!(
         catalog
@@ -206,7 +212,10 @@ async fn a_broken_dated_file_keeps_its_occurrence_as_it_was() {
         "the last good version stays"
     );
     std::fs::remove_file(&off).expect("remove");
-    announcer.replace_catalog(Catalog::load_at(&settings, now).expect("loads"), now);
+    announcer.replace_catalog(
+        crier::site_files::load_at(&settings, now).expect("loads"),
+        now,
+    );
     assert_eq!(
         cancelled(&announcer),
         Some(false),

@@ -24,7 +24,7 @@ fn site(files: &[(&str, &str)]) -> TempDir {
 }
 
 fn load(dir: &TempDir) -> Catalog {
-    Catalog::load(&Settings::for_events_dir(dir.path().join("events"))).expect("loads")
+    crier::site_files::load(&Settings::for_events_dir(dir.path().join("events"))).expect("loads")
 }
 
 fn only_problem(catalog: &Catalog) -> &Problem {
@@ -638,7 +638,7 @@ fn invalid_utf8_is_an_error_with_its_line() {
 
 #[test]
 fn a_missing_events_folder_is_a_load_error() {
-    let err = Catalog::load(&Settings::for_events_dir(Path::new("/nonexistent/events")))
+    let err = crier::site_files::load(&Settings::for_events_dir(Path::new("/nonexistent/events")))
         .expect_err("no folder");
     assert!(err.to_string().contains("/nonexistent/events"), "{err}");
 }

@@ -22,7 +22,8 @@ fn catalog() -> Option<Catalog> {
         );
         return None;
     }
-    let catalog = Catalog::load(&Settings::for_events_dir(&dir)).expect("the folder is readable");
+    let catalog =
+        crier::site_files::load(&Settings::for_events_dir(&dir)).expect("the folder is readable");
     assert!(!catalog.events.is_empty());
     Some(catalog)
 }

@@ -441,7 +441,7 @@ fn a_signed_webhook_fetches_at_once_and_a_bad_one_gets_401_and_no_fetch() {
         push,
     );
     assert_eq!(status, 401, "no signature");
-    let wrong = crier::webhook::sign(push, &Secret::new("guess"));
+    let wrong = crier::webhook::sign(push, "guess");
     let (status, body) = http(
         port,
         "POST",
@@ -461,7 +461,10 @@ fn a_signed_webhook_fetches_at_once_and_a_bad_one_gets_401_and_no_fetch() {
         "/hooks/git",
         &[
             ("X-GitHub-Event", "push"),
-            ("X-Hub-Signature-256", &crier::webhook::sign(other, &key)),
+            (
+                "X-Hub-Signature-256",
+                &crier::webhook::sign(other, key.expose()),
+            ),
         ],
         other,
     );
@@ -486,7 +489,10 @@ fn a_signed_webhook_fetches_at_once_and_a_bad_one_gets_401_and_no_fetch() {
         "/hooks/git",
         &[
             ("X-GitHub-Event", "push"),
-            ("X-Hub-Signature-256", &crier::webhook::sign(push, &key)),
+            (
+                "X-Hub-Signature-256",
+                &crier::webhook::sign(push, key.expose()),
+            ),
         ],
         push,
     );

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crier::catalog::legacy::talks_from_body;
+use crier::catalog::talks::legacy::talks_from_body;
 
 type Expected = &'static [(&'static str, &'static [&'static str])];
 

@@ -23,7 +23,7 @@ fn at(text: &str) -> DateTime<Utc> {
 }
 
 fn load_at(dir: &TempDir, now: &str) -> Catalog {
-    Catalog::load_at(
+    crier::site_files::load_at(
         &Settings::for_events_dir(dir.path().join("events")),
         at(now),
     )
@@ -136,7 +136,7 @@ fn count_counts_the_excepted_dates_too() {
         reach: std::time::Duration::from_secs(60 * 86400),
         ..Settings::for_events_dir(dir.path().join("events"))
     };
-    let wide = Catalog::load_at(&settings, at("2026-12-31T00:00:00Z")).expect("loads");
+    let wide = crier::site_files::load_at(&settings, at("2026-12-31T00:00:00Z")).expect("loads");
     assert!(wide.problems.is_empty(), "{:#?}", wide.problems);
     // 1, 8 and 15 January are the three; the 8th is skipped.
     assert_eq!(
@@ -352,7 +352,8 @@ fn the_bundled_series_always_has_an_upcoming_occurrence() {
         "2029-07-15T00:00:00Z",
         "2040-01-01T00:00:00Z",
     ] {
-        let catalog = Catalog::load_at(&Settings::for_events_dir(&events), at(now)).expect("loads");
+        let catalog =
+            crier::site_files::load_at(&Settings::for_events_dir(&events), at(now)).expect("loads");
         assert_eq!(catalog.errors(), 0, "{:#?}", catalog.problems);
         assert!(
             catalog.upcoming(at(now)).next().is_some(),

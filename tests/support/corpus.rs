@@ -26,7 +26,7 @@ pub fn corpus(folder: &str) -> Option<PathBuf> {
 pub fn load(events: &Path, zone: chrono_tz::Tz) -> Catalog {
     let mut settings = Settings::for_events_dir(events);
     settings.timezone = zone;
-    let catalog = Catalog::load(&settings).expect("the folder is readable");
+    let catalog = crier::site_files::load(&settings).expect("the folder is readable");
     let errors: Vec<String> = catalog
         .problems
         .iter()

@@ -1,0 +1,300 @@
+//! The `presentations/` and `people/` folders that rust.org.il events link to from their `schedule:`,
+//! and the `speakers/` pages that Hugo sites link from their bodies and `speakers = [...]` lists.
+//!
+//! The folders are read once per catalog load, in parallel, so a talk named by many events is parsed
+//! once and its problems are reported once, against its own file. The files are listed and read by the
+//! caller (see [`super::Catalog::read`]).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::front::{non_empty_text, string_list, uncut_text, Front};
+use super::frontmatter;
+use super::model::{Speaker, Talk};
+use super::page::file_stem;
+use super::problem::{Position, Problem};
+use super::{FileText, Settings};
+
+/// Loaded presentations and people, keyed by path.
+#[derive(Debug, Default)]
+pub struct Library {
+    site_root: PathBuf,
+    presentations_dir: PathBuf,
+    people_dir: PathBuf,
+    /// `None` for a file that failed to load (its problem is in `problems`).
+    presentations: HashMap<PathBuf, Option<Talk>>,
+    people: HashMap<PathBuf, Option<Speaker>>,
+    /// People and speaker pages by lower-case file stem (`jane-doe`), as Hugo resolves a ref or a slug
+    /// whatever its case. `speakers/` wins over `people/`.
+    by_slug: HashMap<String, Speaker>,
+    /// Problems of the library's own files.
+    pub problems: Vec<Problem>,
+}
+
+/// Why a `schedule:` or `speakers:` entry could not be used.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// No such file; the message says which and suggests the closest.
+    NotFound(String),
+    /// The file exists but has errors of its own (reported against it).
+    Broken,
+}
+
+impl Library {
+    /// Reads the people and presentation files with `read`. A folder that does not exist is simply
+    /// empty: only the legacy and native formats are in use then, and a `schedule:` entry that needs it
+    /// gets its own error.
+    pub fn read<R>(
+        settings: &Settings,
+        people_files: &[PathBuf],
+        presentation_files: &[PathBuf],
+        read: &R,
+    ) -> Library
+    where
+        R: Fn(&Path) -> Result<FileText, Problem> + Sync,
+    {
+        let mut library = Library {
+            site_root: settings.site_root(),
+            presentations_dir: settings.presentations_dir.clone(),
+            people_dir: settings.people_dir.clone(),
+            ..Library::default()
+        };
+        let people: Vec<_> = people_files
+            .par_iter()
+            .map(|path| {
+                let (person, problems) = read_person(path, read(path));
+                (path.clone(), person, problems)
+            })
+            .collect();
+        for (path, person, problems) in people {
+            library.problems.extend(problems);
+            if let Some(person) = &person {
+                library
+                    .by_slug
+                    .insert(file_stem(&path).to_lowercase(), person.clone());
+            }
+            library.people.insert(path, person);
+        }
+        let talks: Vec<_> = presentation_files
+            .par_iter()
+            .map(|path| {
+                let (talk, problems) = read_presentation(path, read(path), &library);
+                (path.clone(), talk, problems)
+            })
+            .collect();
+        for (path, talk, problems) in talks {
+            library.problems.extend(problems);
+            library.presentations.insert(path, talk);
+        }
+        library
+    }
+
+    pub fn presentation_count(&self) -> usize {
+        self.presentations.len()
+    }
+
+    pub fn people_count(&self) -> usize {
+        self.people.len()
+    }
+
+    /// The talk a `schedule:` entry such as `presentations/intro.md` names.
+    pub fn presentation(&self, entry: &str) -> Result<Talk, Missing> {
+        let path = self.resolve(entry, "presentations", &self.presentations_dir);
+        match self.presentations.get(&path) {
+            Some(Some(talk)) => Ok(talk.clone()),
+            Some(None) => Err(Missing::Broken),
+            None => Err(Missing::NotFound(not_found(
+                entry,
+                &path,
+                self.presentations.keys(),
+            ))),
+        }
+    }
+
+    /// The person a `speakers:` entry such as `people/jane-doe.md` names.
+    pub fn person(&self, entry: &str) -> Result<Speaker, Missing> {
+        let path = self.resolve(entry, "people", &self.people_dir);
+        match self.people.get(&path) {
+            Some(Some(person)) => Ok(person.clone()),
+            Some(None) => Err(Missing::Broken),
+            None => Err(Missing::NotFound(not_found(
+                entry,
+                &path,
+                self.people.keys(),
+            ))),
+        }
+    }
+
+    /// The person a Hugo site names by slug (`speakers = ["jane-doe"]`, `{{< speaker "jane-doe" >}}`), or
+    /// by a link to their page (`/speakers/jane-doe.md`, `/speakers/Jane-Doe`).
+    pub fn person_by_slug(&self, slug_or_link: &str) -> Option<&Speaker> {
+        let trimmed = slug_or_link.trim().trim_end_matches('/');
+        let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
+        let slug = last.strip_suffix(".md").unwrap_or(last).to_lowercase();
+        self.by_slug.get(&slug)
+    }
+
+    /// `presentations/x.md` lives in the configured presentations folder; other relative paths are
+    /// relative to the site root (the parent of the events folder).
+    fn resolve(&self, entry: &str, folder: &str, dir: &Path) -> PathBuf {
+        let entry = entry
+            .trim()
+            .trim_start_matches("./")
+            .trim_start_matches('/');
+        match entry.strip_prefix(folder).and_then(|e| e.strip_prefix('/')) {
+            Some(rest) => dir.join(rest),
+            None => self.site_root.join(entry),
+        }
+    }
+}
+
+fn not_found<'a>(entry: &str, path: &Path, known: impl Iterator<Item = &'a PathBuf>) -> String {
+    let wanted = path.file_name().and_then(|n| n.to_str()).unwrap_or(entry);
+    let names = known.filter_map(|p| p.file_name().and_then(|n| n.to_str()));
+    let hint = crate::text::did_you_mean(wanted, names)
+        .unwrap_or_else(|| format!("create {} or fix the name", path.display()));
+    format!("`{entry}` does not exist ({}); {hint}", path.display())
+}
+
+/// Splits and parses the front matter of `path`'s text, and hands it and the body to `read`. A file
+/// without front matter gets an error that says what this kind of file should start with.
+fn read_with_front<T>(
+    path: &Path,
+    file: Result<FileText, Problem>,
+    expected: &str,
+    read: impl FnOnce(&Front<'_>, &str) -> (Option<T>, Vec<Problem>),
+) -> (Option<T>, Vec<Problem>) {
+    let text = match file {
+        Ok(file) => file.text,
+        Err(problem) => return (None, vec![problem]),
+    };
+    let Ok(split) = frontmatter::split(&text) else {
+        return (
+            None,
+            vec![Problem::error(
+                path,
+                Some(Position::new(1, 1)),
+                format!("no front matter: {expected}"),
+            )],
+        );
+    };
+    match Front::parse(path, &split) {
+        Ok(front) => read(&front, split.body),
+        Err(problem) => (None, vec![problem]),
+    }
+}
+
+/// The best link to a person: their own page, else LinkedIn, else GitHub, else Twitter. Values may be
+/// full URLs or bare handles (`github: alefminus`).
+pub(crate) fn person_url(value: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let link = |key: &str, base: &str| {
+        value(key).map(|v| {
+            if v.starts_with("http://") || v.starts_with("https://") {
+                v
+            } else {
+                format!("{base}{}", v.trim_start_matches('@'))
+            }
+        })
+    };
+    link("url", "https://")
+        .or_else(|| link("home", "https://"))
+        .or_else(|| link("website", "https://"))
+        .or_else(|| link("linkedin", "https://www.linkedin.com/in/"))
+        .or_else(|| link("github", "https://github.com/"))
+        .or_else(|| link("twitter", "https://x.com/"))
+        .or_else(|| link("bluesky", "https://bsky.app/profile/"))
+}
+
+/// A `people/` file (`name`, `home`, `linkedin`, `github`, ...) or a Hugo `speakers/` page (`title`,
+/// `website`, `twitter`, ...); the body is a bio.
+fn read_person(path: &Path, file: Result<FileText, Problem>) -> (Option<Speaker>, Vec<Problem>) {
+    let expected = "a people file starts with `---`, then `name: Full Name` (and optional `home`, `github`, `linkedin`), then `---`";
+    read_with_front(path, file, expected, |front, _bio| {
+        let mut problems = Vec::new();
+        let name = non_empty_text(front.get("name"))
+            .or_else(|| non_empty_text(front.get("title")))
+            .unwrap_or_else(|| {
+                let stem = file_stem(path);
+                problems.push(Problem::warning(
+                    path,
+                    Some(Position::new(2, 1)),
+                    format!("no `name`; using the file name `{stem}`. Add `name: Full Name`"),
+                ));
+                stem
+            });
+        let url = person_url(|key| non_empty_text(front.get(key)));
+        (Some(Speaker { name, url }), problems)
+    })
+}
+
+/// A `presentations/` file: `title`, `speakers` (people files), `length` (minutes, 0 = unknown),
+/// `language`; the body is the abstract.
+fn read_presentation(
+    path: &Path,
+    file: Result<FileText, Problem>,
+    library: &Library,
+) -> (Option<Talk>, Vec<Problem>) {
+    let expected =
+        "a presentation file starts with `---`, then `title:` and `speakers:`, then `---`";
+    read_with_front(path, file, expected, |front, body| {
+        let mut problems = Vec::new();
+        let (title, cut) = uncut_text(front, path, "title");
+        problems.extend(cut);
+        let title = title.unwrap_or_else(|| {
+            let stem = file_stem(path);
+            problems.push(Problem::warning(
+                path,
+                Some(Position::new(2, 1)),
+                format!("no `title`; using the file name `{stem}`. Add `title: ...`"),
+            ));
+            stem
+        });
+        let mut speakers = Vec::new();
+        for entry in string_list(front.get("speakers")) {
+            if !entry.ends_with(".md") {
+                speakers.push(Speaker {
+                    name: entry,
+                    url: None,
+                });
+                continue;
+            }
+            match library.person(&entry) {
+                Ok(person) => speakers.push(person),
+                Err(Missing::Broken) => {}
+                Err(Missing::NotFound(message)) => problems.push(Problem::error(
+                    path,
+                    front.position_after("speakers", &entry),
+                    message,
+                )),
+            }
+        }
+        let length_minutes = front
+            .get("length")
+            .and_then(|v| v.as_u64())
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|&n| n > 0);
+        // "Exploring Memory Allocators by Ronen Cohen": the speaker is said once, as a speaker.
+        let title = speakers
+            .iter()
+            .find_map(|s| {
+                title
+                    .strip_suffix(s.name.as_str())
+                    .and_then(|t| t.trim_end().strip_suffix(" by"))
+                    .map(|t| t.trim_end().to_string())
+            })
+            .filter(|t| !t.is_empty())
+            .unwrap_or(title);
+        let abstract_md = Some(body.trim().to_string()).filter(|s| !s.is_empty());
+        let talk = Talk {
+            title,
+            speakers,
+            length_minutes,
+            language: non_empty_text(front.get("language")),
+            abstract_md,
+            recordings: super::recording_links::read(|key| front.get(key)),
+        };
+        (Some(talk), problems)
+    })
+}

@@ -1,0 +1,326 @@
+//! Event files to a typed catalog, with the problems of each file.
+//!
+//! [`Catalog::read`] takes a site's file list ([`SiteFiles`]: the events folder and the
+//! `presentations/`, `people/` and `speakers/` folders beside it) and a function that gives one file's
+//! text. It reads no disk itself: the `crier` crate lists the folder and reads the files (or a test
+//! hands texts in), and this module parses them in parallel. Each file is read on its own: a bad file
+//! adds problems, never hides another event.
+
+pub mod body;
+pub mod datetime;
+pub mod front;
+pub mod frontmatter;
+pub mod library;
+pub mod model;
+pub mod names;
+pub mod page;
+pub mod problem;
+pub mod reader;
+pub mod recording_links;
+pub mod recurrence;
+pub mod talks;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+use rayon::prelude::*;
+
+pub use library::Library;
+pub use model::Occurrence;
+pub use model::{Event, Link, Speaker, Talk};
+pub use problem::{Position, Problem, Severity};
+pub use recurrence::{Override, Series};
+
+/// Files larger than this are not event files; reading them would only slow every check down.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The default reach of a series' expansion: the default longest reminder (7 days) and a day.
+pub const DEFAULT_REACH: std::time::Duration = std::time::Duration::from_secs(8 * 86400);
+
+/// Where the event files are and how to read times in them.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub events_dir: PathBuf,
+    pub presentations_dir: PathBuf,
+    pub people_dir: PathBuf,
+    /// Hugo sites keep speaker pages in `speakers/` beside the events (`content/speakers/`).
+    pub speakers_dir: PathBuf,
+    /// The zone of events that name none.
+    pub timezone: Tz,
+    /// The start of events that give a date but no time.
+    pub default_time: NaiveTime,
+    /// How far ahead a recurring series is expanded (the longest reminder offset and a margin): the
+    /// announcer needs no occurrence beyond it. The next occurrence is listed whatever its distance.
+    pub reach: std::time::Duration,
+}
+
+impl Settings {
+    /// Settings for `events_dir`, with `presentations/` and `people/` beside it, in Asia/Jerusalem at 18:00.
+    pub fn for_events_dir(events_dir: impl Into<PathBuf>) -> Settings {
+        let events_dir = events_dir.into();
+        let root = site_root_of(&events_dir);
+        Settings {
+            presentations_dir: root.join("presentations"),
+            people_dir: root.join("people"),
+            speakers_dir: root.join("speakers"),
+            events_dir,
+            timezone: chrono_tz::Asia::Jerusalem,
+            default_time: NaiveTime::from_hms_opt(18, 0, 0).unwrap_or(NaiveTime::MIN),
+            reach: DEFAULT_REACH,
+        }
+    }
+
+    /// The site's root: the folder that holds the events folder.
+    pub fn site_root(&self) -> PathBuf {
+        site_root_of(&self.events_dir)
+    }
+}
+
+fn site_root_of(events_dir: &Path) -> PathBuf {
+    match events_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Every event of a folder, sorted by start, and every problem found on the way.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub events: Vec<Event>,
+    /// The recurring series whose occurrences are among `events`, by id.
+    pub series: Vec<Series>,
+    /// Sorted by path, then line.
+    pub problems: Vec<Problem>,
+    /// Presentations and people files read.
+    pub presentation_files: usize,
+    pub people_files: usize,
+}
+
+/// One file's text as the site holds it, with its modification time (the feed's `LAST-MODIFIED`).
+#[derive(Debug, Clone, Default)]
+pub struct FileText {
+    pub text: String,
+    pub modified: Option<DateTime<Utc>>,
+}
+
+/// The files of a site, as the `crier` crate found them on disk or in a git tree.
+#[derive(Debug, Default)]
+pub struct SiteFiles {
+    /// The event files, sorted by path (byte order).
+    pub events: Vec<PathBuf>,
+    /// `people/` and `speakers/` pages, sorted.
+    pub people: Vec<PathBuf>,
+    /// `presentations/` files, sorted.
+    pub presentations: Vec<PathBuf>,
+    /// Files found but not to be read (a link out of the folder, say), as problems.
+    pub problems: Vec<Problem>,
+}
+
+impl Catalog {
+    /// Reads the site's files with `read`, with the series expanded around `now` (see
+    /// [`recurrence::expand`]). `read` is called once per file, from several threads: the texts are
+    /// parsed as they arrive and dropped, so a large site is never held in memory whole.
+    pub fn read<R>(settings: &Settings, files: SiteFiles, read: R, now: DateTime<Utc>) -> Catalog
+    where
+        R: Fn(&Path) -> Result<FileText, Problem> + Sync,
+    {
+        let SiteFiles {
+            events: paths,
+            people,
+            presentations,
+            mut problems,
+        } = files;
+        let library = Library::read(settings, &people, &presentations, &read);
+        let outcomes: Vec<_> = paths
+            .par_iter()
+            .map(|path| match read(path) {
+                Ok(file) => {
+                    let mut outcome = reader::read_event(path, &file.text, settings, &library);
+                    if let Some((event, _)) = &mut outcome.event {
+                        event.modified = file.modified;
+                    }
+                    if let Some(series) = &mut outcome.series {
+                        series.template.modified = file.modified;
+                    }
+                    outcome
+                }
+                Err(problem) => reader::FileOutcome {
+                    problems: vec![problem],
+                    ..reader::FileOutcome::default()
+                },
+            })
+            .collect();
+        let mut events = Vec::with_capacity(outcomes.len());
+        let mut identities = Vec::with_capacity(outcomes.len());
+        let mut series = Vec::new();
+        let mut overrides = Vec::new();
+        for outcome in outcomes {
+            problems.extend(outcome.problems);
+            if let Some(one) = outcome.series {
+                series.push(one);
+            } else if let Some((event, identity)) = outcome.event {
+                match outcome.given {
+                    Some(given) => overrides.push((event, given)),
+                    None => {
+                        events.push(event);
+                        identities.push(identity);
+                    }
+                }
+            }
+        }
+        problems.extend(identify_shared_links(&mut events, &identities));
+        problems.extend(library.problems.iter().cloned());
+        problems.extend(recurrence::attach_overrides(&mut series, overrides));
+        events.extend(recurrence::expand(&series, now, settings.reach));
+        let mut catalog = Catalog {
+            events,
+            series,
+            problems,
+            presentation_files: library.presentation_count(),
+            people_files: library.people_count(),
+        };
+        catalog.reject_duplicate_ids();
+        catalog
+            .events
+            .sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.source.cmp(&b.source)));
+        catalog
+            .problems
+            .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        catalog
+    }
+
+    /// Two files with one identity (the same explicit `id:`) would be announced as one event: keep the
+    /// first (by path), report the others.
+    fn reject_duplicate_ids(&mut self) {
+        // The events are in the order of their files (sorted by path) already.
+        let mut first: HashMap<String, PathBuf> = HashMap::new();
+        let mut problems = Vec::new();
+        self.events.retain(|event| match first.get(&event.id) {
+            Some(other) => {
+                problems.push(Problem::error(
+                    &event.source,
+                    None,
+                    format!(
+                        "this event has the same identity `{}` as {}; give one of them another `id:`",
+                        event.id,
+                        other.display()
+                    ),
+                ));
+                false
+            }
+            None => {
+                first.insert(event.id.clone(), event.source.clone());
+                true
+            }
+        });
+        self.problems.extend(problems);
+    }
+
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+
+    /// The events as the files write them: single events, each series once, and each dated file of
+    /// a series; not the occurrences expanded from a rule, whose number depends on the date.
+    pub fn written(&self) -> impl Iterator<Item = &Event> {
+        self.events.iter().filter(|e| e.occurrence.is_none()).chain(
+            self.series.iter().flat_map(|s| {
+                std::iter::once(&s.template).chain(s.overrides.iter().map(|o| &o.event))
+            }),
+        )
+    }
+
+    /// Single events (not occurrences of a series).
+    pub fn single_count(&self) -> usize {
+        self.events
+            .iter()
+            .filter(|e| e.occurrence.is_none())
+            .count()
+    }
+
+    /// Talks over all events as written.
+    pub fn talk_count(&self) -> usize {
+        self.written().map(|e| e.talks.len()).sum()
+    }
+
+    /// Distinct speakers (by name) over all events as written.
+    pub fn speaker_count(&self) -> usize {
+        self.written()
+            .flat_map(|e| &e.talks)
+            .flat_map(|t| &t.speakers)
+            .map(|s| s.name.as_str())
+            .collect::<HashSet<_>>()
+            .len()
+    }
+
+    /// Events that have not started by `now`.
+    pub fn upcoming(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Event> {
+        self.events.iter().filter(move |e| e.start >= now)
+    }
+}
+
+/// A `register` link that several files share (a group page, a ticket shop's home) identifies none of
+/// them: each of those events takes its file as its identity instead, and one warning per link names
+/// the files. A link that belongs to one file stays its identity, so a postponed event whose file is
+/// renamed stays the same event.
+fn identify_shared_links(events: &mut [Event], identities: &[reader::Identity]) -> Vec<Problem> {
+    let mut by_link: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, event) in events.iter().enumerate() {
+        if let Some(link) = event.register.as_deref() {
+            by_link.entry(link).or_default().push(i);
+        }
+    }
+    let mut shared: Vec<(String, Vec<usize>)> = by_link
+        .into_iter()
+        .filter(|(_, files)| files.len() > 1)
+        .map(|(link, files)| (link.to_string(), files))
+        .collect();
+    shared.sort();
+    let mut problems = Vec::new();
+    for (link, files) in shared {
+        let names: Vec<String> = files
+            .iter()
+            .map(|&i| events[i].source.display().to_string())
+            .collect();
+        let first = files[0];
+        problems.push(Problem::warning(
+            &events[first].source,
+            identities[first].register_at,
+            format!(
+                "`register: {link}` is shared by {} files ({}); it identifies none of them, so each is identified by its file. Give each event its own registration link or an `id:`, so that renaming its file keeps it the same event",
+                files.len(),
+                names.join(", ")
+            ),
+        ));
+        for &i in &files {
+            if !identities[i].explicit {
+                events[i].id = identities[i].file.clone();
+            }
+        }
+    }
+    problems
+}
+
+/// Whether a path names a markdown file that is meant to be read: not hidden, not an editor's swap or
+/// backup file, not a template.
+pub fn is_markdown_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    // `_index.md` is a Hugo section's list page, and `_` files are drafts or partials elsewhere: none
+    // is an event, a talk or a person.
+    if name.starts_with('.') || name.starts_with('#') || name.starts_with('_') {
+        return false;
+    }
+    if name == "skeleton.md" || name.ends_with('~') {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}

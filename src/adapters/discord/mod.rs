@@ -1,0 +1,429 @@
+//! The Discord adapter: posts announcements (the sink) and answers slash commands (poise), with serenity.
+//!
+//! Everything Discord-specific lives here; the announcer hands over platform-neutral messages. The REST
+//! client gets a request timeout (serenity sets none, and a silent Discord would hang the bot), and, with
+//! `discord.api_url`, goes through that base URL with serenity's own ratelimiter off (the proxy setting is
+//! ignored otherwise; see the wire facts in the README).
+
+pub mod embed;
+pub mod events_tab_sync;
+pub mod slash;
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serenity::all::{
+    ChannelId, ChannelType, CreateActionRow, CreateAllowedMentions, CreateButton, CreateMessage,
+    EditMessage, GatewayIntents, Http, HttpBuilder, MessageId, Permissions, RoleId,
+};
+use serenity::model::channel::Nonce;
+use tracing::{error, info, warn};
+
+use crate::app::sink::{Outgoing, Sink, SinkError};
+use crate::app::status::Shared;
+use crate::config::DiscordConfig;
+use crier_core::schedule::{Key, Kind};
+
+/// The bot token. It never appears in logs, errors or `Debug` output.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+impl Token {
+    /// `DISCORD_TOKEN`, else the file `discord.token_file`; `None` when neither is set.
+    pub fn from_env_or_file(
+        env: Option<String>,
+        file: Option<&Path>,
+    ) -> Result<Option<Token>, String> {
+        if let Some(token) = env.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
+            return Ok(Some(Token(token)));
+        }
+        let Some(file) = file else { return Ok(None) };
+        let text = std::fs::read_to_string(file).map_err(|e| {
+            format!(
+                "cannot read the token file {} (`discord.token_file`): {e}",
+                file.display()
+            )
+        })?;
+        let token = text.trim();
+        if token.is_empty() {
+            return Err(format!(
+                "the token file {} (`discord.token_file`) is empty",
+                file.display()
+            ));
+        }
+        Ok(Some(Token(token.to_string())))
+    }
+
+    fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Timeout of each REST request: a slow Discord must not hang the announcer.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The REST client, pointed at `api_url` when configured.
+pub fn http(token: &Token, config: &DiscordConfig) -> anyhow::Result<Http> {
+    let client = reqwest::Client::builder()
+        .use_rustls_tls()
+        .timeout(REQUEST_TIMEOUT)
+        .build()?;
+    let mut builder = HttpBuilder::new(token.expose()).client(client);
+    if let Some(api_url) = &config.api_url {
+        builder = builder.proxy(api_url.as_str()).ratelimiter_disabled(true);
+    }
+    Ok(builder.build())
+}
+
+/// [`preflight`], retried with backoff while Discord cannot be reached (a network or Discord outage at
+/// start must not crash-loop the container); a rejected token or a missing permission fails at once.
+pub async fn preflight_until_reachable(
+    http: &Http,
+    config: &DiscordConfig,
+    routes: &crier_core::routing::Routes,
+) -> anyhow::Result<Ready> {
+    let mut wait = Duration::from_secs(1);
+    loop {
+        match preflight(http, config, routes).await {
+            Err(e) if e.downcast_ref::<Unreachable>().is_some() => {
+                warn!(error = %e, retry_in = ?wait, "Discord is not reachable yet");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(60));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Discord could not be reached at all (as opposed to answering with an error).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot reach Discord: {0}")]
+pub struct Unreachable(String);
+
+/// What the start-up check learnt: where the bot is, and what it may do with the Events tab.
+#[derive(Debug, Clone, Copy)]
+pub struct Ready {
+    pub guild_id: serenity::all::GuildId,
+    pub bot_id: serenity::all::UserId,
+    pub events: events_tab_sync::EventPermissions,
+}
+
+/// Checks, before anything is posted, that the token works and that the bot may post in the channel.
+/// Prints a checklist of what is missing; `Err` when the bot cannot work at all. A missing events
+/// permission is a line in the checklist, not an error: announcements do not need it.
+pub async fn preflight(
+    http: &Http,
+    config: &DiscordConfig,
+    routes: &crier_core::routing::Routes,
+) -> anyhow::Result<Ready> {
+    let me = match http.get_current_user().await {
+        Ok(me) => me,
+        Err(e) if status_of(&e) == Some(401) => {
+            anyhow::bail!("Discord rejected the bot token (401 Unauthorized): check DISCORD_TOKEN or `discord.token_file` (Developer Portal → your application → Bot → Reset Token)")
+        }
+        Err(e) if status_of(&e).is_none() => return Err(Unreachable(e.to_string()).into()),
+        Err(e) => anyhow::bail!("Discord answered the token check with an error: {e}"),
+    };
+    // Every channel crier may post in: each route's, then `discord.channel_id`; each checked once.
+    let mut channels: Vec<(u64, bool, String)> = Vec::new();
+    for destination in routes.destinations() {
+        let origin = match destination.route {
+            Some(_) => format!("`channel_id` of {}", routes.describe(destination.route)),
+            None => "`discord.channel_id`".to_string(),
+        };
+        match channels
+            .iter_mut()
+            .find(|(id, _, _)| *id == destination.channel_id)
+        {
+            Some(seen) => seen.1 |= destination.mention_role.is_some(),
+            None => channels.push((
+                destination.channel_id,
+                destination.mention_role.is_some(),
+                origin,
+            )),
+        }
+    }
+    if channels.is_empty() {
+        anyhow::bail!("`discord.channel_id` is not set and there are no `[[routes]]`: crier needs a channel to announce in (right-click the channel with Developer Mode on, Copy Channel ID)");
+    }
+    let mut home: Option<(
+        serenity::all::PartialGuild,
+        serenity::all::Member,
+        serenity::all::GuildChannel,
+    )> = None;
+    let mut problems = Vec::new();
+    for (channel_id, mentions, origin) in channels {
+        let channel = match http.get_channel(ChannelId::new(channel_id)).await {
+            Ok(channel) => channel,
+            Err(e) if matches!(status_of(&e), Some(403 | 404)) => anyhow::bail!(
+                "the channel {channel_id} ({origin}) does not exist or the bot cannot see it: invite the bot to the server and give it View Channel there"
+            ),
+            Err(e) => anyhow::bail!("cannot read the channel {channel_id}: {e}"),
+        };
+        let Some(channel) = channel.guild() else {
+            anyhow::bail!("the channel {channel_id} ({origin}) is not a server channel");
+        };
+        let (guild, member) = match &home {
+            Some((guild, member, _)) if guild.id == channel.guild_id => (guild.clone(), member.clone()),
+            Some((guild, _, _)) => anyhow::bail!(
+                "the channel {channel_id} ({origin}) is in another server than {} ({}); one crier announces in one server",
+                guild.name,
+                guild.id
+            ),
+            None => (
+                http.get_guild(channel.guild_id).await?,
+                http.get_member(channel.guild_id, me.id).await?,
+            ),
+        };
+        let perms = guild.user_permissions_in(&channel, &member);
+        let mut needed = vec![
+            (Permissions::VIEW_CHANNEL, "View Channel"),
+            (Permissions::SEND_MESSAGES, "Send Messages"),
+            (Permissions::EMBED_LINKS, "Embed Links"),
+        ];
+        if mentions {
+            needed.push((Permissions::MENTION_EVERYONE, "Mention @everyone, @here and All Roles (for `mention_role`, unless the role is mentionable)"));
+        }
+        let missing: Vec<&str> = needed
+            .iter()
+            .filter(|(p, _)| !perms.contains(*p))
+            .map(|(_, name)| *name)
+            .collect();
+        for (p, name) in &needed {
+            let mark = if perms.contains(*p) { "ok" } else { "MISSING" };
+            info!("permission in #{}: {name}: {mark}", channel.name);
+        }
+        if config.publish && channel.kind != ChannelType::News {
+            warn!(
+                "`discord.publish` is set but #{} is not an announcement channel; messages will not be crossposted",
+                channel.name
+            );
+        }
+        if !missing.is_empty() {
+            problems.push(format!(
+                "the bot lacks permissions in #{} ({channel_id}, {origin}): {}; grant them to the bot's role in the channel's settings",
+                channel.name,
+                missing.join(", ")
+            ));
+        }
+        if home.is_none() {
+            home = Some((guild, member, channel));
+        }
+    }
+    let Some((guild, member, channel)) = home else {
+        anyhow::bail!("no channel to announce in");
+    };
+    let in_guild = guild.member_permissions(&member);
+    let events = events_tab_sync::EventPermissions {
+        create: in_guild.contains(Permissions::CREATE_EVENTS),
+        edit: in_guild.intersects(Permissions::CREATE_EVENTS | Permissions::MANAGE_EVENTS),
+    };
+    if config.scheduled_events {
+        let mark = |ok: bool| if ok { "ok" } else { "MISSING" };
+        info!(
+            "permission in the server: Create Events (for `discord.scheduled_events`): {}",
+            mark(events.create)
+        );
+        info!(
+            "permission in the server: Manage Events or Create Events (to edit crier's own): {}",
+            mark(events.edit)
+        );
+    }
+    if !problems.is_empty() {
+        anyhow::bail!("{}", problems.join("; "));
+    }
+    info!(bot = %me.name, channel = %channel.name, "Discord is ready");
+    Ok(Ready {
+        guild_id: channel.guild_id,
+        bot_id: me.id,
+        events,
+    })
+}
+
+/// The HTTP status of a failed request, if Discord answered.
+pub fn status_of(error: &serenity::Error) -> Option<u16> {
+    match error {
+        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(response)) => {
+            Some(response.status_code.as_u16())
+        }
+        _ => None,
+    }
+}
+
+/// A nonce derived from the ledger key: a resend after a crash carries the same nonce, and Discord
+/// (with `enforce_nonce`) returns the first message instead of posting a second one.
+pub fn nonce(key: &Key) -> String {
+    let text = format!(
+        "{}\u{0}{}\u{0}{}",
+        key.event_id,
+        key.kind.key(),
+        key.start.timestamp()
+    );
+    format!("crier{:016x}", crier_core::schedule::stable_hash(&text))
+}
+
+/// Posts announcements to the channel their route names, else to `discord.channel_id`.
+pub struct DiscordSink {
+    http: Arc<Http>,
+    /// `discord.channel_id`: the digest's channel, and that of events no route takes.
+    channel: Option<ChannelId>,
+    mention_role: Option<RoleId>,
+    publish: bool,
+}
+
+impl DiscordSink {
+    pub fn new(http: Arc<Http>, config: &DiscordConfig) -> anyhow::Result<Self> {
+        Ok(DiscordSink {
+            http,
+            channel: config.channel_id.map(ChannelId::new),
+            mention_role: config.mention_role.map(RoleId::new),
+            publish: config.publish,
+        })
+    }
+
+    /// The channel and role of one announcement.
+    fn target(&self, outgoing: &Outgoing<'_>) -> Result<(ChannelId, Option<RoleId>), SinkError> {
+        match outgoing.destination {
+            Some(d) => Ok((ChannelId::new(d.channel_id), d.mention_role.map(RoleId::new))),
+            None => self.channel.map(|c| (c, self.mention_role)).ok_or_else(|| {
+                SinkError::Fatal(
+                    "no channel to post in: set `discord.channel_id` (the digest and events no route takes go there)".into(),
+                )
+            }),
+        }
+    }
+
+    fn allowed_mentions(role: Option<RoleId>) -> CreateAllowedMentions {
+        // Empty: text from an event file can never ping @everyone, a role or a user.
+        let allowed = CreateAllowedMentions::new();
+        match role {
+            Some(role) => allowed.roles([role]),
+            None => allowed,
+        }
+    }
+
+    /// Updates the message of the event's latest announcement after a move or cancellation, in the
+    /// channel it was posted in (an event may have changed route since).
+    async fn edit_previous(
+        &self,
+        previous: crate::app::sink::Previous<'_>,
+        fallback: ChannelId,
+        outgoing: &Outgoing<'_>,
+    ) {
+        let Ok(id) = previous.message_id.parse::<u64>() else {
+            return;
+        };
+        let channel = previous
+            .channel_id
+            .map(ChannelId::new)
+            .or(self.channel)
+            .unwrap_or(fallback);
+        let embed = embed::embed(outgoing.message).to_serenity();
+        // No mention on an edit: the edit must not ping anyone again.
+        let edit = EditMessage::new()
+            .embed(embed)
+            .allowed_mentions(Self::allowed_mentions(None));
+        if let Err(e) = channel
+            .edit_message(&self.http, MessageId::new(id), edit)
+            .await
+        {
+            warn!(message = %previous.message_id, error = %e, "could not update the earlier announcement");
+        }
+    }
+}
+
+fn sink_error(error: serenity::Error, channel: ChannelId) -> SinkError {
+    match status_of(&error) {
+        Some(429) => SinkError::Retry(format!("rate limited by Discord: {error}")),
+        Some(status) if status >= 500 => SinkError::Retry(format!("Discord error {status}: {error}")),
+        Some(403) => SinkError::Fatal(format!(
+            "Discord refused the post (403): the bot lacks View Channel, Send Messages or Embed Links in channel {channel}: {error}"
+        )),
+        Some(404) => SinkError::Fatal(format!(
+            "channel {channel} not found (404): check `discord.channel_id` and the routes' `channel_id`: {error}"
+        )),
+        Some(status) => SinkError::Fatal(format!("Discord refused the message ({status}): {error}")),
+        // Timeouts and connection errors: Discord may be back soon.
+        None => SinkError::Retry(format!("cannot reach Discord: {error}")),
+    }
+}
+
+impl Sink for DiscordSink {
+    async fn send(&mut self, outgoing: Outgoing<'_>) -> Result<String, SinkError> {
+        let message = outgoing.message;
+        let (channel, role) = self.target(&outgoing)?;
+        let spec = embed::embed(message);
+        let mut create = CreateMessage::new()
+            .embed(spec.to_serenity())
+            .allowed_mentions(Self::allowed_mentions(role))
+            .nonce(Nonce::String(nonce(outgoing.key)))
+            .enforce_nonce(true);
+        if let Some(role) = role {
+            create = create.content(format!("<@&{role}>"));
+        }
+        let register = message
+            .register
+            .as_deref()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+        let recording = message
+            .recording
+            .as_deref()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+        let button = match (message.kind, recording, register) {
+            (Kind::Recording(_), Some(url), _) => Some(CreateButton::new_link(url).label("Watch")),
+            (Kind::Recording(_) | Kind::Cancelled, _, _) => None,
+            (_, _, Some(url)) => Some(CreateButton::new_link(url).label("Register")),
+            _ => None,
+        };
+        if let Some(button) = button {
+            create = create.components(vec![CreateActionRow::Buttons(vec![button])]);
+        }
+        let posted = channel
+            .send_message(&self.http, create)
+            .await
+            .map_err(|e| sink_error(e, channel))?;
+        if self.publish {
+            if let Err(e) = posted.crosspost(&self.http).await {
+                warn!(message = %posted.id, error = %e, "could not crosspost (publish) the announcement");
+            }
+        }
+        if let Some(previous) = outgoing.previous_message {
+            if matches!(message.kind, Kind::Rescheduled | Kind::Cancelled) {
+                self.edit_previous(previous, channel, &outgoing).await;
+            }
+        }
+        Ok(posted.id.to_string())
+    }
+}
+
+/// Connects to the gateway and answers slash commands until the connection ends for good.
+/// Returns an error (with a message a person can act on) for a bad token or disallowed intents.
+pub async fn run_gateway(
+    http: Http,
+    config: DiscordConfig,
+    status: Shared,
+    tab: crate::app::status::SharedTab,
+    telemetry: std::sync::Arc<crate::app::telemetry::Telemetry>,
+) -> anyhow::Result<()> {
+    let framework = slash::framework(config.guild_id, status, tab, telemetry);
+    let intents = GatewayIntents::GUILDS;
+    let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
+        .framework(framework)
+        .await?;
+    match client.start().await {
+        Ok(()) => Ok(()),
+        Err(serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication)) => {
+            error!("Discord closed the gateway: authentication failed (4004)");
+            anyhow::bail!("Discord rejected the bot token on the gateway (close 4004): check DISCORD_TOKEN or `discord.token_file`")
+        }
+        Err(e) => anyhow::bail!("the Discord gateway stopped: {e}"),
+    }
+}

@@ -1,0 +1,831 @@
+//! The SQLite record of what was announced, so nothing is posted twice across restarts and crashes.
+//!
+//! Each announcement is a row keyed by (event, kind, start) that moves through `planned` → `sending` →
+//! `sent` (with the sink's message id), or to `skipped` / `failed` with a reason. `sending` is written
+//! before the sink is called: a row left in `sending` by a crash is sent again, with the same key (the
+//! Discord sink derives its nonce from it, so Discord drops the duplicate). WAL mode keeps each write a
+//! single fsync'd append.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crier_core::schedule::{Key, Kind, Memory, Tracked};
+
+/// Where an announcement stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Planned,
+    Sending,
+    Sent,
+    Skipped,
+    Failed,
+}
+
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Planned => "planned",
+            Status::Sending => "sending",
+            Status::Sent => "sent",
+            Status::Skipped => "skipped",
+            Status::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Status> {
+        Some(match text {
+            "planned" => Status::Planned,
+            "sending" => Status::Sending,
+            "sent" => Status::Sent,
+            "skipped" => Status::Skipped,
+            "failed" => Status::Failed,
+            _ => return None,
+        })
+    }
+
+    /// Settled announcements are never reconsidered.
+    pub fn is_settled(self) -> bool {
+        matches!(self, Status::Sent | Status::Skipped | Status::Failed)
+    }
+}
+
+/// One row of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub key: Key,
+    pub due: DateTime<Utc>,
+    pub status: Status,
+    pub message_id: Option<String>,
+    /// Why it was skipped or failed.
+    pub detail: Option<String>,
+    pub attempts: u32,
+    pub updated_at: DateTime<Utc>,
+    /// The channel it was posted in, when routed (schema 4 on).
+    pub channel: Option<u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error(
+        "cannot create the state folder {path}: {source}; check `state_dir` and its permissions"
+    )]
+    StateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the ledger {path} was written by a newer crier (schema {found}; this one knows {known}); upgrade crier, or restore the backup taken before the upgrade")]
+    Newer {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("the ledger database {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The schema this build writes (`PRAGMA user_version`). Each later version adds a migration step in
+/// [`Ledger::open`]; a ledger written by a newer crier is refused rather than misread.
+const SCHEMA_VERSION: i64 = 4;
+
+/// Version 1.
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    event_id   TEXT PRIMARY KEY,
+    start      INTEGER NOT NULL,
+    announced  INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS announcements (
+    event_id   TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    due        INTEGER NOT NULL,
+    status     TEXT NOT NULL,
+    message_id TEXT,
+    detail     TEXT,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (event_id, kind, start)
+);
+CREATE INDEX IF NOT EXISTS announcements_updated ON announcements (updated_at);
+";
+
+/// Version 2: the file each event was last read from, so an identity that changes with the data (a
+/// `register` link that another file starts to share) is carried over instead of announced anew.
+const SCHEMA_2: &str = "
+ALTER TABLE events ADD COLUMN source TEXT;
+CREATE INDEX IF NOT EXISTS events_source ON events (source);
+";
+
+/// Version 3: recordings crier has seen (so each is announced once, and those that were there the first
+/// time an event was seen never), and the Discord scheduled event kept for each event.
+const SCHEMA_3: &str = "
+CREATE TABLE IF NOT EXISTS recording_baselines (
+    event_id TEXT PRIMARY KEY,
+    taken_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS recordings (
+    event_id   TEXT NOT NULL,
+    url        TEXT NOT NULL,
+    announce   INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (event_id, url)
+);
+CREATE TABLE IF NOT EXISTS scheduled_events (
+    event_id    TEXT PRIMARY KEY,
+    discord_id  TEXT,
+    state       TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    start       INTEGER NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+";
+
+/// Version 4: the channel each announcement was posted in (routes send events to different channels,
+/// and a later edit must find the message where it is), and the calendar feed's `SEQUENCE` per event.
+const SCHEMA_4: &str = "
+ALTER TABLE announcements ADD COLUMN channel TEXT;
+CREATE TABLE IF NOT EXISTS feed_sequences (
+    event_id    TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    sequence    INTEGER NOT NULL
+);
+";
+
+impl Ledger {
+    /// Opens (creating) `state_dir/ledger.sqlite3`.
+    pub fn open(state_dir: &Path) -> Result<Ledger, LedgerError> {
+        fs::create_dir_all(state_dir).map_err(|source| LedgerError::StateDir {
+            path: state_dir.to_path_buf(),
+            source,
+        })?;
+        let path = state_dir.join("ledger.sqlite3");
+        let sqlite = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let conn = Connection::open(&path).map_err(sqlite)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sqlite)?;
+        // NORMAL in WAL mode: every commit survives a process crash (kill -9), which is what the
+        // exactly-once rules are about; a power cut may lose the last commits, and a resend after that
+        // carries the same nonce, which Discord deduplicates. FULL would fsync twice per announcement.
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sqlite)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sqlite)?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(sqlite)?;
+        if version > SCHEMA_VERSION {
+            return Err(LedgerError::Newer {
+                path,
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        // Migrations run in one transaction: a crash midway leaves the old schema intact.
+        let tx = conn.unchecked_transaction().map_err(sqlite)?;
+        if version < 1 {
+            tx.execute_batch(SCHEMA).map_err(sqlite)?;
+        }
+        if version < 2 {
+            tx.execute_batch(SCHEMA_2).map_err(sqlite)?;
+        }
+        if version < 3 {
+            tx.execute_batch(SCHEMA_3).map_err(sqlite)?;
+        }
+        if version < 4 {
+            tx.execute_batch(SCHEMA_4).map_err(sqlite)?;
+        }
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+            .map_err(sqlite)?;
+        tx.commit().map_err(sqlite)?;
+        Ok(Ledger { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, source: rusqlite::Error) -> LedgerError {
+        LedgerError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Everything the planner needs, read once at start.
+    pub fn load(&self) -> Result<Memory, LedgerError> {
+        let mut memory = Memory::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event_id, start, announced FROM events")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, bool>(2)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (id, start, announced) = row.map_err(|e| self.err(e))?;
+            if let Some(start) = DateTime::from_timestamp(start, 0) {
+                memory.tracked.insert(id, Tracked { start, announced });
+            }
+        }
+        for record in self.records(None)? {
+            if record.status.is_settled() {
+                memory.settled.insert(record.key);
+            }
+        }
+        Ok(memory)
+    }
+
+    /// Tracks an event at a start (first sight, or a move), read from `source`.
+    pub fn track(
+        &self,
+        event_id: &str,
+        source: &Path,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "INSERT INTO events (event_id, start, first_seen, source) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (event_id) DO UPDATE SET start = excluded.start, source = excluded.source",
+                params![
+                    event_id,
+                    start.timestamp(),
+                    now.to_rfc3339(),
+                    source.to_string_lossy()
+                ],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records that an already tracked event was read from `source` (a postponed event's renamed file).
+    pub fn set_source(&self, event_id: &str, source: &Path) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "UPDATE events SET source = ?2 WHERE event_id = ?1 AND source IS NOT ?2",
+                params![event_id, source.to_string_lossy()],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The tracked events last read from `source`.
+    pub fn tracked_from(&self, source: &Path) -> Result<Vec<String>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT event_id FROM events WHERE source = ?1 ORDER BY first_seen")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![source.to_string_lossy()], |row| row.get(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<String>, _>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Gives an event a new identity, with everything recorded for it, in one transaction: a crash
+    /// leaves either the old identity or the new one, never half of each.
+    pub fn rename(&self, from: &str, to: &str) -> Result<(), LedgerError> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        tx.execute(
+            "UPDATE events SET event_id = ?2 WHERE event_id = ?1",
+            params![from, to],
+        )
+        .map_err(|e| self.err(e))?;
+        for table in [
+            "announcements",
+            "recording_baselines",
+            "recordings",
+            "scheduled_events",
+        ] {
+            tx.execute(
+                &format!("UPDATE {table} SET event_id = ?2 WHERE event_id = ?1"),
+                params![from, to],
+            )
+            .map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Everything known about recordings, read once at start.
+    pub fn recordings(&self) -> Result<crier_core::recordings::Known, LedgerError> {
+        let mut known = crier_core::recordings::Known::default();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event_id FROM recording_baselines")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |row| row.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            known.baselined.insert(row.map_err(|e| self.err(e))?);
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event_id, url, announce FROM recordings")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, bool>(2)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (event, url, announce) = row.map_err(|e| self.err(e))?;
+            known.links.entry(event).or_default().insert(url, announce);
+        }
+        Ok(known)
+    }
+
+    /// Records a recordings plan in one transaction: the first look's known links, and new links to
+    /// announce (written before the announcement is sent, so a crash cannot forget one).
+    pub fn record_recordings(
+        &self,
+        event_id: &str,
+        plan: &crier_core::recordings::Plan,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        if plan.baseline.is_none() && plan.new.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let insert = |url: &str, announce: bool| {
+            tx.execute(
+                "INSERT INTO recordings (event_id, url, announce, first_seen) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (event_id, url) DO NOTHING",
+                params![event_id, url, announce, now.to_rfc3339()],
+            )
+            .map(drop)
+        };
+        if let Some(urls) = &plan.baseline {
+            tx.execute(
+                "INSERT INTO recording_baselines (event_id, taken_at) VALUES (?1, ?2)
+                 ON CONFLICT (event_id) DO NOTHING",
+                params![event_id, now.to_rfc3339()],
+            )
+            .map_err(|e| self.err(e))?;
+            for url in urls {
+                insert(url, false).map_err(|e| self.err(e))?;
+            }
+        }
+        for url in &plan.new {
+            insert(url, true).map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// The scheduled events kept for events (the Events tab sync's records).
+    pub fn scheduled_events(&self) -> Result<Vec<crier_core::events_tab::Record>, LedgerError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT event_id, discord_id, state, fingerprint, start FROM scheduled_events ORDER BY start, event_id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, Option<String>>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, i64>(4)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut records = Vec::new();
+        for row in rows {
+            let (event_id, discord_id, state, fingerprint, start) = row.map_err(|e| self.err(e))?;
+            // A state this version does not know (a newer crier's) is left alone.
+            let (Some(state), Some(start)) = (
+                crier_core::events_tab::State::parse(&state),
+                DateTime::from_timestamp(start, 0),
+            ) else {
+                continue;
+            };
+            records.push(crier_core::events_tab::Record {
+                event_id,
+                discord_id,
+                state,
+                fingerprint,
+                start,
+            });
+        }
+        Ok(records)
+    }
+
+    /// Writes the record of an event's scheduled event.
+    pub fn put_scheduled_event(
+        &self,
+        record: &crier_core::events_tab::Record,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "INSERT INTO scheduled_events (event_id, discord_id, state, fingerprint, start, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (event_id) DO UPDATE SET discord_id = excluded.discord_id,
+                    state = excluded.state, fingerprint = excluded.fingerprint,
+                    start = excluded.start, updated_at = excluded.updated_at",
+                params![
+                    record.event_id,
+                    record.discord_id,
+                    record.state.as_str(),
+                    record.fingerprint,
+                    record.start.timestamp(),
+                    now.to_rfc3339()
+                ],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Forgets the record of an event's scheduled event.
+    pub fn forget_scheduled_event(&self, event_id: &str) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "DELETE FROM scheduled_events WHERE event_id = ?1",
+                params![event_id],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records a status change of one announcement.
+    pub fn record(
+        &self,
+        key: &Key,
+        due: DateTime<Utc>,
+        status: Status,
+        message_id: Option<&str>,
+        detail: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        let attempts = i64::from(status == Status::Sending);
+        self.conn
+            .execute(
+                "INSERT INTO announcements (event_id, kind, start, due, status, message_id, detail, attempts, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (event_id, kind, start) DO UPDATE SET
+                    status = excluded.status,
+                    message_id = COALESCE(excluded.message_id, message_id),
+                    detail = excluded.detail,
+                    attempts = attempts + excluded.attempts,
+                    updated_at = excluded.updated_at",
+                params![
+                    key.event_id,
+                    key.kind.key(),
+                    key.start.timestamp(),
+                    due.timestamp(),
+                    status.as_str(),
+                    message_id,
+                    detail,
+                    attempts,
+                    now.to_rfc3339()
+                ],
+            )
+            .map_err(|e| self.err(e))?;
+        if status == Status::Sent {
+            self.mark_announced(&key.event_id)?;
+        }
+        Ok(())
+    }
+
+    /// One announcement's row.
+    pub fn get(&self, key: &Key) -> Result<Option<Record>, LedgerError> {
+        self.conn
+            .query_row(
+                &format!("{SELECT} WHERE event_id = ?1 AND kind = ?2 AND start = ?3"),
+                params![key.event_id, key.kind.key(), key.start.timestamp()],
+                row_to_record,
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The platform id of the event's most recent posted announcement, and its channel when known.
+    pub fn latest_message(
+        &self,
+        event_id: &str,
+    ) -> Result<Option<(String, Option<u64>)>, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT message_id, channel FROM announcements
+                 WHERE event_id = ?1 AND status = 'sent' AND message_id IS NOT NULL
+                 ORDER BY updated_at DESC LIMIT 1",
+                params![event_id],
+                |row| {
+                    let channel: Option<String> = row.get(1)?;
+                    Ok((row.get(0)?, channel.and_then(|c| c.parse().ok())))
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Records the channel a sent announcement was posted in.
+    pub fn set_channel(&self, key: &Key, channel: u64) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "UPDATE announcements SET channel = ?4 WHERE event_id = ?1 AND kind = ?2 AND start = ?3",
+                params![key.event_id, key.kind.key(), key.start.timestamp(), channel.to_string()],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Marks an event as announced, so that its move or cancellation gets a notice: on each sent
+    /// record, and for an occurrence whose series' "new" (a record of the series) was posted for it.
+    pub fn mark_announced(&self, event_id: &str) -> Result<(), LedgerError> {
+        self.conn
+            .execute(
+                "UPDATE events SET announced = 1 WHERE event_id = ?1",
+                params![event_id],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The calendar feed's `SEQUENCE` for each event, raised by one whenever the event's
+    /// `fingerprint` (its start, end, status and rule) differs from the one recorded. Events seen for
+    /// the first time start at 0. One transaction for the whole feed.
+    pub fn feed_sequences(
+        &mut self,
+        fingerprints: &[(String, String)],
+    ) -> Result<std::collections::HashMap<String, u32>, LedgerError> {
+        let path = self.path.clone();
+        let sqlite = |source| LedgerError::Sqlite {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sqlite)?;
+        let mut sequences = std::collections::HashMap::with_capacity(fingerprints.len());
+        {
+            let mut get = tx
+                .prepare_cached(
+                    "SELECT fingerprint, sequence FROM feed_sequences WHERE event_id = ?1",
+                )
+                .map_err(sqlite)?;
+            let mut put = tx
+                .prepare_cached(
+                    "INSERT INTO feed_sequences (event_id, fingerprint, sequence) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (event_id) DO UPDATE SET fingerprint = excluded.fingerprint, sequence = excluded.sequence",
+                )
+                .map_err(sqlite)?;
+            for (id, fingerprint) in fingerprints {
+                let known: Option<(String, u32)> = get
+                    .query_row(params![id], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()
+                    .map_err(sqlite)?;
+                let sequence = match known {
+                    Some((old, sequence)) if &old == fingerprint => sequence,
+                    Some((_, sequence)) => {
+                        let next = sequence.saturating_add(1);
+                        put.execute(params![id, fingerprint, next])
+                            .map_err(sqlite)?;
+                        next
+                    }
+                    None => {
+                        put.execute(params![id, fingerprint, 0]).map_err(sqlite)?;
+                        0
+                    }
+                };
+                sequences.insert(id.clone(), sequence);
+            }
+        }
+        tx.commit().map_err(sqlite)?;
+        Ok(sequences)
+    }
+
+    /// All rows (or the `limit` most recently updated), most recent first.
+    pub fn records(&self, limit: Option<usize>) -> Result<Vec<Record>, LedgerError> {
+        let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{SELECT} ORDER BY updated_at DESC LIMIT ?1"))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![limit], row_to_record)
+            .map_err(|e| self.err(e))?;
+        let mut records = Vec::new();
+        for row in rows {
+            records.extend(row.map_err(|e| self.err(e))?);
+        }
+        Ok(records)
+    }
+}
+
+const SELECT: &str = "SELECT event_id, kind, start, due, status, message_id, detail, attempts, updated_at, channel FROM announcements";
+
+/// A row, or `None` for a row this version cannot read (written by a newer crier): skipped, not fatal.
+fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
+    let kind: String = row.get(1)?;
+    let status: String = row.get(4)?;
+    let updated: String = row.get(8)?;
+    let (Some(kind), Some(status), Some(start), Some(due), Ok(updated_at)) = (
+        Kind::from_key(&kind),
+        Status::parse(&status),
+        DateTime::from_timestamp(row.get(2)?, 0),
+        DateTime::from_timestamp(row.get(3)?, 0),
+        DateTime::parse_from_rfc3339(&updated),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(Record {
+        key: Key {
+            event_id: row.get(0)?,
+            kind,
+            start,
+        },
+        due,
+        status,
+        message_id: row.get(5)?,
+        detail: row.get(6)?,
+        attempts: u32::try_from(row.get::<_, i64>(7)?).unwrap_or(0),
+        updated_at: updated_at.with_timezone(&Utc),
+        channel: row
+            .get::<_, Option<String>>(9)?
+            .and_then(|c| c.parse().ok()),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crier_core::schedule::LedgerView;
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_900_000_000 + secs, 0).expect("valid")
+    }
+
+    #[test]
+    fn records_survive_reopening_and_settle_only_when_final() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = Key {
+            event_id: "e".into(),
+            kind: Kind::New,
+            start: t(1000),
+        };
+        {
+            let ledger = Ledger::open(dir.path()).expect("opens");
+            ledger
+                .track("e", Path::new("e.md"), t(1000), t(0))
+                .expect("track");
+            ledger
+                .record(&key, t(0), Status::Sending, None, None, t(1))
+                .expect("sending");
+        }
+        let ledger = Ledger::open(dir.path()).expect("reopens");
+        let memory = ledger.load().expect("loads");
+        assert_eq!(
+            memory.tracked("e"),
+            Some(&Tracked {
+                start: t(1000),
+                announced: false
+            })
+        );
+        assert!(!memory.settled(&key), "a send in flight is not settled");
+        ledger
+            .record(&key, t(0), Status::Sending, None, None, t(2))
+            .expect("retry");
+        ledger
+            .record(&key, t(0), Status::Sent, Some("m-1"), None, t(3))
+            .expect("sent");
+        let memory = ledger.load().expect("loads");
+        assert!(memory.settled(&key));
+        assert!(memory.tracked("e").is_some_and(|t| t.announced));
+        let record = ledger.get(&key).expect("get").expect("row");
+        assert_eq!(record.status, Status::Sent);
+        assert_eq!(record.message_id.as_deref(), Some("m-1"));
+        assert_eq!(record.attempts, 2);
+        let mode: String = ledger
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("pragma");
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_ledger_from_a_newer_crier_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        drop(Ledger::open(dir.path()).expect("opens"));
+        let conn = Connection::open(dir.path().join("ledger.sqlite3")).expect("sqlite");
+        conn.pragma_update(None, "user_version", 99)
+            .expect("pragma");
+        drop(conn);
+        let err = Ledger::open(dir.path()).err().expect("refused");
+        assert!(
+            err.to_string()
+                .contains("written by a newer crier (schema 99; this one knows 4)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_rename_carries_every_record_over() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = Ledger::open(dir.path()).expect("opens");
+        let key = |id: &str| Key {
+            event_id: id.into(),
+            kind: Kind::New,
+            start: t(1000),
+        };
+        ledger
+            .track("https://x.example/g", Path::new("a.md"), t(1000), t(0))
+            .expect("track");
+        ledger
+            .record(
+                &key("https://x.example/g"),
+                t(0),
+                Status::Sent,
+                Some("m-1"),
+                None,
+                t(1),
+            )
+            .expect("sent");
+        assert_eq!(
+            ledger.tracked_from(Path::new("a.md")).expect("query"),
+            ["https://x.example/g"]
+        );
+        ledger.rename("https://x.example/g", "a").expect("rename");
+        let memory = ledger.load().expect("loads");
+        assert!(memory.tracked("https://x.example/g").is_none());
+        assert!(memory.tracked("a").is_some_and(|t| t.announced));
+        assert!(memory.settled(&key("a")));
+        assert_eq!(
+            ledger
+                .latest_message("a")
+                .expect("query")
+                .map(|(id, _)| id)
+                .as_deref(),
+            Some("m-1")
+        );
+    }
+
+    #[test]
+    fn a_version_1_ledger_is_migrated_in_place() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let conn = Connection::open(dir.path().join("ledger.sqlite3")).expect("sqlite");
+            conn.execute_batch(SCHEMA).expect("v1 schema");
+            conn.execute(
+                "INSERT INTO events (event_id, start, announced, first_seen) VALUES ('e', 5, 1, 'x')",
+                [],
+            )
+            .expect("row");
+            conn.pragma_update(None, "user_version", 1).expect("pragma");
+        }
+        let ledger = Ledger::open(dir.path()).expect("migrates");
+        assert!(ledger
+            .load()
+            .expect("loads")
+            .tracked("e")
+            .is_some_and(|t| t.announced));
+        ledger.set_source("e", Path::new("e.md")).expect("source");
+        assert_eq!(
+            ledger.tracked_from(Path::new("e.md")).expect("query"),
+            ["e"]
+        );
+        // No recording was ever seen: the first look after the upgrade takes the links as known.
+        assert_eq!(
+            ledger.recordings().expect("recordings"),
+            crier_core::recordings::Known::default()
+        );
+    }
+
+    #[test]
+    fn a_move_updates_the_tracked_start() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = Ledger::open(dir.path()).expect("opens");
+        ledger
+            .track("e", Path::new("e.md"), t(1000), t(0))
+            .expect("track");
+        ledger
+            .track("e", Path::new("e.md"), t(2000), t(5))
+            .expect("move");
+        let memory = ledger.load().expect("loads");
+        assert_eq!(memory.tracked("e").map(|t| t.start), Some(t(2000)));
+    }
+}

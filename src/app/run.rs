@@ -1,0 +1,292 @@
+//! `crier run`: the bot's loop. One timer sleeps until the next due announcement (no polling), and is
+//! woken early by a file change, the periodic rescan, or a shutdown signal.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use tokio::time::Instant;
+use tracing::{error, info, warn};
+
+use crate::adapters::ledger::Ledger;
+use crate::app::announcer::Announcer;
+use crate::app::sink::Sink;
+use crate::app::status::Shared;
+use crate::app::telemetry::Telemetry;
+use crate::config::Config;
+use crier_core::catalog::{Catalog, Settings};
+use crier_core::routing::Router;
+use std::sync::Arc;
+
+/// Holds `state_dir/crier.lock` for as long as it lives: two bots on one ledger would double-post.
+pub struct StateLock {
+    _file: File,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("another crier is already running with the state folder {0} (it holds {0}/crier.lock); stop it first, or give this one another `state_dir`")]
+    Held(PathBuf),
+    #[error("cannot create the lock file in {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl StateLock {
+    pub fn acquire(state_dir: &Path) -> Result<StateLock, LockError> {
+        let io = |source| LockError::Io {
+            path: state_dir.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(state_dir).map_err(io)?;
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(state_dir.join("crier.lock"))
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => Ok(StateLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(LockError::Held(state_dir.to_path_buf())),
+            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+        }
+    }
+}
+
+/// Runs until SIGTERM or Ctrl-C (or until `fatal` ends, e.g. the Discord gateway giving up); the
+/// announcement in flight is finished and recorded first. `status` is kept current for the commands.
+#[allow(clippy::too_many_arguments)]
+pub async fn run(
+    config: Config,
+    lock: StateLock,
+    sink: impl Sink,
+    router: Router,
+    status: Shared,
+    telemetry: Arc<Telemetry>,
+    fatal: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    let _lock = lock;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot listen for SIGTERM")?;
+    // First the files: for git, the first start clones the repository, which a stop interrupts.
+    let mut source = tokio::select! {
+        source = crate::adapters::source::start(&config, telemetry.clone()) => source?,
+        _ = tokio::signal::ctrl_c() => return Ok(()),
+        _ = terminate.recv() => return Ok(()),
+    };
+    let (feed_tx, feed_rx) = tokio::sync::watch::channel(None);
+    let mut feed = match config.http_listen {
+        Some(addr) => {
+            tokio::spawn(
+                crate::adapters::http::serve(addr, telemetry.clone(), feed_rx, source.hook.take())
+                    .await?,
+            );
+            Some(FeedPublisher::new(
+                Ledger::open(&config.state_dir)?,
+                feed_tx,
+            ))
+        }
+        None => None,
+    };
+    let ledger = Ledger::open(&config.state_dir)?;
+    info!(ledger = %ledger.path().display(), events = %config.catalog.events_dir.display(), commit = source.commit.as_ref().map(|c| c.short()), "starting");
+    let mut announcer = Announcer::new(
+        sink,
+        ledger,
+        config.rules.clone(),
+        config.digest.clone(),
+        config.catalog.timezone,
+        Utc::now(),
+    )?
+    .with_telemetry(telemetry.clone())
+    .with_router(router);
+    let settings = config.catalog.clone();
+    announcer.replace_catalog(load(&settings).await?, Utc::now());
+    // Commands can answer from the catalog before the first announcements go out.
+    publish(&announcer, &status, &telemetry, feed.as_mut());
+    let mut next_rescan = Instant::now() + config.rescan_interval;
+    tokio::pin!(fatal);
+    loop {
+        match announcer.tick(Utc::now()).await {
+            Ok(sent) => {
+                telemetry.set_ledger(Ok(()));
+                if sent > 0 {
+                    publish(&announcer, &status, &telemetry, feed.as_mut());
+                }
+            }
+            Err(e) => {
+                // The ledger cannot be written (disk full, volume gone): nothing may be sent until it
+                // can, so wait and try again; /healthz says why meanwhile.
+                error!(error = %e, "the ledger cannot be written; retrying in 5 s");
+                telemetry.set_ledger(Err(e.to_string()));
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
+                    _ = tokio::signal::ctrl_c() => break,
+                    _ = terminate.recv() => break,
+                }
+            }
+        }
+        let wake = announcer
+            .next_wake()
+            .map(|at| {
+                let wait = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+                Instant::now() + wait
+            })
+            .map_or(next_rescan, |at| at.min(next_rescan));
+        tokio::select! {
+            _ = tokio::time::sleep_until(wake) => {}
+            Some(change) = source.changes.recv() => {
+                // A new commit's tree is swapped in here, between two reads of the catalog.
+                match change.apply() {
+                    Ok(None) => info!("files changed; reloading"),
+                    Ok(Some(commit)) => {
+                        info!(commit = %commit.short(), summary = %commit.summary, "reloading from a new commit");
+                        telemetry.set_source_commit(commit.time);
+                    }
+                    Err(e) => {
+                        warn!(error = %e, "cannot switch to the new tree; keeping the last one");
+                        continue;
+                    }
+                }
+                reload(&mut announcer, &settings).await;
+                publish(&announcer, &status, &telemetry, feed.as_mut());
+            }
+            _ = tokio::signal::ctrl_c() => break,
+            _ = terminate.recv() => break,
+            result = &mut fatal => {
+                result?;
+                break;
+            }
+        }
+        if Instant::now() >= next_rescan {
+            reload(&mut announcer, &settings).await;
+            publish(&announcer, &status, &telemetry, feed.as_mut());
+            next_rescan = Instant::now() + config.rescan_interval;
+        }
+    }
+    info!("stopping");
+    Ok(())
+}
+
+/// Publishes the announcer's state for the commands, the metrics and the calendar feed.
+fn publish<S: Sink>(
+    announcer: &Announcer<S>,
+    status: &Shared,
+    telemetry: &Telemetry,
+    feed: Option<&mut FeedPublisher>,
+) {
+    match announcer.status(Utc::now()) {
+        Ok(snapshot) => {
+            let next = snapshot.next.first().map_or(0, |n| n.due.timestamp());
+            telemetry.next_announcement.set(next);
+            if let Some(feed) = feed {
+                if let Some(events) = feed.refresh(&snapshot, Utc::now()) {
+                    telemetry
+                        .feed_events
+                        .set(i64::try_from(events).unwrap_or(i64::MAX));
+                }
+            }
+            status.set(snapshot);
+        }
+        Err(e) => warn!(error = %e, "cannot read the ledger for the status"),
+    }
+}
+
+/// Builds `/events.ics` once per catalog change (and hourly, as events leave its 30-day window),
+/// with each event's `SEQUENCE` kept in the ledger.
+struct FeedPublisher {
+    ledger: Ledger,
+    tx: tokio::sync::watch::Sender<Option<Arc<crate::adapters::http::ServedFeed>>>,
+    /// The catalog and series the current feed was built from (the announcer replaces either only
+    /// when it changed, so comparing pointers is enough).
+    built_from: Option<(
+        Arc<crate::app::status::Snapshot>,
+        Arc<Vec<crier_core::catalog::Series>>,
+    )>,
+    built_at: Option<DateTime<Utc>>,
+}
+
+impl FeedPublisher {
+    fn new(
+        ledger: Ledger,
+        tx: tokio::sync::watch::Sender<Option<Arc<crate::adapters::http::ServedFeed>>>,
+    ) -> FeedPublisher {
+        FeedPublisher {
+            ledger,
+            tx,
+            built_from: None,
+            built_at: None,
+        }
+    }
+
+    /// Rebuilds the feed if the catalog changed or an hour passed; returns its number of events then.
+    fn refresh(
+        &mut self,
+        status: &crate::app::status::Status,
+        now: DateTime<Utc>,
+    ) -> Option<usize> {
+        // A series can change without changing its listed occurrences (a far-off dated file).
+        let same_catalog = self.built_from.as_ref().is_some_and(|(catalog, series)| {
+            Arc::ptr_eq(catalog, &status.catalog) && Arc::ptr_eq(series, &status.series)
+        });
+        let fresh = self
+            .built_at
+            .is_some_and(|at| now - at < chrono::Duration::hours(1));
+        if same_catalog && fresh {
+            return None;
+        }
+        let events = &status.catalog.events;
+        let sequences = match self
+            .ledger
+            .feed_sequences(&crier_core::feed::fingerprints(events, &status.series))
+        {
+            Ok(sequences) => sequences,
+            Err(e) => {
+                // The feed stays as it was; the next change tries again.
+                warn!(error = %e, "cannot keep the calendar's SEQUENCE numbers; the feed is not rebuilt");
+                return None;
+            }
+        };
+        let built = crier_core::feed::build(
+            events,
+            &status.series,
+            crier_core::feed::Scope::Recent { now },
+            &|id| sequences.get(id).copied().unwrap_or(0),
+        );
+        let events = built.events;
+        let mut served = crate::adapters::http::ServedFeed::from(built);
+        // Last-Modified is when the feed's bytes last changed (not the newest file: a deleted event
+        // changes the feed too), so If-Modified-Since never hides a change.
+        let previous = self.tx.borrow().clone();
+        served.last_modified = match previous {
+            Some(p) if p.etag == served.etag => p.last_modified,
+            _ => std::time::SystemTime::from(
+                DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now),
+            ),
+        };
+        self.tx.send_replace(Some(Arc::new(served)));
+        self.built_from = Some((status.catalog.clone(), status.series.clone()));
+        self.built_at = Some(now);
+        Some(events)
+    }
+}
+
+async fn load(settings: &Settings) -> anyhow::Result<Catalog> {
+    let settings = settings.clone();
+    Ok(tokio::task::spawn_blocking(move || {
+        crate::adapters::site_files::load_at(&settings, Utc::now())
+    })
+    .await??)
+}
+
+async fn reload<S: Sink>(announcer: &mut Announcer<S>, settings: &Settings) {
+    match load(settings).await {
+        Ok(catalog) => announcer.replace_catalog(catalog, Utc::now()),
+        // A folder that vanished (an unmounted volume) keeps the last catalog rather than dropping it.
+        Err(e) => warn!(error = %format!("{e:#}"), "reload failed; keeping the last catalog"),
+    }
+}
