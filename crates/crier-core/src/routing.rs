@@ -178,9 +178,7 @@ impl Route {
 
 impl Register {
     fn parse(text: &str) -> Option<Register> {
-        let url = url::Url::parse(text.trim())
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())?;
+        let url = crate::text::web_url(text)?;
         Some(Register {
             written: text.trim().to_string(),
             normalised: without_default_path(&url),

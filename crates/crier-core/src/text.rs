@@ -68,6 +68,21 @@ fn link_ranges(text: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// Whether `text` is written as a web link (`http://` or `https://`, in any case): how the readers
+/// tell a link to a person or a recording from a bare handle, a slug or a page on the site.
+pub fn has_web_scheme(text: &str) -> bool {
+    let head = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    head.starts_with("https://") || head.starts_with("http://")
+}
+
+/// `text` as an absolute `http(s)` URL with a host, or `None`: the stricter check for links that are
+/// compared or announced (a registration link, a talk's slides).
+pub fn web_url(text: &str) -> Option<url::Url> {
+    url::Url::parse(text.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
 /// The candidate closest to `wanted`, if it is close enough to be a slip of the keyboard: at most
 /// two edits (or a third of the word) apart ignoring case, or, for long names such as time zones and
 /// file names, similar by Jaro-Winkler above 0.85.
@@ -127,6 +142,18 @@ mod tests {
         assert_eq!(cut_at("abc", 3), "abc");
         assert_eq!(cut_at("abcdef", 4), "abc…");
         assert_eq!(chars(&cut_at(&"é".repeat(200), 100)), 100);
+    }
+
+    #[test]
+    fn tells_web_links_from_handles_and_site_pages() {
+        assert!(has_web_scheme("https://example.org"));
+        assert!(has_web_scheme("HTTP://example.org"));
+        assert!(!has_web_scheme("github.com/ada"));
+        assert!(!has_web_scheme("/speakers/ada.md"));
+        assert!(!has_web_scheme("http"));
+        assert!(web_url(" https://example.org/a ").is_some());
+        assert!(web_url("https://").is_none());
+        assert!(web_url("mailto:ada@example.org").is_none());
     }
 
     #[test]

@@ -191,7 +191,7 @@ fn read_with_front<T>(
 pub(crate) fn person_url(value: impl Fn(&str) -> Option<String>) -> Option<String> {
     let link = |key: &str, base: &str| {
         value(key).map(|v| {
-            if v.starts_with("http://") || v.starts_with("https://") {
+            if crate::text::has_web_scheme(&v) {
                 v
             } else {
                 format!("{base}{}", v.trim_start_matches('@'))

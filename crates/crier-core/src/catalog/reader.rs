@@ -769,7 +769,7 @@ impl EventReader<'_, '_> {
     /// `register`, else a link labelled like a registration page (berline.rs: `Meetup.com`).
     fn register(&mut self, links: &[Link]) -> Option<String> {
         if let Some(url) = self.text("register") {
-            if !is_web_url(&url) {
+            if crate::text::web_url(&url).is_none() {
                 let at = self.front.raw_value("register").map(|(_, at)| at);
                 self.problems.push(Problem::warning(
                     self.path,
@@ -1030,12 +1030,6 @@ impl EventReader<'_, '_> {
             }
         }
     }
-}
-
-fn is_web_url(text: &str) -> bool {
-    url::Url::parse(text)
-        .map(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        .unwrap_or(false)
 }
 
 /// The integer a YAML 1.1 reader makes of `18:00` (base 60): 1080.

@@ -68,7 +68,7 @@ fn urls(value: Option<&Value>) -> Vec<String> {
     };
     texts
         .into_iter()
-        .filter(|t| t.starts_with("https://") || t.starts_with("http://"))
+        .filter(|t| crate::text::has_web_scheme(t))
         .collect()
 }
 

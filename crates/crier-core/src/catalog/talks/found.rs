@@ -26,7 +26,7 @@ impl<'a> SpeakerLookup<'a> {
     }
 
     pub fn speaker(&self, name: String, url: &str) -> Speaker {
-        if url.starts_with("https://") || url.starts_with("http://") {
+        if crate::text::has_web_scheme(url) {
             return Speaker {
                 name,
                 url: Some(url.to_string()),

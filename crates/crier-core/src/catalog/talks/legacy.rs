@@ -329,7 +329,7 @@ fn speakers_from(spans: &[Span], start: usize) -> (Vec<Speaker>, usize) {
     let mut speakers = Vec::new();
     let mut i = start;
     while let Some(Span::Link { text, url }) = spans.get(i) {
-        let url = (url.starts_with("https://") || url.starts_with("http://")).then(|| url.clone());
+        let url = crate::text::has_web_scheme(url).then(|| url.clone());
         // An empty link text (`[](url)`) names nobody.
         if !text.trim().is_empty() {
             speakers.push(Speaker {
