@@ -10,12 +10,9 @@
 //! Each test binary uses only part of this, so unused items are expected.
 #![allow(dead_code)]
 
-pub mod app;
-pub mod bot;
 pub mod crier;
 pub mod fake_discord;
 pub mod git_server;
 pub mod http;
 pub mod openapi;
-pub mod process;
 pub mod site;
