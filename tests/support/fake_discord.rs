@@ -12,8 +12,9 @@
 //!
 //! It serves what crier uses and nothing more: start-up (gateway, application, bot user, channel,
 //! guild and member for the preflight), command registration, posts and edits of messages,
-//! interaction callbacks, and the Events tab. No attachments, crossposts, followups or deferred
-//! replies: crier sends none, and an unknown route is 404, which a test would notice.
+//! interaction callbacks, and the Events tab. There are no attachments, followups or deferred
+//! replies (crier sends none) and no crossposts (no test sets `discord.publish`): an unknown route
+//! is 404, recorded like any request.
 //!
 //! The world: one guild ([`GUILD_ID`], owned by [`OWNER_ID`], not by the bot), a text channel
 //! ([`CHANNEL_ID`]), an announcement channel ([`ANNOUNCE_CHANNEL_ID`]) and a second text channel
@@ -23,34 +24,21 @@
 //!
 //! The guild has an Events tab (guild scheduled events, external ones only: `entity_type` 3), empty
 //! at the start; [`FakeDiscord::add_foreign_scheduled_event`] puts in one made by [`OWNER_ID`], and
-//! [`FakeDiscord::scheduled_events`] shows what is there. The routes, for [`GUILD_ID`] only (another
-//! guild is 404, code 10004):
+//! [`FakeDiscord::scheduled_events`] shows what is there. `GET`, `POST .../scheduled-events` and
+//! `PATCH`, `DELETE .../scheduled-events/{id}` are served for [`GUILD_ID`]; the list has cancelled
+//! events too, and `user_count` only with `with_user_count=true` (serenity writes
+//! `?&with_user_count=true`). Events are stored as the spec's `ExternalScheduledEventResponse`,
+//! which serenity parses as `ScheduledEvent`. Like Discord:
 //!
-//! - `GET /guilds/{id}/scheduled-events` lists every event, completed (3) and cancelled (4) ones
-//!   too (Discord keeps listing those for a while; the fake never drops them), in creation order.
-//!   `with_user_count=true` in the query (serenity writes `?&with_user_count=true`; `?with_user_count=true`
-//!   works too) adds `user_count` (see [`FakeDiscord::set_user_count`]); without it there is none.
-//! - `POST /guilds/{id}/scheduled-events` creates an event made by the bot, status 1 (scheduled).
-//! - `GET`, `PATCH`, `DELETE /guilds/{id}/scheduled-events/{event_id}` (DELETE answers 204 with no
-//!   body); an unknown event is 404, code 10070 "Unknown Guild Scheduled Event".
-//!
-//! Events are stored as Discord's `GuildScheduledEventResponse` (the spec's
-//! `ExternalScheduledEventResponse`), which serenity 0.12.5 parses as `ScheduledEvent`: `channel_id`,
-//! `entity_id`, `image` and `recurrence_rule` null, `privacy_level` 2, `entity_metadata.location`,
-//! `creator_id` and `creator`, and times written as `2030-01-01T18:00:00+00:00`. An `image` sent is
-//! accepted but not kept. Like Discord:
-//!
-//! - The status follows the real clock, worked out whenever the fake reads events: a scheduled (1)
-//!   event is active (2) once its start has passed and completed (3) once its end has passed. A PATCH
-//!   may move it 1 -> 2, 2 -> 3 or 1 -> 4 (`status: 4` cancels); an event completed or cancelled
-//!   can no longer be edited (400, code 180000 "Cannot update a finished event").
+//! - A PATCH may cancel (`status: 4`) a scheduled event; a cancelled one can no longer be edited
+//!   (400, code 180000). The clock does not move events on: tests keep theirs in the future.
 //! - A body Discord refuses though the spec allows it is 400, code 50035, naming the field in
 //!   Discord's `errors` object (see `check_event`); lengths and types are left to the spec check.
-//! - At most 100 events scheduled or active (1 or 2) in the guild, foreign ones included; one more
-//!   POST is 400, code 30038.
-//! - From the bot's permissions (ADMINISTRATOR grants all): POST needs CREATE_EVENTS (MANAGE_EVENTS
-//!   alone no longer does); PATCH and DELETE need CREATE_EVENTS or MANAGE_EVENTS on the bot's own
-//!   events and MANAGE_EVENTS on anyone else's. Missing: 403, code 50013 "Missing Permissions".
+//! - At most 100 events scheduled or active in the guild, foreign ones included; one more POST is
+//!   400, code 30038.
+//! - POST needs CREATE_EVENTS (MANAGE_EVENTS alone no longer does); PATCH and DELETE need
+//!   CREATE_EVENTS or MANAGE_EVENTS on the bot's own events and MANAGE_EVENTS on anyone else's
+//!   (ADMINISTRATOR grants all). Missing: 403, code 50013.
 //!
 //! Like Discord, the fake answers 403 to a post the bot has no permission for, 400 (code 50035) to
 //! content over 2000 characters or embeds over 6000, 404 (code 10062) to an interaction callback
@@ -370,12 +358,10 @@ impl FakeDiscord {
         self.lock().bot_permissions = perms;
     }
 
-    /// The guild's scheduled events in creation order, with their current status (worked out from
-    /// the clock now) and `user_count`, as `GET .../scheduled-events?with_user_count=true` answers.
+    /// The guild's scheduled events in creation order, with `user_count`, as
+    /// `GET .../scheduled-events?with_user_count=true` answers.
     pub fn scheduled_events(&self) -> Vec<Value> {
-        let mut st = self.lock();
-        st.advance_events();
-        st.events.iter().map(|e| e.view(true)).collect()
+        self.lock().events.iter().map(|e| e.view(true)).collect()
     }
 
     /// One scheduled event as [`FakeDiscord::scheduled_events`] shows it, if the guild has it.
@@ -386,9 +372,8 @@ impl FakeDiscord {
     }
 
     /// Puts in an external event made by [`OWNER_ID`] (not by the bot), as if a member had made it
-    /// in the Events tab, and returns its id. Nothing is checked: the times may be in the past (the
-    /// event is then active or completed at once) and the limit of 100 does not apply, but the
-    /// event counts towards it. The bot needs MANAGE_EVENTS to edit or delete it.
+    /// in the Events tab, and returns its id. Nothing is checked and the limit of 100 does not
+    /// apply, but the event counts towards it. The bot needs MANAGE_EVENTS to edit or delete it.
     pub fn add_foreign_scheduled_event(
         &self,
         name: &str,
@@ -1010,21 +995,6 @@ const MAX_UNCOMPLETED_EVENTS: usize = 100;
 
 /// Guild scheduled events: the routes under `/guilds/{GUILD_ID}/scheduled-events`.
 impl State {
-    /// Moves events on as Discord does at their times: scheduled (1) becomes active (2) once the
-    /// start has passed, and scheduled or active becomes completed (3) once the end has passed.
-    fn advance_events(&mut self) {
-        let now = Utc::now();
-        for event in &mut self.events {
-            let passed = |key: &str| parse_time(&event.json[key]).is_some_and(|t| t <= now);
-            let status = match event.status() {
-                1 | 2 if passed("scheduled_end_time") => 3,
-                1 if passed("scheduled_start_time") => 2,
-                status => status,
-            };
-            event.json["status"] = json!(status);
-        }
-    }
-
     /// `rest` is the path after `scheduled-events`.
     fn scheduled_events_route(
         &mut self,
@@ -1033,7 +1003,6 @@ impl State {
         query: &str,
         body: &Value,
     ) -> Reply {
-        self.advance_events();
         let with_user_count = query_flag(query, "with_user_count");
         match (method, rest) {
             ("GET", []) => ok(self
@@ -1042,10 +1011,6 @@ impl State {
                 .map(|e| e.view(with_user_count))
                 .collect()),
             ("POST", []) => self.create_event(body),
-            ("GET", [id]) => match self.events.iter().find(|e| e.id() == *id) {
-                Some(event) => ok(event.view(with_user_count)),
-                None => unknown_event(),
-            },
             ("PATCH", [id]) => self.edit_event(id, body),
             ("DELETE", [id]) => {
                 if let Err(reply) = self.may_manage_event(id) {
@@ -1162,9 +1127,7 @@ impl State {
             json["entity_metadata"] = json!({"location": location});
         }
         json["status"] = json!(next);
-        self.advance_events();
-        let event = self.events.iter().find(|e| e.id() == id);
-        ok(event.map(|e| e.view(false)).unwrap_or_default())
+        ok(event.view(false))
     }
 }
 
