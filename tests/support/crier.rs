@@ -30,7 +30,7 @@ use super::http::{self, Response};
 
 /// What every test starts from: events in `events/`, state in `state/`, times in UTC, no default
 /// reminders (each test says which it wants), and a rescan every second so that tests are quick.
-pub const TEST_CONFIG: &str = "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\nrescan_interval = \"1s\"\n[reminders]\noffsets = []\n";
+const TEST_CONFIG: &str = "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\nrescan_interval = \"1s\"\n[reminders]\noffsets = []\n";
 
 /// How long a stopped crier may take to exit before the test fails.
 const EXIT_WAIT: Duration = Duration::from_secs(30);
@@ -89,7 +89,7 @@ impl Builder {
 
     /// Removes a key, given as a dotted path (`discord.channel_id`).
     pub fn unset(mut self, key: &str) -> Self {
-        let (tables, last) = key.rsplit_once('.').map_or(("", key), |(t, k)| (t, k));
+        let (tables, last) = key.rsplit_once('.').unwrap_or(("", key));
         let mut table = self.table();
         for name in tables.split('.').filter(|n| !n.is_empty()) {
             table = table
@@ -220,7 +220,7 @@ fn merge(into: &mut toml::Table, from: toml::Table) {
         match (into.get_mut(&key), value) {
             (Some(toml::Value::Table(old)), toml::Value::Table(new)) => merge(old, new),
             (Some(toml::Value::Array(old)), toml::Value::Array(new))
-                if new.iter().all(toml::Value::is_table) =>
+                if !new.is_empty() && new.iter().all(toml::Value::is_table) =>
             {
                 old.extend(new)
             }
