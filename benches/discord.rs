@@ -21,11 +21,11 @@ mod support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
+use support::crier::Crier;
 use support::fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
 
 fn percentile(sorted: &[Duration], q: f64) -> Duration {
@@ -65,28 +65,18 @@ fn report(name: &str, mut samples: Vec<Duration>) -> Stats {
     stats
 }
 
-/// Starts `crier run` on `site` against the fake, with `discord` lines added to the `[discord]`
-/// table of the configuration.
-fn start_bot(
-    fake: &FakeDiscord,
-    site: &std::path::Path,
-    announce_new: bool,
-    discord: &str,
-) -> Child {
-    let config = format!(
-        "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\n[reminders]\noffsets = []\nannounce_new = {announce_new}\n[discord]\napi_url = \"{}\"\nguild_id = \"{GUILD_ID}\"\nchannel_id = \"{CHANNEL_ID}\"\n{discord}",
-        fake.api_url()
-    );
-    std::fs::write(site.join("config.toml"), config).expect("config");
-    Command::new(env!("CARGO_BIN_EXE_crier"))
-        .arg("run")
-        .current_dir(site)
-        .env("DISCORD_TOKEN", fake.token())
+/// Starts `crier run` on `site` against the fake, announcing no new events, with `discord` lines
+/// added to the `[discord]` table of the configuration. The rescan and the log level are a
+/// deployment's (every 5 minutes, warnings), not the tests' quicker ones.
+fn start_bot(fake: &FakeDiscord, site: &std::path::Path, discord: &str) -> Crier {
+    Crier::builder(site)
+        .discord(fake)
+        .unset("rescan_interval")
+        .config(&format!(
+            "[reminders]\nannounce_new = false\n[discord]\n{discord}"
+        ))
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("crier starts")
+        .start()
 }
 
 /// Event `i`'s file (`events/e{i:05}.md`), relative to the site.
@@ -115,10 +105,10 @@ fn peak_rss_kb(pid: u32) -> Option<u64> {
 }
 
 /// `X.Y MiB`, or why not, for [`peak_rss_kb`] of the bot.
-fn peak_rss(bot: &Child) -> String {
-    match peak_rss_kb(bot.id()) {
+fn peak_rss(bot: &Crier) -> String {
+    match peak_rss_kb(bot.pid()) {
         Some(kb) => format!("{:.1} MiB", kb as f64 / 1024.0),
-        None => format!("unavailable (no VmHWM in /proc/{}/status)", bot.id()),
+        None => format!("unavailable (no VmHWM in /proc/{}/status)", bot.pid()),
     }
 }
 
@@ -282,7 +272,7 @@ fn commands() {
         let start = DateTime::from_timestamp(at, 0).expect("valid");
         write_event(dir.path(), i, start, "");
     }
-    let mut bot = start_bot(&fake, dir.path(), false, "");
+    let mut bot = start_bot(&fake, dir.path(), "");
     wait_registered(&fake);
     wait_loaded(&fake);
     // One unmeasured round to warm up, then SAMPLES rounds, each sending every kind once.
@@ -296,8 +286,7 @@ fn commands() {
         }
     }
     let rss = peak_rss(&bot);
-    let _ = bot.kill();
-    let _ = bot.wait();
+    bot.kill();
     println!(
         "command handling, {EVENTS} events ({PAST} past), {SPEAKERS} speakers: \
          dispatch by the fake to the callback it receives"
@@ -343,7 +332,7 @@ fn lateness() {
     }
     let began = Instant::now();
     let began_utc = Utc::now();
-    let mut bot = start_bot(&fake, dir.path(), false, "");
+    let mut bot = start_bot(&fake, dir.path(), "");
     std::thread::sleep(Duration::from_secs(42));
     // Each post is matched to its event by the embed's title.
     let posts: Vec<(Instant, usize)> = fake
@@ -357,8 +346,7 @@ fn lateness() {
             Some((r.at, i))
         })
         .collect();
-    let _ = bot.kill();
-    let _ = bot.wait();
+    bot.kill();
     println!(
         "reminders posted: {} of {} (a reminder later than its grace, 1 s for a 4 s offset, is skipped)",
         posts.len(),
@@ -472,7 +460,7 @@ fn events_tab() {
 
     // Start-up: every event created.
     let spawned = Instant::now();
-    let mut bot = start_bot(&fake, dir.path(), false, TAB);
+    let mut bot = start_bot(&fake, dir.path(), TAB);
     let (last_post, post) = wait_nth(
         &fake,
         0,
@@ -523,11 +511,10 @@ fn events_tab() {
     let rss = peak_rss(&bot);
 
     // A restart with nothing changed, after kill -9.
-    let _ = bot.kill();
-    let _ = bot.wait();
+    bot.kill();
     let base = fake.requests().len();
     let restarted = Instant::now();
-    let mut bot = start_bot(&fake, dir.path(), false, TAB);
+    let mut bot = start_bot(&fake, dir.path(), TAB);
     let (_, first_read) = wait_nth(&fake, base, 1, is_tab_read, "the first read-back");
     let (restart_end, third_read) = wait_nth(&fake, base, 3, is_tab_read, "3 read-backs");
     let (restart_writes, restart_reads) = tab_counts(&fake, base..restart_end + 1);
@@ -535,8 +522,7 @@ fn events_tab() {
     let restart_time = third_read.at.saturating_duration_since(restarted);
     let kept = tab_names(&fake).len();
     let restart_rss = peak_rss(&bot);
-    let _ = bot.kill();
-    let _ = bot.wait();
+    bot.kill();
     println!(
         "restart after kill -9, nothing changed: {restart_writes} writes (expected 0) \
          (+{restart_reads} reads), {:.3} s from spawn to the first read-back, {:.2} s to the \

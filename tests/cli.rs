@@ -1,71 +1,38 @@
 //! The real `crier` binary: `check` and `list`, their output and exit codes.
 
-use std::fs;
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn crier(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crier"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .env_remove("CRIER_EVENTS_DIR")
-        .env_remove("CRIER_TIMEZONE")
-        .env_remove("CRIER_DEFAULT_TIME")
-        .output()
-        .expect("crier runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    fs::create_dir_all(dir.path().join("events")).expect("mkdir");
-    for (path, text) in files {
-        fs::write(dir.path().join(path), text).expect("write");
-    }
-    dir
-}
+use support::crier::Crier;
+use support::site::Site;
 
 const FUTURE: &str = "---\ndate: 2099.01.01\ntime: \"18:00\"\ntitle: Future meetup\nregister: https://example.org/f\nonline: true\nlanguage: English\ntalks:\n  - title: A talk\n    speaker: {name: Ada Example, github: ada}\n    length: 20\n    abstract: |\n      Why **async** Rust is [worth it](https://x.example).\n\n      Ada has written Rust since 2015.\n---\n";
 const PAST: &str = "---\ndate: 2001.01.01\ntitle: Past meetup\n---\n";
 
 #[test]
 fn check_passes_the_bundled_events() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = crier(root, &["check"]);
+    let out = Crier::builder(env!("CARGO_MANIFEST_DIR")).output(&["check"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
     assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    assert_eq!(
-        stdout(&out),
+        out.stdout,
         "3 events, 1 series, 4 talks, 5 speakers; 0 errors, 0 warnings\n"
     );
 }
 
 #[test]
 fn check_exits_1_on_errors_and_prints_compiler_style_lines() {
-    let dir = site(&[
-        ("events/good.md", FUTURE),
-        ("events/bad.md", "---\ntitle: x\ndate: someday\n---\n"),
+    let site = Site::with_events([
+        ("good.md", FUTURE),
+        ("bad.md", "---\ntitle: x\ndate: someday\n---\n"),
         (
-            "events/odd.md",
+            "odd.md",
             "---\ndate: 2099.02.01\ntitle: y\ntime: 18:00\n---\n",
         ),
     ]);
-    let out = crier(dir.path(), &["check", "--events", "events"]);
-    assert_eq!(out.status.code(), Some(1));
-    let text = stdout(&out);
+    let out = site.crier().output(&["check", "--events", "events"]);
+    assert_eq!(out.code, Some(1));
+    let text = out.stdout;
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert!(
@@ -84,63 +51,58 @@ fn check_exits_1_on_errors_and_prints_compiler_style_lines() {
 
 #[test]
 fn check_exits_0_with_warnings_only() {
-    let dir = site(&[(
-        "events/odd.md",
+    let site = Site::with_events([(
+        "odd.md",
         "---\ndate: 2099.02.01\ntitle: y\nvenu: here\n---\n",
     )]);
-    let out = crier(dir.path(), &["check", "--events", "events"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("warning: unknown key `venu`"));
+    let out = site.crier().output(&["check", "--events", "events"]);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
+    assert!(out.stdout.contains("warning: unknown key `venu`"));
 }
 
 #[test]
 fn usage_and_config_errors_exit_2() {
-    let dir = site(&[("events/good.md", FUTURE)]);
-    let out = crier(dir.path(), &["check", "--no-such-flag"]);
-    assert_eq!(out.status.code(), Some(2));
+    let site = Site::with_events([("good.md", FUTURE)]);
+    let out = site.crier().output(&["check", "--no-such-flag"]);
+    assert_eq!(out.code, Some(2));
 
-    let out = crier(dir.path(), &["check", "--events", "missing"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = site.crier().output(&["check", "--events", "missing"]);
+    assert_eq!(out.code, Some(2));
     assert!(
-        stderr(&out).contains("cannot read the events folder missing"),
+        out.stderr.contains("cannot read the events folder missing"),
         "{}",
-        stderr(&out)
+        out.stderr
     );
 
-    fs::write(
-        dir.path().join("config.toml"),
-        "timezone = \"Mars/Olympus\"\n",
-    )
-    .expect("write");
-    let out = crier(dir.path(), &["check"]);
-    assert_eq!(out.status.code(), Some(2));
+    let mars = site.crier().config_file("timezone = \"Mars/Olympus\"\n");
+    let out = mars.output(&["check"]);
+    assert_eq!(out.code, Some(2));
     assert!(
-        stderr(&out).contains("config.toml: `timezone`: unknown timezone"),
+        out.stderr
+            .contains("config.toml: `timezone`: unknown timezone"),
         "{}",
-        stderr(&out)
+        out.stderr
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_crier"))
-        .args(["check"])
-        .current_dir(dir.path())
+    let out = site
+        .crier()
         .env("CRIER_TIMEZONE", "Europe/Berlin")
         .env("CRIER_DEFAULT_TIME", "teatime")
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
+        .output(&["check"]);
+    assert_eq!(out.code, Some(2));
     assert!(
-        stderr(&out).contains("CRIER_DEFAULT_TIME: `default_time`"),
+        out.stderr.contains("CRIER_DEFAULT_TIME: `default_time`"),
         "{}",
-        stderr(&out)
+        out.stderr
     );
 }
 
 #[test]
 fn list_shows_upcoming_events_and_all_with_the_flag() {
-    let dir = site(&[("events/future.md", FUTURE), ("events/past.md", PAST)]);
-    let out = crier(dir.path(), &["list", "--events", "events"]);
-    assert_eq!(out.status.code(), Some(0));
-    let text = stdout(&out);
+    let site = Site::with_events([("future.md", FUTURE), ("past.md", PAST)]);
+    let out = site.crier().output(&["list", "--events", "events"]);
+    assert_eq!(out.code, Some(0));
+    let text = out.stdout;
     assert!(text.contains("Future meetup"), "{text}");
     assert!(
         text.contains("Thu 1 Jan 2099, 18:00 (Asia/Jerusalem)"),
@@ -158,7 +120,10 @@ fn list_shows_upcoming_events_and_all_with_the_flag() {
     );
     assert!(!text.contains("Past meetup"), "{text}");
 
-    let all = stdout(&crier(dir.path(), &["list", "--all", "--events", "events"]));
+    let all = site
+        .crier()
+        .output(&["list", "--all", "--events", "events"])
+        .stdout;
     assert!(
         all.contains("Past meetup") && all.contains("time to be announced"),
         "{all}"
@@ -167,13 +132,12 @@ fn list_shows_upcoming_events_and_all_with_the_flag() {
 
 #[test]
 fn list_json_has_the_documented_keys() {
-    let dir = site(&[("events/future.md", FUTURE), ("events/past.md", PAST)]);
-    let out = crier(
-        dir.path(),
-        &["list", "--all", "--json", "--events", "events"],
-    );
-    assert_eq!(out.status.code(), Some(0));
-    let events: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON array");
+    let site = Site::with_events([("future.md", FUTURE), ("past.md", PAST)]);
+    let out = site
+        .crier()
+        .output(&["list", "--all", "--json", "--events", "events"]);
+    assert_eq!(out.code, Some(0));
+    let events: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON array");
     let events = events.as_array().expect("array");
     assert_eq!(events.len(), 2);
     let past = &events[0];
@@ -231,18 +195,15 @@ fn ics_writes_the_calendar_with_each_series_once() {
         ),
     )
     .expect("config");
-    let out = crier(
-        root,
-        &[
-            "ics",
-            "--all",
-            "--config",
-            config.to_str().expect("utf-8 path"),
-            "--out",
-            file.to_str().expect("utf-8 path"),
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = Crier::builder(root).output(&[
+        "ics",
+        "--all",
+        "--config",
+        config.to_str().expect("utf-8 path"),
+        "--out",
+        file.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
     let ics = std::fs::read_to_string(&file).expect("written");
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
     assert!(ics.ends_with("END:VCALENDAR\r\n"));

@@ -8,24 +8,11 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
-use support::bot::Bot;
 use support::fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
 use support::openapi::assert_requests_valid;
+use support::site::{in_secs, Site};
 
 const START: Duration = Duration::from_secs(10);
-
-fn site(events: &[(&str, String)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("events")).expect("mkdir");
-    for (file, text) in events {
-        std::fs::write(dir.path().join("events").join(file), text).expect("write");
-    }
-    dir
-}
-
-fn whole_seconds(offset: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(Utc::now().timestamp() + offset, 0).expect("valid")
-}
 
 /// A long abstract, longer than a command shows, that tries to ping everyone.
 const ABSTRACT: &str = "\"Why futures are lazy, @everyone. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui officia deserunt mollit anim id est laborum. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. THE END.\"";
@@ -52,11 +39,8 @@ fn registered(fake: &FakeDiscord) -> Recorded {
 #[test]
 fn start_up_identifies_with_guilds_intent_and_registers_commands_in_the_guild_only() {
     let fake = FakeDiscord::start();
-    let dir = site(&[(
-        "a.md",
-        event_file("a", "Rust night", whole_seconds(3600), ""),
-    )]);
-    let bot = Bot::start(&fake, dir.path());
+    let site = Site::with_events([("a.md", event_file("a", "Rust night", in_secs(3600), ""))]);
+    let bot = site.crier().discord(&fake).start();
     let identify = fake.wait_for_frame(START, 2).expect("IDENTIFY");
     assert_eq!(identify["d"]["intents"], 1, "GUILDS only");
     let put = registered(&fake);
@@ -95,11 +79,11 @@ fn start_up_identifies_with_guilds_intent_and_registers_commands_in_the_guild_on
 #[test]
 fn an_announcement_is_posted_once_on_time_with_no_mentions_allowed() {
     let fake = FakeDiscord::start();
-    let start = whole_seconds(6);
-    let dir = site(&[("a.md", event_file("a", "Rust night @everyone", start, "3s"))]);
+    let start = in_secs(6);
+    let site = Site::with_events([("a.md", event_file("a", "Rust night @everyone", start, "3s"))]);
     let began = Instant::now();
     let began_utc = Utc::now();
-    let _bot = Bot::start(&fake, dir.path());
+    let _bot = site.crier().discord(&fake).start();
     let first = fake
         .wait_for(START, is_post_message)
         .expect("the new-event announcement");
@@ -158,11 +142,8 @@ fn a_429_then_a_500_then_success_posts_exactly_once() {
         &[],
         json!({"message": "internal", "code": 0}),
     );
-    let dir = site(&[(
-        "a.md",
-        event_file("a", "Rust night", whole_seconds(3600), ""),
-    )]);
-    let bot = Bot::start(&fake, dir.path());
+    let site = Site::with_events([("a.md", event_file("a", "Rust night", in_secs(3600), ""))]);
+    let bot = site.crier().discord(&fake).start();
     let attempts = || fake.count(is_post_message);
     let end = Instant::now() + Duration::from_secs(15);
     while attempts() < 3 && Instant::now() < end {
@@ -194,11 +175,8 @@ fn a_403_is_not_retried_and_says_what_is_missing() {
         &[],
         json!({"message": "Missing Permissions", "code": 50013}),
     );
-    let dir = site(&[(
-        "a.md",
-        event_file("a", "Rust night", whole_seconds(3600), ""),
-    )]);
-    let bot = Bot::start(&fake, dir.path());
+    let site = Site::with_events([("a.md", event_file("a", "Rust night", in_secs(3600), ""))]);
+    let bot = site.crier().discord(&fake).start();
     fake.wait_for(START, is_post_message)
         .expect("a first attempt");
     std::thread::sleep(Duration::from_secs(3));
@@ -214,8 +192,8 @@ fn a_403_is_not_retried_and_says_what_is_missing() {
 fn preflight_prints_missing_permissions_and_exits() {
     let fake = FakeDiscord::start();
     fake.set_bot_permissions(1 << 10); // VIEW_CHANNEL only
-    let dir = site(&[]);
-    let mut bot = Bot::start(&fake, dir.path());
+    let site = Site::new();
+    let mut bot = site.crier().discord(&fake).start();
     assert_eq!(bot.exit_code(START), Some(1));
     let logs = bot.logs();
     assert!(logs.contains("Send Messages: MISSING"), "{logs}");
@@ -226,8 +204,12 @@ fn preflight_prints_missing_permissions_and_exits() {
 #[test]
 fn a_bad_token_exits_non_zero_with_a_clear_message() {
     let fake = FakeDiscord::start();
-    let dir = site(&[]);
-    let mut bot = Bot::start_with_token(&fake, dir.path(), "wrong-token");
+    let site = Site::new();
+    let mut bot = site
+        .crier()
+        .discord(&fake)
+        .env("DISCORD_TOKEN", "wrong-token")
+        .start();
     assert_eq!(bot.exit_code(START), Some(1));
     let logs = bot.logs();
     assert!(logs.contains("Discord rejected the bot token"), "{logs}");
@@ -240,8 +222,8 @@ fn a_bad_token_exits_non_zero_with_a_clear_message() {
 #[test]
 fn gateway_close_4004_exits_non_zero() {
     let fake = FakeDiscord::start();
-    let dir = site(&[]);
-    let mut bot = Bot::start(&fake, dir.path());
+    let site = Site::new();
+    let mut bot = site.crier().discord(&fake).start();
     registered(&fake);
     fake.close(4004);
     assert_eq!(bot.exit_code(START), Some(1), "{}", bot.logs());
@@ -269,11 +251,8 @@ fn answered(fake: &FakeDiscord, id: &str) -> Value {
 #[test]
 fn gateway_reconnect_drop_and_invalid_session_resume_and_still_answer() {
     let fake = FakeDiscord::start();
-    let dir = site(&[(
-        "a.md",
-        event_file("a", "Rust night", whole_seconds(3600), ""),
-    )]);
-    let _bot = Bot::start(&fake, dir.path());
+    let site = Site::with_events([("a.md", event_file("a", "Rust night", in_secs(3600), ""))]);
+    let _bot = site.crier().discord(&fake).start();
     registered(&fake);
     fake.send_raw(json!({"op": 7, "d": null}));
     fake.wait_for_frame(START, 6)
@@ -297,25 +276,16 @@ fn slash_commands_answer_with_embeds_autocomplete_and_paging() {
     let mut events: Vec<(String, String)> = (0..14)
         .map(|i| {
             let id = format!("e{i:02}");
-            let text = event_file(
-                &id,
-                &format!("Meetup {i:02}"),
-                whole_seconds(3600 * (i + 1)),
-                "",
-            );
+            let text = event_file(&id, &format!("Meetup {i:02}"), in_secs(3600 * (i + 1)), "");
             (format!("{id}.md"), text)
         })
         .collect();
     events.push((
         "past.md".into(),
-        event_file("past", "Old meetup", whole_seconds(-86400), ""),
+        event_file("past", "Old meetup", in_secs(-86400), ""),
     ));
-    let events: Vec<(&str, String)> = events
-        .iter()
-        .map(|(f, t)| (f.as_str(), t.clone()))
-        .collect();
-    let dir = site(&events);
-    let _bot = Bot::start(&fake, dir.path());
+    let site = Site::with_events(events);
+    let _bot = site.crier().discord(&fake).start();
     registered(&fake);
 
     let next = answered(&fake, &fake.slash("next", json!([])));
@@ -454,7 +424,7 @@ fn embed_text<'a>(answer: &'a Value, field: &str) -> &'a str {
 fn the_group_option_narrows_the_commands_to_one_groups_events() {
     let fake = FakeDiscord::start();
     let file = |id: &str, title: &str, hours: i64, group: Option<&str>| {
-        let mut text = event_file(id, title, whole_seconds(3600 * hours), "");
+        let mut text = event_file(id, title, in_secs(3600 * hours), "");
         if let Some(group) = group {
             text = text.replacen("---\n", &format!("---\ngroup: {group}\n"), 1);
         }
@@ -478,12 +448,8 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
             Some("tlv"),
         )
     }));
-    let events: Vec<(&str, String)> = events
-        .iter()
-        .map(|(f, t)| (f.as_str(), t.clone()))
-        .collect();
-    let dir = site(&events);
-    let _bot = Bot::start(&fake, dir.path());
+    let site = Site::with_events(events);
+    let _bot = site.crier().discord(&fake).start();
 
     // Every command that lists or finds events takes an optional, autocompleted `group`.
     let put = registered(&fake);
@@ -679,16 +645,13 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
 fn kill_9_between_the_post_and_the_ledger_write_resends_the_same_nonce() {
     let fake = FakeDiscord::start();
     fake.hold_next("POST", &format!("/channels/{CHANNEL_ID}/messages"));
-    let dir = site(&[(
-        "a.md",
-        event_file("a", "Rust night", whole_seconds(3600), ""),
-    )]);
-    let mut bot = Bot::start(&fake, dir.path());
+    let site = Site::with_events([("a.md", event_file("a", "Rust night", in_secs(3600), ""))]);
+    let mut bot = site.crier().discord(&fake).start();
     let first = fake
         .wait_for(START, is_post_message)
         .expect("the first POST");
-    bot.kill9();
-    let _again = Bot::start(&fake, dir.path());
+    bot.kill();
+    let _again = site.crier().discord(&fake).start();
     let second = fake
         .wait_for(START, |r| is_post_message(r) && r.at > first.at)
         .expect("the resend after restart");
@@ -705,15 +668,15 @@ fn kill_9_between_the_post_and_the_ledger_write_resends_the_same_nonce() {
 #[test]
 fn a_recording_is_posted_with_a_watch_button_and_no_mentions() {
     let fake = FakeDiscord::start();
-    let past = whole_seconds(-86_400);
+    let past = in_secs(-86_400);
     let talk = |video: &str| {
         format!(
             "---\nid: old\ntitle: \"Rust night\"\ndate: \"{}\"\nregister: https://example.org/old\ntalks:\n  - title: \"Async @everyone\"\n    speakers: [Ada Example]\n{video}---\n",
             past.to_rfc3339_opts(SecondsFormat::Secs, true)
         )
     };
-    let dir = site(&[("old.md", talk(""))]);
-    let _bot = Bot::start(&fake, dir.path());
+    let site = Site::with_events([("old.md", talk(""))]);
+    let _bot = site.crier().discord(&fake).start();
     registered(&fake);
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(
@@ -721,10 +684,7 @@ fn a_recording_is_posted_with_a_watch_button_and_no_mentions() {
         0,
         "a past event is not announced"
     );
-    // Write then rename, as editors and git do.
-    let tmp = dir.path().join(".old.md.tmp");
-    std::fs::write(&tmp, talk("    video: https://youtu.be/recorded\n")).expect("write");
-    std::fs::rename(&tmp, dir.path().join("events/old.md")).expect("rename");
+    site.event("old.md", &talk("    video: https://youtu.be/recorded\n"));
     let post = fake
         .wait_for(START, is_post_message)
         .expect("the recording announcement");

@@ -5,17 +5,17 @@
 
 mod support;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
-use support::bot::Bot;
+use support::crier::Builder;
 use support::fake_discord::{default_bot_permissions, FakeDiscord, Recorded, CHANNEL_ID};
 use support::openapi::assert_requests_valid;
+use support::site::Site;
 
 /// The sync reads the Events tab back every second here (5 minutes by default).
-const TAB: &str = "scheduled_events = true\nevents_refresh = \"1s\"\n";
+const TAB: &str = "[discord]\nscheduled_events = true\nevents_refresh = \"1s\"\n";
 const WAIT: Duration = Duration::from_secs(15);
 
 fn whole_hours(n: i64) -> DateTime<Utc> {
@@ -30,17 +30,9 @@ fn event_file(id: &str, title: &str, start: DateTime<Utc>, extra: &str) -> Strin
     )
 }
 
-fn write(site: &Path, file: &str, text: &str) {
-    // Write then rename, as editors and git do.
-    let tmp = site.join(format!(".{file}.tmp"));
-    std::fs::write(&tmp, text).expect("write");
-    std::fs::rename(&tmp, site.join("events").join(file)).expect("rename");
-}
-
-fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("events")).expect("mkdir");
-    dir
+/// crier in `site` against `fake`, keeping the Events tab.
+fn with_tab(site: &Site, fake: &FakeDiscord) -> Builder {
+    site.crier().discord(fake).config(TAB)
 }
 
 fn is_tab(r: &Recorded) -> bool {
@@ -89,26 +81,6 @@ fn reads(fake: &FakeDiscord) -> usize {
     fake.count(|r| is_tab(r) && r.method == "GET")
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-fn http_get(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .expect("request");
-    let mut out = String::new();
-    stream.read_to_string(&mut out).expect("response");
-    out
-}
-
 /// The bot's answer to an interaction.
 fn answer(fake: &FakeDiscord, interaction: &str) -> Value {
     let end = Instant::now() + WAIT;
@@ -134,29 +106,19 @@ fn ours(fake: &FakeDiscord) -> Vec<Value> {
 #[test]
 fn created_once_patched_per_edit_and_untouched_on_a_restart() {
     let fake = FakeDiscord::start();
-    let dir = site();
+    let site = Site::new();
     let start = whole_hours(48);
-    write(
-        dir.path(),
-        "a.md",
-        &event_file("a", "Rust night", start, ""),
-    );
-    write(
-        dir.path(),
+    site.event("a.md", &event_file("a", "Rust night", start, ""));
+    site.event(
         "b.md",
         &event_file("b", "Embedded day", whole_hours(72), ""),
     );
-    write(
-        dir.path(),
-        "past.md",
-        &event_file("past", "Old", whole_hours(-48), ""),
-    );
-    write(
-        dir.path(),
+    site.event("past.md", &event_file("past", "Old", whole_hours(-48), ""));
+    site.event(
         "off.md",
         &event_file("off", "Called off", whole_hours(96), "cancelled: true\n"),
     );
-    let mut bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let mut bot = with_tab(&site, &fake).start();
     wait_writes(&fake, "POST", 2);
     wait_reads(&fake, 2);
     assert_eq!(
@@ -195,8 +157,7 @@ fn created_once_patched_per_edit_and_untouched_on_a_restart() {
     let night_id = night["id"].as_str().expect("id").to_string();
 
     // One edit, one PATCH, to that event.
-    write(
-        dir.path(),
+    site.event(
         "a.md",
         &event_file(
             "a",
@@ -217,9 +178,9 @@ fn created_once_patched_per_edit_and_untouched_on_a_restart() {
     assert_eq!(moved["name"], "Rust night, moved");
 
     // A restart with nothing changed sends nothing.
-    bot.kill9();
+    bot.kill();
     let before = writes(&fake).len();
-    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let _bot = with_tab(&site, &fake).start();
     wait_reads(&fake, 3);
     assert_eq!(
         writes(&fake).len(),
@@ -233,20 +194,13 @@ fn created_once_patched_per_edit_and_untouched_on_a_restart() {
 #[test]
 fn a_cancelled_event_is_cancelled_and_a_deleted_file_deletes_its_event() {
     let fake = FakeDiscord::start();
-    let dir = site();
-    write(
-        dir.path(),
-        "a.md",
-        &event_file("a", "Rust night", whole_hours(48), ""),
-    );
-    write(
-        dir.path(),
+    let site = Site::new();
+    site.event("a.md", &event_file("a", "Rust night", whole_hours(48), ""));
+    site.event(
         "b.md",
         &event_file("b", "Embedded day", whole_hours(72), ""),
     );
-    let port = free_port();
-    let config = format!("{TAB}[http]\nlisten = \"127.0.0.1:{port}\"\n");
-    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), &config);
+    let bot = with_tab(&site, &fake).listen().start();
     wait_writes(&fake, "POST", 2);
     let id_of = |name: &str| {
         ours(&fake)
@@ -256,8 +210,7 @@ fn a_cancelled_event_is_cancelled_and_a_deleted_file_deletes_its_event() {
             .expect("created")
     };
     let (a, b) = (id_of("Rust night"), id_of("Embedded day"));
-    write(
-        dir.path(),
+    site.event(
         "a.md",
         &event_file("a", "Rust night", whole_hours(48), "cancelled: true\n"),
     );
@@ -271,20 +224,28 @@ fn a_cancelled_event_is_cancelled_and_a_deleted_file_deletes_its_event() {
         Some(json!(4))
     );
     assert_eq!(fake.scheduled_event(&a).expect("kept")["status"], 4);
-    std::fs::remove_file(dir.path().join("events/b.md")).expect("rm");
+    site.remove("events/b.md");
     wait_writes(&fake, "DELETE", 1);
     assert!(fake.scheduled_event(&b).is_none(), "deleted with its file");
     wait_reads(&fake, 2);
     assert_eq!(count(&fake, "PATCH"), 1);
     assert_eq!(count(&fake, "DELETE"), 1);
-    let metrics = http_get(port, "/metrics");
-    for line in [
-        "crier_scheduled_event_requests_total{action=\"create\",result=\"ok\"} 2",
-        "crier_scheduled_event_requests_total{action=\"cancel\",result=\"ok\"} 1",
-        "crier_scheduled_event_requests_total{action=\"delete\",result=\"ok\"} 1",
-        "crier_scheduled_events_kept 0",
+    for (series, value) in [
+        (
+            "crier_scheduled_event_requests_total{action=\"create\",result=\"ok\"}",
+            2.0,
+        ),
+        (
+            "crier_scheduled_event_requests_total{action=\"cancel\",result=\"ok\"}",
+            1.0,
+        ),
+        (
+            "crier_scheduled_event_requests_total{action=\"delete\",result=\"ok\"}",
+            1.0,
+        ),
+        ("crier_scheduled_events_kept", 0.0),
     ] {
-        assert!(metrics.contains(line), "{line} in:\n{metrics}");
+        assert_eq!(bot.metric(series), Some(value), "{series}");
     }
     assert_requests_valid(&fake);
 }
@@ -292,20 +253,16 @@ fn a_cancelled_event_is_cancelled_and_a_deleted_file_deletes_its_event() {
 #[test]
 fn a_kill_between_the_create_and_the_ledger_write_leaves_no_duplicate() {
     let fake = FakeDiscord::start();
-    let dir = site();
-    write(
-        dir.path(),
-        "a.md",
-        &event_file("a", "Rust night", whole_hours(48), ""),
-    );
+    let site = Site::new();
+    site.event("a.md", &event_file("a", "Rust night", whole_hours(48), ""));
     // Discord creates the event, and the bot never hears back.
     fake.hold_next("POST", "/scheduled-events");
-    let mut bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let mut bot = with_tab(&site, &fake).start();
     wait_writes(&fake, "POST", 1);
-    bot.kill9();
+    bot.kill();
     assert_eq!(ours(&fake).len(), 1);
     let id = ours(&fake)[0]["id"].as_str().expect("id").to_string();
-    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let _bot = with_tab(&site, &fake).start();
     wait_reads(&fake, 3);
     assert_eq!(
         count(&fake, "POST"),
@@ -314,8 +271,7 @@ fn a_kill_between_the_create_and_the_ledger_write_leaves_no_duplicate() {
     );
     assert_eq!(ours(&fake).len(), 1);
     // And it is crier's from then on: an edit patches it.
-    write(
-        dir.path(),
+    site.event(
         "a.md",
         &event_file("a", "Rust night II", whole_hours(48), ""),
     );
@@ -338,21 +294,16 @@ fn a_foreign_scheduled_event_is_never_touched() {
         start + chrono::Duration::hours(2),
         "The pub",
     );
-    let dir = site();
-    write(
-        dir.path(),
-        "a.md",
-        &event_file("a", "Rust night", start, ""),
-    );
-    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let site = Site::new();
+    site.event("a.md", &event_file("a", "Rust night", start, ""));
+    let _bot = with_tab(&site, &fake).start();
     wait_writes(&fake, "POST", 1);
-    write(
-        dir.path(),
+    site.event(
         "a.md",
         &event_file("a", "Rust night", start, "cancelled: true\n"),
     );
     wait_writes(&fake, "PATCH", 1);
-    std::fs::remove_file(dir.path().join("events/a.md")).expect("rm");
+    site.remove("events/a.md");
     wait_writes(&fake, "DELETE", 1);
     wait_reads(&fake, 2);
     assert!(
@@ -375,10 +326,9 @@ fn the_nearest_events_take_discords_100_places() {
         start + chrono::Duration::hours(2),
         "Park",
     );
-    let dir = site();
+    let site = Site::new();
     for i in 0..105 {
-        write(
-            dir.path(),
+        site.event(
             &format!("e{i:03}.md"),
             &event_file(
                 &format!("e{i:03}"),
@@ -388,7 +338,7 @@ fn the_nearest_events_take_discords_100_places() {
             ),
         );
     }
-    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let _bot = with_tab(&site, &fake).start();
     wait_writes(&fake, "POST", 99);
     wait_reads(&fake, 2);
     assert_eq!(
@@ -406,8 +356,7 @@ fn the_nearest_events_take_discords_100_places() {
         "the farthest wait their turn"
     );
     // A nearer event: the farthest one makes room for it.
-    write(
-        dir.path(),
+    site.event(
         "early.md",
         &event_file("early", "Early bird", whole_hours(30), ""),
     );
@@ -431,13 +380,9 @@ fn without_the_events_permissions_announcements_still_go_out() {
         - Permissions::CREATE_EVENTS
         - Permissions::MANAGE_EVENTS;
     fake.set_bot_permissions(without.bits());
-    let dir = site();
-    write(
-        dir.path(),
-        "a.md",
-        &event_file("a", "Rust night", whole_hours(48), ""),
-    );
-    let bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let site = Site::new();
+    site.event("a.md", &event_file("a", "Rust night", whole_hours(48), ""));
+    let bot = with_tab(&site, &fake).start();
     fake.wait_for(WAIT, |r| {
         r.method == "POST" && r.route() == format!("/channels/{CHANNEL_ID}/messages")
     })
@@ -485,13 +430,9 @@ fn without_the_events_permissions_announcements_still_go_out() {
 #[test]
 fn interested_counts_show_in_event_and_next() {
     let fake = FakeDiscord::start();
-    let dir = site();
-    write(
-        dir.path(),
-        "a.md",
-        &event_file("a", "Rust night", whole_hours(48), ""),
-    );
-    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let site = Site::new();
+    site.event("a.md", &event_file("a", "Rust night", whole_hours(48), ""));
+    let _bot = with_tab(&site, &fake).start();
     wait_writes(&fake, "POST", 1);
     let id = ours(&fake)[0]["id"].as_str().expect("id").to_string();
     fake.set_user_count(&id, 42);
@@ -536,13 +477,9 @@ fn a_429_or_a_500_is_retried_and_still_creates_one_event() {
         &[],
         json!({"message": "500: Internal Server Error", "code": 0}),
     );
-    let dir = site();
-    write(
-        dir.path(),
-        "a.md",
-        &event_file("a", "Rust night", whole_hours(48), ""),
-    );
-    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let site = Site::new();
+    site.event("a.md", &event_file("a", "Rust night", whole_hours(48), ""));
+    let _bot = with_tab(&site, &fake).start();
     let end = Instant::now() + WAIT;
     while ours(&fake).is_empty() {
         assert!(Instant::now() < end, "created after the retries");
@@ -559,23 +496,21 @@ fn a_stuck_events_tab_request_does_not_delay_an_announcement() {
     let fake = FakeDiscord::start();
     // Discord never answers the create (the request times out after 10 s).
     fake.hold_next("POST", "/scheduled-events");
-    let dir = site();
+    let site = Site::new();
     let now = Utc::now().timestamp();
     let start = DateTime::from_timestamp(now + 6, 0).expect("valid");
-    write(
-        dir.path(),
+    site.event(
         "a.md",
         &event_file("a", "Rust night", start, "reminders: [3s]\n"),
     );
     // A later event, whose create is the one that hangs (one starting within a minute gets none).
-    write(
-        dir.path(),
+    site.event(
         "b.md",
         &event_file("b", "Embedded day", whole_hours(48), ""),
     );
     let began = Instant::now();
     let began_utc = Utc::now();
-    let _bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    let _bot = with_tab(&site, &fake).start();
     wait_writes(&fake, "POST", 1);
     let is_post = |r: &Recorded| {
         r.method == "POST" && r.route() == format!("/channels/{CHANNEL_ID}/messages")
@@ -613,14 +548,10 @@ fn a_refused_event_is_not_sent_again_until_its_file_changes() {
         &[],
         json!({"message": "Invalid Form Body", "code": 50035, "errors": {}}),
     );
-    let dir = site();
+    let site = Site::new();
     let start = whole_hours(48);
-    write(
-        dir.path(),
-        "a.md",
-        &event_file("a", "Rust night", start, ""),
-    );
-    let bot = Bot::start_with(&fake, dir.path(), fake.token(), TAB);
+    site.event("a.md", &event_file("a", "Rust night", start, ""));
+    let bot = with_tab(&site, &fake).start();
     wait_writes(&fake, "POST", 1);
     wait_reads(&fake, 3);
     assert_eq!(
@@ -634,11 +565,7 @@ fn a_refused_event_is_not_sent_again_until_its_file_changes() {
             .count(),
         1
     );
-    write(
-        dir.path(),
-        "a.md",
-        &event_file("a", "Rust night, fixed", start, ""),
-    );
+    site.event("a.md", &event_file("a", "Rust night, fixed", start, ""));
     wait_writes(&fake, "POST", 2);
     assert_eq!(ours(&fake).len(), 1);
     assert_requests_valid(&fake);

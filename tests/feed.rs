@@ -3,27 +3,22 @@
 //! local time in Asia/Jerusalem, its talks, speakers and link. Skips, saying why, where the corpus
 //! is missing.
 
+#[path = "support/corpus.rs"]
+mod corpus;
+
 use std::collections::HashMap;
 use std::io::BufReader;
-use std::path::Path;
 
 use chrono::NaiveDateTime;
-use crier::catalog::{Catalog, Settings};
+use crier::catalog::Catalog;
 use crier::feed::{self, Scope};
 use ical::parser::ical::component::{IcalCalendar, IcalEvent};
 use ical::property::Property;
 
+/// rust.org.il's events, or `None` (saying why) where the corpus is missing.
 fn catalog() -> Option<Catalog> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/rust.org.il/events");
-    if !dir.is_dir() {
-        eprintln!(
-            "skipping: {} not found (the shared corpus is not on this machine)",
-            dir.display()
-        );
-        return None;
-    }
-    let catalog =
-        crier::site_files::load(&Settings::for_events_dir(&dir)).expect("the folder is readable");
+    let dir = corpus::corpus("rust.org.il/events")?;
+    let catalog = corpus::load(&dir, chrono_tz::Asia::Jerusalem);
     assert!(!catalog.events.is_empty());
     Some(catalog)
 }

@@ -5,7 +5,8 @@ mod support;
 
 use std::time::Duration;
 
-use support::app::{label, App};
+use support::crier::label;
+use support::site::Site;
 
 fn event(id: &str) -> String {
     let start = chrono::Utc::now() + chrono::Duration::days(30);
@@ -17,19 +18,10 @@ fn event(id: &str) -> String {
 
 #[test]
 fn one_change_is_one_reload_and_reading_the_files_is_not_a_change() {
-    let site = tempfile::tempdir().expect("site");
-    std::fs::create_dir_all(site.path().join("events")).expect("events");
-    std::fs::write(site.path().join("events/first.md"), event("first")).expect("first");
-    std::fs::write(
-        site.path().join("config.toml"),
-        "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\n[reminders]\noffsets = []\n",
-    )
-    .expect("config");
-    let app = App::spawn(site.path());
-    assert_eq!(
-        label(&app.next(Duration::from_secs(10)).expect("first")),
-        "new first"
-    );
+    let site = Site::with_events([("first.md", event("first"))]);
+    // The default rescan (5 min): only the watcher reads the files again.
+    let app = site.crier().unset("rescan_interval").start();
+    assert_eq!(label(&app.next(Duration::from_secs(10))), "first new");
     std::thread::sleep(Duration::from_secs(1));
     let reloads = || app.logs().matches("files changed; reloading").count();
     assert_eq!(
@@ -38,13 +30,8 @@ fn one_change_is_one_reload_and_reading_the_files_is_not_a_change() {
         "the first read is not a change:\n{}",
         app.logs()
     );
-    let tmp = site.path().join("events/.second.tmp");
-    std::fs::write(&tmp, event("second")).expect("second");
-    std::fs::rename(&tmp, site.path().join("events/second.md")).expect("rename");
-    assert_eq!(
-        label(&app.next(Duration::from_secs(5)).expect("second")),
-        "new second"
-    );
+    site.event("second.md", &event("second"));
+    assert_eq!(label(&app.next(Duration::from_secs(5))), "second new");
     std::thread::sleep(Duration::from_secs(2));
     let after = reloads();
     assert!(

@@ -4,13 +4,12 @@
 
 mod support;
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use support::app::{label, App};
+use support::crier::{label, Builder};
 use support::git_server::{skip_reason, GitServer, SiteRepo};
+use support::site::Site;
 
 use crier::secret::Secret;
 use crier::source::git::{Follower, Remote};
@@ -40,7 +39,7 @@ struct World {
     _root: tempfile::TempDir,
     server: GitServer,
     repo: SiteRepo,
-    bot: tempfile::TempDir,
+    bot: Site,
 }
 
 impl World {
@@ -57,7 +56,7 @@ impl World {
             _root: root,
             server,
             repo,
-            bot: tempfile::tempdir().expect("bot dir"),
+            bot: Site::new(),
         }
     }
 
@@ -65,13 +64,12 @@ impl World {
         self.server.url("site")
     }
 
-    /// Writes the bot's config: the repository, `source` lines added to `[source]`, `extra` after.
-    fn config(&self, source: &str, extra: &str) {
-        let text = format!(
-            "state_dir = \"state\"\ntimezone = \"UTC\"\n[reminders]\noffsets = []\n[source]\ngit = \"{}\"\n{source}\n{extra}",
-            self.url()
-        );
-        std::fs::write(self.bot.path().join("config.toml"), text).expect("config");
+    /// crier in the bot's folder following the repository, polling it every `interval`.
+    fn crier(&self, interval: &str) -> Builder {
+        self.bot
+            .crier()
+            .git(&self.url())
+            .config(&format!("[source]\ninterval = \"{interval}\"\n"))
     }
 
     fn commit(&self, path: &str, text: &str, message: &str) -> String {
@@ -93,64 +91,6 @@ impl World {
             .expect("trees/<commit>")
             .to_string_lossy()
             .into_owned()
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-/// One HTTP/1.1 request to the bot; the status and the body.
-fn http(
-    port: u16,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> (u16, String) {
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).expect("send");
-    // A refused body may be answered before it is all sent; the answer is what matters.
-    let _ = stream.write_all(body);
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no HTTP status in {text:?}"));
-    let body = text
-        .split("\r\n\r\n")
-        .nth(1)
-        .unwrap_or_default()
-        .to_string();
-    (status, body)
-}
-
-/// Waits until `/healthz` answers `want`.
-fn wait_for_health(port: u16, want: u16, within: Duration) -> (u16, String) {
-    let end = Instant::now() + within;
-    loop {
-        let answer = http(port, "GET", "/healthz", &[], b"");
-        if answer.0 == want || Instant::now() > end {
-            return answer;
-        }
-        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
@@ -353,18 +293,17 @@ fn the_first_start_clones_and_a_new_commit_is_announced_within_one_interval() {
         return;
     }
     let world = World::new();
-    world.config("interval = \"1s\"", "");
-    let app = App::spawn(world.bot.path());
-    let first = app.next(Duration::from_secs(30)).expect("the first event");
-    assert_eq!(label(&first), "new first");
+    let app = world.crier("1s").start();
+    let first = app.next(Duration::from_secs(30));
+    assert_eq!(label(&first), "first new");
     assert!(app.logs().contains("cloned"), "{}", app.logs());
     assert_eq!(world.current_commit(), world.repo.head());
 
     let pushed = Instant::now();
     let second = world.commit("events/second.md", &event("second", 31), "Second event");
-    let got = app.next(Duration::from_secs(10)).expect("the second event");
+    let got = app.next(Duration::from_secs(10));
     let took = pushed.elapsed();
-    assert_eq!(label(&got), "new second");
+    assert_eq!(label(&got), "second new");
     assert!(
         took < Duration::from_secs(4),
         "took {took:?} with a 1s interval"
@@ -391,16 +330,12 @@ fn the_first_start_clones_and_a_new_commit_is_announced_within_one_interval() {
         "nothing more"
     );
     // The other commands read the bot's current tree.
-    let out = Command::new(env!("CARGO_BIN_EXE_crier"))
-        .args(["list", "--json"])
-        .current_dir(world.bot.path())
-        .output()
-        .expect("crier list");
-    let listed = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{listed}");
+    let out = world.bot.crier().output(&["list", "--json"]);
+    assert_eq!(out.code, Some(0), "{}", out.stdout);
     assert!(
-        listed.contains("Meetup first") && listed.contains("Meetup second"),
-        "{listed}"
+        out.stdout.contains("Meetup first") && out.stdout.contains("Meetup second"),
+        "{}",
+        out.stdout
     );
 }
 
@@ -410,18 +345,14 @@ fn a_signed_webhook_fetches_at_once_and_a_bad_one_gets_401_and_no_fetch() {
         return;
     }
     let world = World::new();
-    let port = free_port();
     let secret = "webhook secret";
-    std::fs::write(world.bot.path().join("hook-secret"), format!("{secret}\n")).expect("secret");
-    world.config(
-        "interval = \"1h\"\nwebhook_secret_file = \"hook-secret\"",
-        &format!("[http]\nlisten = \"127.0.0.1:{port}\"\n"),
-    );
-    let app = App::spawn(world.bot.path());
-    assert_eq!(
-        label(&app.next(Duration::from_secs(30)).expect("first")),
-        "new first"
-    );
+    world.bot.write("hook-secret", &format!("{secret}\n"));
+    let app = world
+        .crier("1h")
+        .config("[source]\nwebhook_secret_file = \"hook-secret\"")
+        .listen()
+        .start();
+    assert_eq!(label(&app.next(Duration::from_secs(30))), "first new");
     // A fresh clone is current: with a 1h interval nothing is fetched again but on a webhook.
     let attempts =
         |server: &GitServer| server.count(|r| r.query.contains("service=git-upload-pack"));
@@ -433,47 +364,38 @@ fn a_signed_webhook_fetches_at_once_and_a_bad_one_gets_401_and_no_fetch() {
 
     let key = Secret::new(secret);
     let push = br#"{"ref":"refs/heads/main"}"#;
-    let (status, _) = http(
-        port,
-        "POST",
-        "/hooks/git",
-        &[("X-GitHub-Event", "push")],
-        push,
+    let hook =
+        |headers: &[(&str, &str)], body: &[u8]| app.request("POST", "/hooks/git", headers, body);
+    assert_eq!(
+        hook(&[("X-GitHub-Event", "push")], push).status,
+        401,
+        "no signature"
     );
-    assert_eq!(status, 401, "no signature");
     let wrong = crier::webhook::sign(push, "guess");
-    let (status, body) = http(
-        port,
-        "POST",
-        "/hooks/git",
+    let answer = hook(
         &[("X-GitHub-Event", "push"), ("X-Hub-Signature-256", &wrong)],
         push,
     );
-    assert_eq!(status, 401, "{body}");
+    assert_eq!(answer.status, 401, "{}", answer.body);
     assert!(
         !app.logs().contains("refs/heads/main\"}"),
         "the body is not logged"
     );
     let other = br#"{"ref":"refs/heads/draft"}"#;
-    let (status, body) = http(
-        port,
-        "POST",
-        "/hooks/git",
-        &[
-            ("X-GitHub-Event", "push"),
-            (
-                "X-Hub-Signature-256",
-                &crier::webhook::sign(other, key.expose()),
-            ),
-        ],
+    let signed = crier::webhook::sign(other, key.expose());
+    let answer = hook(
+        &[("X-GitHub-Event", "push"), ("X-Hub-Signature-256", &signed)],
         other,
     );
-    assert_eq!((status, body.contains("ignored")), (200, true), "{body}");
+    assert_eq!(
+        (answer.status, answer.body.contains("ignored")),
+        (200, true),
+        "{}",
+        answer.body
+    );
     let big = vec![b' '; 1024 * 1024 + 1];
-    let (status, _) = http(port, "POST", "/hooks/git", &[], &big);
-    assert_eq!(status, 413);
-    let (status, _) = http(port, "GET", "/hooks/git", &[], b"");
-    assert_eq!(status, 405);
+    assert_eq!(hook(&[], &big).status, 413);
+    assert_eq!(app.get("/hooks/git").status, 405);
     std::thread::sleep(Duration::from_millis(700));
     assert_eq!(
         attempts(&world.server),
@@ -483,39 +405,34 @@ fn a_signed_webhook_fetches_at_once_and_a_bad_one_gets_401_and_no_fetch() {
 
     world.commit("events/second.md", &event("second", 31), "Second event");
     let pushed = Instant::now();
-    let (status, _) = http(
-        port,
-        "POST",
-        "/hooks/git",
-        &[
-            ("X-GitHub-Event", "push"),
-            (
-                "X-Hub-Signature-256",
-                &crier::webhook::sign(push, key.expose()),
-            ),
-        ],
+    let signed = crier::webhook::sign(push, key.expose());
+    let answer = hook(
+        &[("X-GitHub-Event", "push"), ("X-Hub-Signature-256", &signed)],
         push,
     );
-    assert_eq!(status, 202);
-    let got = app
-        .next(Duration::from_secs(5))
-        .expect("announced after the webhook");
+    assert_eq!(answer.status, 202);
+    let got = app.next(Duration::from_secs(5));
     let took = pushed.elapsed();
-    assert_eq!(label(&got), "new second");
+    assert_eq!(label(&got), "second new");
     assert!(
         took < Duration::from_secs(2),
         "webhook to announcement took {took:?}"
     );
     eprintln!("webhook to announcement: {took:?}");
-    let (_, metrics) = http(port, "GET", "/metrics", &[], b"");
-    for line in [
-        "crier_webhook_requests_total{status=\"401\"} 2",
-        "crier_webhook_requests_total{status=\"202\"} 1",
-        "crier_source_fetch_total{result=\"updated\"}",
-        "crier_source_commit_timestamp_seconds",
-    ] {
-        assert!(metrics.contains(line), "{line} in\n{metrics}");
-    }
+    assert_eq!(
+        app.metric("crier_webhook_requests_total{status=\"401\"}"),
+        Some(2.0)
+    );
+    assert_eq!(
+        app.metric("crier_webhook_requests_total{status=\"202\"}"),
+        Some(1.0)
+    );
+    assert!(app
+        .metric("crier_source_fetch_total{result=\"updated\"}")
+        .is_some());
+    assert!(app
+        .metric("crier_source_commit_timestamp_seconds")
+        .is_some());
 }
 
 #[test]
@@ -534,39 +451,32 @@ fn a_stopped_server_keeps_the_last_tree_announcing_and_health_turns_stale() {
         ),
         "Soon",
     );
-    let port = free_port();
-    world.config(
-        "interval = \"1s\"",
-        &format!("[http]\nlisten = \"127.0.0.1:{port}\"\n"),
-    );
-    let app = App::spawn(world.bot.path());
+    let app = world.crier("1s").listen().start();
     let mut labels: Vec<String> = app
         .collect(Duration::from_secs(3))
         .iter()
         .map(label)
         .collect();
     labels.sort();
-    assert_eq!(labels, ["new first", "new soon"]);
-    assert_eq!(wait_for_health(port, 200, Duration::from_secs(5)).0, 200);
+    assert_eq!(labels, ["first new", "soon new"]);
+    let healthy = app.wait_for_health(200, Duration::from_secs(5));
+    assert_eq!(healthy.status, 200);
     let server_port = world.server.port();
     world.server.stop();
-    let (status, body) = wait_for_health(port, 503, Duration::from_secs(10));
-    assert_eq!(status, 503, "{body}");
-    assert!(body.contains("git source is stale"), "{body}");
-    let reminder = app
-        .next(Duration::from_secs(15))
-        .expect("the reminder, server down");
-    assert_eq!(label(&reminder), "reminder soon");
+    let stale = app.wait_for_health(503, Duration::from_secs(10));
+    assert_eq!(stale.status, 503, "{}", stale.body);
+    assert!(stale.body.contains("git source is stale"), "{}", stale.body);
+    let reminder = app.next(Duration::from_secs(15));
+    assert_eq!(label(&reminder), "soon reminder 6s", "the server is down");
     // Without a webhook secret there is no webhook.
-    assert_eq!(http(port, "POST", "/hooks/git", &[], b"{}").0, 404);
+    assert_eq!(app.request("POST", "/hooks/git", &[], b"{}").status, 404);
 
     world.server = GitServer::start_on(world._root.path(), server_port);
     world.commit("events/third.md", &event("third", 40), "Third");
-    let got = app
-        .next(Duration::from_secs(10))
-        .expect("announced after the outage");
-    assert_eq!(label(&got), "new third");
-    assert_eq!(wait_for_health(port, 200, Duration::from_secs(5)).0, 200);
+    let got = app.next(Duration::from_secs(10));
+    assert_eq!(label(&got), "third new", "announced after the outage");
+    let healthy = app.wait_for_health(200, Duration::from_secs(5));
+    assert_eq!(healthy.status, 200);
 }
 
 #[test]
@@ -576,17 +486,10 @@ fn a_force_push_is_followed_and_nothing_is_posted_twice() {
     }
     let world = World::new();
     let base = world.repo.head();
-    world.config("interval = \"1s\"", "");
-    let app = App::spawn(world.bot.path());
-    assert_eq!(
-        label(&app.next(Duration::from_secs(30)).expect("first")),
-        "new first"
-    );
+    let app = world.crier("1s").start();
+    assert_eq!(label(&app.next(Duration::from_secs(30))), "first new");
     world.commit("events/second.md", &event("second", 31), "Second");
-    assert_eq!(
-        label(&app.next(Duration::from_secs(10)).expect("second")),
-        "new second"
-    );
+    assert_eq!(label(&app.next(Duration::from_secs(10))), "second new");
     // History rewritten: `second` never happened, `third` did.
     world.repo.force_push_reset(&base);
     world.repo.write("events/third.md", &event("third", 32));
@@ -597,7 +500,7 @@ fn a_force_push_is_followed_and_nothing_is_posted_twice() {
         .iter()
         .map(label)
         .collect();
-    assert_eq!(got, ["new third"]);
+    assert_eq!(got, ["third new"]);
     assert_eq!(world.current_commit(), rewritten);
     assert!(world.source_dir().join("current/events/third.md").is_file());
     assert!(!world.source_dir().join("current/events/second.md").exists());
@@ -609,12 +512,8 @@ fn a_commit_that_breaks_a_file_keeps_its_last_good_version() {
         return;
     }
     let world = World::new();
-    world.config("interval = \"1s\"", "");
-    let app = App::spawn(world.bot.path());
-    assert_eq!(
-        label(&app.next(Duration::from_secs(30)).expect("first")),
-        "new first"
-    );
+    let app = world.crier("1s").start();
+    assert_eq!(label(&app.next(Duration::from_secs(30))), "first new");
     let broken = world.commit(
         "events/first.md",
         "---\nid: first\ntitle: Meetup first\ndate: [unclosed\n---\n",
@@ -635,8 +534,8 @@ fn a_commit_that_breaks_a_file_keeps_its_last_good_version() {
         &event("first", 31),
         "Fix, and a day later",
     );
-    let got = app.next(Duration::from_secs(10)).expect("the move");
-    assert_eq!(label(&got), "rescheduled first");
+    let got = app.next(Duration::from_secs(10));
+    assert_eq!(label(&got), "first rescheduled", "the move");
 }
 
 #[test]
@@ -645,12 +544,9 @@ fn kill_9_during_a_checkout_then_restart_gives_a_good_tree_and_no_double_post() 
         return;
     }
     let world = World::new();
-    world.config("interval = \"1s\"", "");
-    let mut app = App::spawn(world.bot.path());
-    assert_eq!(
-        label(&app.next(Duration::from_secs(30)).expect("first")),
-        "new first"
-    );
+    let crier = world.crier("1s");
+    let mut app = crier.start();
+    assert_eq!(label(&app.next(Duration::from_secs(30))), "first new");
     let good = world.current_commit();
     // A commit big enough that writing its tree takes a while (every file is synced).
     for n in 0..1500 {
@@ -665,7 +561,7 @@ fn kill_9_during_a_checkout_then_restart_gives_a_good_tree_and_no_double_post() 
         "{}",
         app.logs()
     );
-    app.kill9();
+    app.kill();
     let current = world.current_commit();
     let tree = world.source_dir().join("trees").join(&current);
     assert!(
@@ -676,23 +572,23 @@ fn kill_9_during_a_checkout_then_restart_gives_a_good_tree_and_no_double_post() 
         eprintln!("killed before the swap: the old tree is current");
     }
 
-    let app = App::spawn(world.bot.path());
+    let app = crier.start();
     let got: Vec<String> = app
         .collect(Duration::from_secs(8))
         .iter()
         .map(label)
         .collect();
     if current == good {
-        assert_eq!(got, ["new second"], "announced once, after the restart");
+        assert_eq!(got, ["second new"], "announced once, after the restart");
     } else {
         // The swap happened before the kill; the announcement may or may not have been sent.
         assert!(
-            got.len() <= 1 && got.iter().all(|l| l == "new second"),
+            got.len() <= 1 && got.iter().all(|l| l == "second new"),
             "{got:?}"
         );
     }
     assert!(
-        !got.contains(&"new first".to_string()),
+        !got.contains(&"first new".to_string()),
         "first is not posted twice"
     );
     assert_eq!(world.current_commit(), world.repo.head());
@@ -724,15 +620,13 @@ fn check_git_checks_a_remote_site_and_leaves_no_clone_behind() {
         "Bad",
     );
     let tmp = tempfile::tempdir().expect("TMPDIR");
-    let out = Command::new(env!("CARGO_BIN_EXE_crier"))
-        .args(["check", "--git", &world.url()])
-        .current_dir(world.bot.path())
-        .env("TMPDIR", tmp.path())
-        .output()
-        .expect("crier check");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let check = world
+        .bot
+        .crier()
+        .env("TMPDIR", tmp.path().to_str().expect("utf-8"));
+    let out = check.output(&["check", "--git", &world.url()]);
+    let (stdout, stderr) = (&out.stdout, &out.stderr);
+    assert_eq!(out.code, Some(1), "{stdout}{stderr}");
     assert!(
         stdout.contains("events/bad.md:"),
         "paths inside the repository: {stdout}"
@@ -748,14 +642,9 @@ fn check_git_checks_a_remote_site_and_leaves_no_clone_behind() {
         "no clone left"
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_crier"))
-        .args(["check", "--git", &world.url(), "--branch", "nope"])
-        .current_dir(world.bot.path())
-        .env("TMPDIR", tmp.path())
-        .output()
-        .expect("crier check");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no branch `nope`"));
+    let out = check.output(&["check", "--git", &world.url(), "--branch", "nope"]);
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("no branch `nope`"));
     assert_eq!(
         std::fs::read_dir(tmp.path()).expect("tmp").count(),
         0,
@@ -765,7 +654,7 @@ fn check_git_checks_a_remote_site_and_leaves_no_clone_behind() {
 
 #[test]
 fn git_and_events_dir_together_or_a_url_with_a_password_are_configuration_errors() {
-    let dir = tempfile::tempdir().expect("dir");
+    let site = Site::new();
     let cases = [
         (
             "events_dir = \"events\"\n[source]\ngit = \"https://example.org/site\"\n",
@@ -790,14 +679,9 @@ fn git_and_events_dir_together_or_a_url_with_a_password_are_configuration_errors
         ),
     ];
     for (config, needle) in cases {
-        std::fs::write(dir.path().join("config.toml"), config).expect("config");
-        let out = Command::new(env!("CARGO_BIN_EXE_crier"))
-            .args(["check"])
-            .current_dir(dir.path())
-            .output()
-            .expect("crier");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{config}: {stderr}");
+        let out = site.crier().config_file(config).output(&["check"]);
+        let stderr = &out.stderr;
+        assert_eq!(out.code, Some(2), "{config}: {stderr}");
         assert!(stderr.contains(needle), "{config}: {stderr}");
         assert!(
             !stderr.contains("ghp_abc"),
@@ -805,13 +689,11 @@ fn git_and_events_dir_together_or_a_url_with_a_password_are_configuration_errors
         );
     }
     // From the environment too, as in `docker run -e CRIER_SOURCE_GIT=...`.
-    std::fs::remove_file(dir.path().join("config.toml")).expect("rm");
-    let out = Command::new(env!("CARGO_BIN_EXE_crier"))
-        .args(["check"])
-        .current_dir(dir.path())
+    site.remove("config.toml");
+    let out = site
+        .crier()
         .env("CRIER_SOURCE_GIT", "https://example.org/site")
         .env("CRIER_EVENTS_DIR", "/events")
-        .output()
-        .expect("crier");
-    assert_eq!(out.status.code(), Some(2));
+        .output(&["check"]);
+    assert_eq!(out.code, Some(2));
 }

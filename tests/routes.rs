@@ -5,17 +5,15 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::{Command, Output};
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::SecondsFormat;
 use serde_json::json;
-use support::bot::Bot;
 use support::fake_discord::{
-    FakeDiscord, Recorded, ANNOUNCE_CHANNEL_ID, CHANNEL_ID, GUILD_ID, ROUTE_CHANNEL_ID,
+    FakeDiscord, Recorded, ANNOUNCE_CHANNEL_ID, CHANNEL_ID, ROUTE_CHANNEL_ID,
 };
 use support::openapi::assert_requests_valid;
+use support::site::{in_secs, Site};
 
 const START: Duration = Duration::from_secs(10);
 
@@ -28,25 +26,12 @@ const DEFAULT_CHANNEL: &str = CHANNEL_ID;
 /// Role R, mentioned in the Hebrew channel.
 const HEBREW_ROLE: &str = "123456789012345678";
 
-fn site(events: &[(&str, String)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("events")).expect("mkdir");
-    for (file, text) in events {
-        std::fs::write(dir.path().join("events").join(file), text).expect("write");
-    }
-    dir
-}
-
-fn days_ahead(days: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(Utc::now().timestamp() + days * 86400, 0).expect("valid")
-}
-
 /// An event file with a language, an optional group and a one-day reminder (not due for days).
 fn event_file(id: &str, title: &str, language: &str, group: Option<&str>) -> String {
     let group = group.map_or_else(String::new, |g| format!("group: {g}\n"));
     format!(
         "---\nid: {id}\ntitle: \"{title}\"\ndate: \"{}\"\nonline: false\nlocation: Hall A\nlanguage: {language}\n{group}register: https://example.org/{id}\nreminders: [1d]\ntalks:\n  - title: Async Rust\n    speakers: [Ada Example]\n---\n",
-        days_ahead(3).to_rfc3339_opts(SecondsFormat::Secs, true)
+        in_secs(3 * 86400).to_rfc3339_opts(SecondsFormat::Secs, true)
     )
 }
 
@@ -65,36 +50,10 @@ fn embed_title(r: &Recorded) -> String {
         .to_string()
 }
 
-/// `crier <args>` in the site folder, with its config.toml.
-fn crier(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crier"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DISCORD_TOKEN")
-        .env_remove("RUST_LOG")
-        .env_remove("CRIER_EVENTS_DIR")
-        .env_remove("CRIER_TIMEZONE")
-        .env_remove("CRIER_DEFAULT_TIME")
-        .output()
-        .expect("crier runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Routes-only config: Hebrew events to A, nothing else anywhere (no `discord.channel_id`).
-fn routes_only_config(fake: &FakeDiscord) -> String {
-    format!(
-        "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\nrescan_interval = \"1s\"\n[reminders]\noffsets = []\n[discord]\napi_url = \"{}\"\nguild_id = \"{GUILD_ID}\"\n\n[[routes]]\nlanguage = \"Hebrew\"\nchannel_id = \"{HEBREW_CHANNEL}\"\n",
-        fake.api_url()
-    )
-}
-
 #[test]
 fn each_event_goes_to_its_routes_channel_with_its_role_and_kinds() {
     let fake = FakeDiscord::start();
-    let dir = site(&[
+    let site = Site::with_events([
         (
             "hebrew.md",
             event_file("hebrew", "Rust in Hebrew", "Hebrew", None),
@@ -111,7 +70,7 @@ fn each_event_goes_to_its_routes_channel_with_its_role_and_kinds() {
     let routes = format!(
         "\n[[routes]]\nlanguage = \"Hebrew\"\nchannel_id = \"{HEBREW_CHANNEL}\"\nmention_role = \"{HEBREW_ROLE}\"\n\n[[routes]]\ngroup = \"berlin\"\nchannel_id = \"{BERLIN_CHANNEL}\"\nnew = false\n"
     );
-    let mut bot = Bot::start_with(&fake, dir.path(), fake.token(), &routes);
+    let mut bot = site.crier().discord(&fake).config(&routes).start();
 
     // Preflight looked at every routed channel and the default one.
     let hebrew = fake
@@ -160,10 +119,10 @@ fn each_event_goes_to_its_routes_channel_with_its_role_and_kinds() {
     assert_requests_valid(&fake);
 
     // `crier schedule` on the same state folder, with the bot stopped.
-    bot.kill9();
-    let out = crier(dir.path(), &["schedule"]);
-    let schedule = text(&out.stdout);
-    assert!(out.status.success(), "{schedule}\n{}", text(&out.stderr));
+    bot.kill();
+    let out = site.crier().output(&["schedule"]);
+    let schedule = out.stdout;
+    assert_eq!(out.code, Some(0), "{schedule}\n{}", out.stderr);
     let rows = |title: &str| -> Vec<String> {
         schedule
             .lines()
@@ -211,23 +170,22 @@ fn each_event_goes_to_its_routes_channel_with_its_role_and_kinds() {
 #[test]
 fn a_route_without_new_posts_records_the_new_notice_as_skipped_naming_the_route() {
     let fake = FakeDiscord::start();
-    let dir = site(&[(
+    let site = Site::with_events([(
         "berlin.md",
         event_file("berlin", "Rust Berlin", "English", Some("berlin")),
     )]);
     let routes = format!(
         "\n[[routes]]\ngroup = \"berlin\"\nchannel_id = \"{BERLIN_CHANNEL}\"\nnew = false\n"
     );
-    let mut bot = Bot::start_with(&fake, dir.path(), fake.token(), &routes);
+    let mut bot = site.crier().discord(&fake).config(&routes).start();
     fake.wait_for(START, |r| {
         r.method == "PUT" && r.route().ends_with("/commands")
     })
     .expect("the bot is up");
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(fake.count(is_any_post), 0);
-    bot.kill9();
-    let out = crier(dir.path(), &["schedule"]);
-    let schedule = text(&out.stdout);
+    bot.kill();
+    let schedule = site.crier().output(&["schedule"]).stdout;
     assert!(
         schedule.lines().any(|l| l.contains("Rust Berlin")
             && l.contains(" new ")
@@ -240,7 +198,7 @@ fn a_route_without_new_posts_records_the_new_notice_as_skipped_naming_the_route(
 #[test]
 fn an_event_no_route_takes_is_never_posted_and_check_warns_about_it() {
     let fake = FakeDiscord::start();
-    let dir = site(&[
+    let site = Site::with_events([
         (
             "hebrew.md",
             event_file("hebrew", "Rust in Hebrew", "Hebrew", None),
@@ -250,7 +208,14 @@ fn an_event_no_route_takes_is_never_posted_and_check_warns_about_it() {
             event_file("stray", "Rust in English", "English", None),
         ),
     ]);
-    let bot = Bot::start_with_config(dir.path(), fake.token(), &routes_only_config(&fake));
+    // Routes only: Hebrew events to A, nothing else anywhere (no `discord.channel_id`).
+    let routes = format!("[[routes]]\nlanguage = \"Hebrew\"\nchannel_id = \"{HEBREW_CHANNEL}\"\n");
+    let bot = site
+        .crier()
+        .discord(&fake)
+        .unset("discord.channel_id")
+        .config(&routes)
+        .start();
     let hebrew = fake
         .wait_for(START, posts_in(HEBREW_CHANNEL))
         .unwrap_or_else(|| panic!("the routed event is posted\n{}", bot.logs()));
@@ -284,13 +249,13 @@ fn an_event_no_route_takes_is_never_posted_and_check_warns_about_it() {
     assert_requests_valid(&fake);
     drop(bot);
 
-    let out = crier(dir.path(), &["check"]);
-    let stdout = text(&out.stdout);
+    let out = site.crier().output(&["check"]);
+    let stdout = out.stdout;
     assert_eq!(
-        out.status.code(),
+        out.code,
         Some(0),
         "a warning only: {stdout}\n{}",
-        text(&out.stderr)
+        out.stderr
     );
     let warnings: Vec<&str> = stdout
         .lines()
@@ -309,7 +274,7 @@ fn an_event_no_route_takes_is_never_posted_and_check_warns_about_it() {
 
 #[test]
 fn a_bad_route_is_a_configuration_error_naming_the_key() {
-    let dir = site(&[("a.md", event_file("a", "Rust night", "English", None))]);
+    let site = Site::with_events([("a.md", event_file("a", "Rust night", "English", None))]);
     let head = "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\n[discord]\nchannel_id = \"333333333333333333\"\n\n";
     let cases = [
         (
@@ -329,11 +294,11 @@ fn a_bad_route_is_a_configuration_error_naming_the_key() {
         ),
     ];
     for (routes, key, message) in cases {
-        std::fs::write(dir.path().join("config.toml"), format!("{head}{routes}")).expect("config");
+        let crier = site.crier().config_file(&format!("{head}{routes}"));
         for args in [&["check"][..], &["schedule"], &["run"]] {
-            let out = crier(dir.path(), args);
-            let stderr = text(&out.stderr);
-            assert_eq!(out.status.code(), Some(2), "{args:?} {routes}: {stderr}");
+            let out = crier.output(args);
+            let stderr = out.stderr;
+            assert_eq!(out.code, Some(2), "{args:?} {routes}: {stderr}");
             assert!(
                 stderr.contains("configuration error") && stderr.contains(&format!("`{key}`")),
                 "{args:?} names `{key}`: {stderr}"
@@ -356,14 +321,14 @@ fn preflight_names_the_routes_channel_the_bot_cannot_post_in() {
             | serenity::model::Permissions::MENTION_EVERYONE)
             .bits(),
     );
-    let dir = site(&[(
+    let site = Site::with_events([(
         "hebrew.md",
         event_file("hebrew", "Rust in Hebrew", "Hebrew", None),
     )]);
     let routes = format!(
         "\n[[routes]]\nlanguage = \"Hebrew\"\nchannel_id = \"{HEBREW_CHANNEL}\"\nmention_role = \"{HEBREW_ROLE}\"\n"
     );
-    let mut bot = Bot::start_with(&fake, dir.path(), fake.token(), &routes);
+    let mut bot = site.crier().discord(&fake).config(&routes).start();
     let code = bot.exit_code(START);
     let logs = bot.logs();
     assert!(matches!(code, Some(c) if c != 0), "{code:?}\n{logs}");

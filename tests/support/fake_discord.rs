@@ -7,8 +7,14 @@
 //! The fake runs on its own current-thread runtime in a background thread, so tests use a plain
 //! synchronous API and can wait on it without starving the bot's runtime. Every payload it sends was
 //! shaped after what serenity 0.12.5 deserializes (see `/work/shared/reference/discord-wire-facts.md`);
-//! `tests/fake_discord_selftest.rs` proves each one with serenity's own types, because a payload
-//! serenity cannot parse is dropped silently.
+//! `tests/fake_discord_selftest.rs` proves the ones crier meets with serenity's and poise's own
+//! types, because a payload serenity cannot parse is dropped silently.
+//!
+//! It serves what crier uses and nothing more: start-up (gateway, application, bot user, channel,
+//! guild and member for the preflight), command registration, posts and edits of messages,
+//! interaction callbacks, and the Events tab. There are no attachments, followups or deferred
+//! replies (crier sends none) and no crossposts (no test sets `discord.publish`): an unknown route
+//! is 404, recorded like any request.
 //!
 //! The world: one guild ([`GUILD_ID`], owned by [`OWNER_ID`], not by the bot), a text channel
 //! ([`CHANNEL_ID`]), an announcement channel ([`ANNOUNCE_CHANNEL_ID`]) and a second text channel
@@ -18,38 +24,21 @@
 //!
 //! The guild has an Events tab (guild scheduled events, external ones only: `entity_type` 3), empty
 //! at the start; [`FakeDiscord::add_foreign_scheduled_event`] puts in one made by [`OWNER_ID`], and
-//! [`FakeDiscord::scheduled_events`] shows what is there. The routes, for [`GUILD_ID`] only (another
-//! guild is 404, code 10004):
+//! [`FakeDiscord::scheduled_events`] shows what is there. `GET`, `POST .../scheduled-events` and
+//! `PATCH`, `DELETE .../scheduled-events/{id}` are served for [`GUILD_ID`]; the list has cancelled
+//! events too, and `user_count` only with `with_user_count=true` (serenity writes
+//! `?&with_user_count=true`). Events are stored as the spec's `ExternalScheduledEventResponse`,
+//! which serenity parses as `ScheduledEvent`. Like Discord:
 //!
-//! - `GET /guilds/{id}/scheduled-events` lists every event, completed (3) and cancelled (4) ones
-//!   too (Discord keeps listing those for a while; the fake never drops them), in creation order.
-//!   `with_user_count=true` in the query (serenity writes `?&with_user_count=true`; `?with_user_count=true`
-//!   works too) adds `user_count` (see [`FakeDiscord::set_user_count`]); without it there is none.
-//! - `POST /guilds/{id}/scheduled-events` creates an event made by the bot, status 1 (scheduled).
-//! - `GET`, `PATCH`, `DELETE /guilds/{id}/scheduled-events/{event_id}` (DELETE answers 204 with no
-//!   body); an unknown event is 404, code 10070 "Unknown Guild Scheduled Event".
-//!
-//! Events are stored as Discord's `GuildScheduledEventResponse` (the spec's
-//! `ExternalScheduledEventResponse`), which serenity 0.12.5 parses as `ScheduledEvent`: `channel_id`,
-//! `entity_id`, `image` and `recurrence_rule` null, `privacy_level` 2, `entity_metadata.location`,
-//! `creator_id` and `creator`, and times written as `2030-01-01T18:00:00+00:00`. An `image` sent is
-//! accepted but not kept. Like Discord:
-//!
-//! - The status follows the real clock, worked out whenever the fake reads events: a scheduled (1)
-//!   event is active (2) once its start has passed and completed (3) once its end has passed. A PATCH
-//!   may move it 1 -> 2, 2 -> 3 or 1 -> 4 (`status: 4` cancels); an event completed or cancelled
-//!   can no longer be edited (400, code 180000 "Cannot update a finished event").
-//! - A bad body is 400, code 50035, with Discord's `errors` object (serenity flattens it into
-//!   `DiscordJsonError::errors`, paths like `entity_metadata.location`): `name` 1-100 characters,
-//!   `description` up to 1000, `entity_type` 3 with `entity_metadata.location` 1-100 characters and a
-//!   `scheduled_end_time` after the start, `channel_id` null or absent, `privacy_level` 2, and a
-//!   `scheduled_start_time` in the past refused on create (and on PATCH when the start changes).
-//!   The paths and the top-level code are Discord's; the inner `code` strings are the fake's guess.
-//! - At most 100 events scheduled or active (1 or 2) in the guild, foreign ones included; one more
-//!   POST is 400, code 30038.
-//! - From the bot's permissions (ADMINISTRATOR grants all): POST needs CREATE_EVENTS (MANAGE_EVENTS
-//!   alone no longer does); PATCH and DELETE need CREATE_EVENTS or MANAGE_EVENTS on the bot's own
-//!   events and MANAGE_EVENTS on anyone else's. Missing: 403, code 50013 "Missing Permissions".
+//! - A PATCH may cancel (`status: 4`) a scheduled event; a cancelled one can no longer be edited
+//!   (400, code 180000). The clock does not move events on: tests keep theirs in the future.
+//! - A body Discord refuses though the spec allows it is 400, code 50035, naming the field in
+//!   Discord's `errors` object (see `check_event`); lengths and types are left to the spec check.
+//! - At most 100 events scheduled or active in the guild, foreign ones included; one more POST is
+//!   400, code 30038.
+//! - POST needs CREATE_EVENTS (MANAGE_EVENTS alone no longer does); PATCH and DELETE need
+//!   CREATE_EVENTS or MANAGE_EVENTS on the bot's own events and MANAGE_EVENTS on anyone else's
+//!   (ADMINISTRATOR grants all). Missing: 403, code 50013.
 //!
 //! Like Discord, the fake answers 403 to a post the bot has no permission for, 400 (code 50035) to
 //! content over 2000 characters or embeds over 6000, 404 (code 10062) to an interaction callback
@@ -87,10 +76,8 @@ pub const GUILD_ID: &str = "222222222222222222";
 pub const CHANNEL_ID: &str = "333333333333333333";
 /// The guild's owner, and the member who runs slash commands and clicks buttons.
 pub const OWNER_ID: &str = "444444444444444444";
-/// A GuildNews channel (type 5), where messages can be crossposted.
+/// A GuildNews channel (type 5), `#announcements`.
 pub const ANNOUNCE_CHANNEL_ID: &str = "555555555555555555";
-/// A channel id the fake does not know: 404, code 10003.
-pub const MISSING_CHANNEL_ID: &str = "666666666666666666";
 /// The bot's managed role; it carries the permissions of [`FakeDiscord::set_bot_permissions`].
 pub const BOT_ROLE_ID: &str = "777777777777777777";
 /// A second GuildText channel (type 0), `#berlin`, for tests that route events to several channels.
@@ -99,9 +86,11 @@ const TOKEN: &str = "fake-token";
 const API: &str = "/api/v10";
 /// Discord's limit on uploads for a guild without boosts; serenity requires the field.
 const ATTACHMENT_SIZE_LIMIT: u32 = 26_214_400;
+/// How late after its delivery Discord takes an interaction's callback.
+const INTERACTION_DEADLINE: Duration = Duration::from_secs(3);
 
-/// What the bot's role grants unless a test says otherwise: enough to post, embed, crosspost its own
-/// messages and create and manage events (CREATE_EVENTS and MANAGE_EVENTS), but not MANAGE_MESSAGES
+/// What the bot's role grants unless a test says otherwise: enough to post, embed, and create and
+/// manage events (CREATE_EVENTS and MANAGE_EVENTS), but not MANAGE_MESSAGES
 /// or ADMINISTRATOR.
 pub fn default_bot_permissions() -> u64 {
     (Permissions::VIEW_CHANNEL
@@ -128,7 +117,7 @@ pub struct Recorded {
     pub query: String,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
-    /// The JSON body; for multipart requests (attachments) the `payload_json` part.
+    /// The JSON body.
     pub body: Option<Value>,
     pub at: Instant,
 }
@@ -174,7 +163,6 @@ struct Interaction {
     token: String,
     at: Instant,
     acked: bool,
-    channel_id: String,
     message_id: Option<String>,
 }
 
@@ -189,14 +177,11 @@ struct State {
     /// has sent the request but never learnt its result.
     holds: Vec<(String, String)>,
     bot_permissions: u64,
-    interaction_deadline: Duration,
     next_id: u64,
     messages: HashMap<String, Value>,
     nonces: HashMap<String, String>,
     commands: HashMap<String, String>,
     interactions: Vec<Interaction>,
-    /// Interaction token -> the id of its reply message (`@original`).
-    originals: HashMap<String, String>,
     sessions: u64,
     seq: u64,
     connections: u64,
@@ -300,11 +285,6 @@ impl FakeDiscord {
         self.lock().requests.iter().filter(|r| pred(r)).count()
     }
 
-    /// Every frame a client sent (IDENTIFY, HEARTBEAT, RESUME, ...), over all connections, in order.
-    pub fn gateway_log(&self) -> Vec<Value> {
-        self.lock().frames.clone()
-    }
-
     /// The next frame with this `op` not yet returned by this method: the k-th call for an op
     /// returns the k-th such frame, waiting up to `timeout` for it. So "wait for IDENTIFY, drop
     /// the socket, wait for RESUME" reads naturally, and a second IDENTIFY needs a second call.
@@ -323,7 +303,7 @@ impl FakeDiscord {
     }
 
     /// Sends a dispatch (op 0, the session's next seq) to the live session, or to the next one.
-    pub fn dispatch(&self, t: &str, d: Value) {
+    fn dispatch(&self, t: &str, d: Value) {
         self.shared.push(Cmd::Dispatch(t.to_owned(), d));
     }
 
@@ -378,12 +358,10 @@ impl FakeDiscord {
         self.lock().bot_permissions = perms;
     }
 
-    /// The guild's scheduled events in creation order, with their current status (worked out from
-    /// the clock now) and `user_count`, as `GET .../scheduled-events?with_user_count=true` answers.
+    /// The guild's scheduled events in creation order, with `user_count`, as
+    /// `GET .../scheduled-events?with_user_count=true` answers.
     pub fn scheduled_events(&self) -> Vec<Value> {
-        let mut st = self.lock();
-        st.advance_events();
-        st.events.iter().map(|e| e.view(true)).collect()
+        self.lock().events.iter().map(|e| e.view(true)).collect()
     }
 
     /// One scheduled event as [`FakeDiscord::scheduled_events`] shows it, if the guild has it.
@@ -394,9 +372,8 @@ impl FakeDiscord {
     }
 
     /// Puts in an external event made by [`OWNER_ID`] (not by the bot), as if a member had made it
-    /// in the Events tab, and returns its id. Nothing is checked: the times may be in the past (the
-    /// event is then active or completed at once) and the limit of 100 does not apply, but the
-    /// event counts towards it. The bot needs MANAGE_EVENTS to edit or delete it.
+    /// in the Events tab, and returns its id. Nothing is checked and the limit of 100 does not
+    /// apply, but the event counts towards it. The bot needs MANAGE_EVENTS to edit or delete it.
     pub fn add_foreign_scheduled_event(
         &self,
         name: &str,
@@ -431,15 +408,9 @@ impl FakeDiscord {
             .user_count = n;
     }
 
-    /// How late after its delivery an interaction callback may come before it gets 404 10062
-    /// (Discord: 3 s).
-    pub fn set_interaction_deadline(&self, deadline: Duration) {
-        self.lock().interaction_deadline = deadline;
-    }
-
     /// Dispatches a slash command (type 2) run by [`OWNER_ID`] in [`CHANNEL_ID`]. `options` is
-    /// Discord's `options` array (subcommands nest theirs); channel, user and role options are
-    /// resolved as Discord does. Returns the interaction id.
+    /// Discord's `options` array (subcommands nest theirs); crier's options are strings and numbers,
+    /// so nothing is `resolved`. Returns the interaction id.
     pub fn slash(&self, name: &str, options: Value) -> String {
         self.command_interaction(2, name, options)
     }
@@ -458,7 +429,7 @@ impl FakeDiscord {
                 .messages
                 .get(message_id)
                 .cloned()
-                .unwrap_or_else(|| message_json(message_id, CHANNEL_ID, &json!({}), false));
+                .unwrap_or_else(|| message_json(message_id, CHANNEL_ID, &json!({})));
             let data = json!({"custom_id": custom_id, "component_type": 2});
             let channel = message["channel_id"]
                 .as_str()
@@ -491,11 +462,7 @@ impl FakeDiscord {
                 Some(id) => id.clone(),
                 None => st.snowflake(),
             };
-            let mut data = json!({"id": command_id, "name": name, "type": 1, "options": options});
-            let resolved = resolve(&data["options"], st.bot_permissions);
-            if resolved.as_object().is_some_and(|r| !r.is_empty()) {
-                data["resolved"] = resolved;
-            }
+            let data = json!({"id": command_id, "name": name, "type": 1, "options": options});
             st.interaction(kind, data, CHANNEL_ID, None)
         };
         self.dispatch("INTERACTION_CREATE", payload);
@@ -547,7 +514,6 @@ async fn serve(ready: std::sync::mpsc::Sender<Arc<Shared>>, stop: oneshot::Recei
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             bot_permissions: default_bot_permissions(),
-            interaction_deadline: Duration::from_secs(3),
             next_id: 800_000_000_000_000_000,
             ..State::default()
         }),
@@ -589,15 +555,11 @@ async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Result<Response<Body
             )
         })
         .collect();
-    let content_type = headers
-        .iter()
-        .find(|(k, _)| k == "content-type")
-        .map(|(_, v)| v.as_str());
     let rec = Recorded {
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().unwrap_or("").to_owned(),
-        body: parse_body(content_type.unwrap_or(""), &bytes),
+        body: parse_body(&bytes),
         headers,
         at: Instant::now(),
     };
@@ -628,18 +590,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Result<Response<Body
     Ok(res.expect("response"))
 }
 
-fn parse_body(content_type: &str, bytes: &[u8]) -> Option<Value> {
-    if bytes.is_empty() {
-        return None;
-    }
-    if content_type.starts_with("multipart/") {
-        // With attachments serenity sends multipart; the JSON rides in the `payload_json` part.
-        let text = String::from_utf8_lossy(bytes);
-        let part = &text[text.find("name=\"payload_json\"")?..];
-        let start = part.find("\r\n\r\n")? + 4;
-        let end = start + part[start..].find("\r\n--")?;
-        return serde_json::from_str(&part[start..end]).ok();
-    }
+fn parse_body(bytes: &[u8]) -> Option<Value> {
     serde_json::from_slice(bytes).ok()
 }
 
@@ -851,8 +802,6 @@ impl Shared {
         match (rec.method.as_str(), segs.as_slice()) {
             _ if !rec.path.starts_with(API) => error(404, 0, "404: Not Found"),
             ("GET", ["gateway"]) => ok(json!({"url": self.ws_url})),
-            ("GET", ["gateway", "bot"]) => ok(json!({"url": self.ws_url, "shards": 1,
-                "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}})),
             ("GET", ["oauth2", "applications", "@me"]) => ok(json!({
                 "id": APP_ID, "name": "fakebot", "icon": null, "description": "", "bot_public": false,
                 "bot_require_code_grant": false, "verify_key": "00", "flags": 0,
@@ -864,9 +813,6 @@ impl Shared {
             }
             ("GET", ["channels", id]) => channel_json(id).map_or_else(unknown_channel, ok),
             ("GET", ["guilds", GUILD_ID]) => ok(guild_json(st.bot_permissions)),
-            ("GET", ["guilds", GUILD_ID, "roles"]) => {
-                ok(guild_json(st.bot_permissions)["roles"].clone())
-            }
             ("GET", ["guilds", GUILD_ID, "members", user]) => {
                 member_json(user).map_or_else(|| error(404, 10007, "Unknown Member"), ok)
             }
@@ -877,14 +823,8 @@ impl Shared {
                 error(404, 10004, "Unknown Guild")
             }
             ("POST", ["channels", id, "messages"]) => st.post_message(id, &body),
-            ("GET" | "PATCH" | "DELETE", ["channels", id, "messages", mid]) => {
-                st.message(id, mid, &rec.method, &body)
-            }
-            ("POST", ["channels", id, "messages", mid, "crosspost"]) => st.crosspost(id, mid),
+            ("PATCH", ["channels", id, "messages", mid]) => st.edit_message(id, mid, &body),
             ("POST", ["interactions", id, token, "callback"]) => st.callback(id, token, &body),
-            (method, ["webhooks", APP_ID, token, rest @ ..]) => {
-                st.webhook(method, token, rest, &body)
-            }
             _ => error(404, 0, "404: Not Found"),
         }
     }
@@ -952,7 +892,7 @@ impl State {
         if let Some(first) = enforced.as_ref().and_then(|n| self.nonces.get(n)) {
             return ok(self.messages[first].clone());
         }
-        let message = self.new_message(channel_id, body, false);
+        let message = self.new_message(channel_id, body);
         if let Some(nonce) = enforced {
             self.nonces
                 .insert(nonce, message["id"].as_str().unwrap_or_default().to_owned());
@@ -960,50 +900,19 @@ impl State {
         ok(message)
     }
 
-    fn new_message(&mut self, channel_id: &str, body: &Value, webhook: bool) -> Value {
+    fn new_message(&mut self, channel_id: &str, body: &Value) -> Value {
         let id = self.snowflake();
-        let message = message_json(&id, channel_id, body, webhook);
+        let message = message_json(&id, channel_id, body);
         self.messages.insert(id, message.clone());
         message
     }
 
-    /// GET, PATCH or DELETE of a message the fake holds.
-    fn message(&mut self, channel_id: &str, mid: &str, method: &str, body: &Value) -> Reply {
-        if channel_json(channel_id).is_none() {
-            return unknown_channel();
-        }
-        let can_post = self.can_post(channel_id).and(over_limits(body));
-        let Some(message) = self
-            .messages
-            .get_mut(mid)
-            .filter(|m| m["channel_id"] == channel_id)
-        else {
-            return error(404, 10008, "Unknown Message");
-        };
-        match method {
-            "PATCH" => {
-                if let Err(reply) = can_post {
-                    return reply;
-                }
-                edit_message(message, body);
-            }
-            // The bot deletes its own messages without MANAGE_MESSAGES.
-            "DELETE" => {
-                self.messages.remove(mid);
-                return (204, vec![], None);
-            }
-            _ => {}
-        }
-        ok(message.clone())
-    }
-
-    fn crosspost(&mut self, channel_id: &str, mid: &str) -> Reply {
-        if let Err(reply) = self.can_post(channel_id) {
+    /// A PATCH of a message the fake holds (crier edits its earlier announcement of a moved or
+    /// cancelled event).
+    fn edit_message(&mut self, channel_id: &str, mid: &str, body: &Value) -> Reply {
+        if let Err(reply) = self.can_post(channel_id).and(over_limits(body)) {
             return reply;
         }
-        if channel_json(channel_id).is_some_and(|c| c["type"] != 5) {
-            return error(400, 50024, "Cannot execute action on this channel type");
-        }
         let Some(message) = self
             .messages
             .get_mut(mid)
@@ -1011,16 +920,11 @@ impl State {
         else {
             return error(404, 10008, "Unknown Message");
         };
-        let flags = message["flags"].as_u64().unwrap_or(0);
-        if flags & 1 != 0 {
-            return error(400, 40033, "This message has already been crossposted.");
-        }
-        message["flags"] = json!(flags | 1); // CROSSPOSTED
+        edit_message(message, body);
         ok(message.clone())
     }
 
     fn callback(&mut self, id: &str, token: &str, body: &Value) -> Reply {
-        let deadline = self.interaction_deadline;
         let Some(i) = self
             .interactions
             .iter()
@@ -1028,79 +932,24 @@ impl State {
         else {
             return error(404, 10062, "Unknown interaction");
         };
-        if self.interactions[i].at.elapsed() > deadline {
+        if self.interactions[i].at.elapsed() > INTERACTION_DEADLINE {
             return error(404, 10062, "Unknown interaction");
         }
         if self.interactions[i].acked {
             return error(400, 40060, "Interaction has already been acknowledged.");
         }
-        let data = &body["data"];
-        if let Err(reply) = over_limits(data) {
+        if let Err(reply) = over_limits(&body["data"]) {
             return reply;
         }
         self.interactions[i].acked = true;
-        let channel = self.interactions[i].channel_id.clone();
-        match body["type"].as_u64() {
-            // A reply, or a deferred one that shows "thinking" (flag LOADING) until edited.
-            Some(kind @ (4 | 5)) => {
-                let data = if kind == 4 {
-                    data
-                } else {
-                    &json!({"flags": 128})
-                };
-                let message = self.new_message(&channel, data, true);
-                let id = message["id"].as_str().unwrap_or_default().to_owned();
-                self.originals.insert(token.to_owned(), id);
+        // UPDATE_MESSAGE edits the message whose component was clicked.
+        if body["type"] == 7 {
+            let clicked = self.interactions[i].message_id.clone().unwrap_or_default();
+            if let Some(message) = self.messages.get_mut(&clicked) {
+                edit_message(message, &body["data"]);
             }
-            // UPDATE_MESSAGE edits the message whose component was clicked.
-            Some(7) => {
-                let clicked = self.interactions[i].message_id.clone().unwrap_or_default();
-                if let Some(message) = self.messages.get_mut(&clicked) {
-                    edit_message(message, data);
-                }
-            }
-            _ => {}
         }
         (204, vec![], None)
-    }
-
-    fn webhook(&mut self, method: &str, token: &str, rest: &[&str], body: &Value) -> Reply {
-        let Some(channel) = self
-            .interactions
-            .iter()
-            .find(|i| i.token == token)
-            .map(|i| i.channel_id.clone())
-        else {
-            return error(404, 10015, "Unknown Webhook");
-        };
-        if let Err(reply) = over_limits(body) {
-            return reply;
-        }
-        let id = match rest {
-            ["messages", "@original"] => self.originals.get(token).cloned().unwrap_or_default(),
-            ["messages", id] => id.to_string(),
-            [] if method == "POST" => return ok(self.new_message(&channel, body, true)),
-            _ => return error(404, 0, "404: Not Found"),
-        };
-        let message = self
-            .messages
-            .get_mut(&id)
-            .filter(|m| m["webhook_id"] == APP_ID);
-        let Some(message) = message else {
-            return error(404, 10008, "Unknown Message");
-        };
-        match method {
-            "GET" => ok(message.clone()),
-            "PATCH" => {
-                edit_message(message, body);
-                ok(message.clone())
-            }
-            "DELETE" => {
-                self.messages.remove(&id);
-                (204, vec![], None)
-            }
-            _ => error(405, 0, "405: Method Not Allowed"),
-        }
     }
 
     /// Builds an INTERACTION_CREATE payload run by the owner, and remembers it for its callback.
@@ -1135,7 +984,6 @@ impl State {
             token,
             at: Instant::now(),
             acked: false,
-            channel_id: channel_id.to_owned(),
             message_id,
         });
         (id, payload)
@@ -1147,21 +995,6 @@ const MAX_UNCOMPLETED_EVENTS: usize = 100;
 
 /// Guild scheduled events: the routes under `/guilds/{GUILD_ID}/scheduled-events`.
 impl State {
-    /// Moves events on as Discord does at their times: scheduled (1) becomes active (2) once the
-    /// start has passed, and scheduled or active becomes completed (3) once the end has passed.
-    fn advance_events(&mut self) {
-        let now = Utc::now();
-        for event in &mut self.events {
-            let passed = |key: &str| parse_time(&event.json[key]).is_some_and(|t| t <= now);
-            let status = match event.status() {
-                1 | 2 if passed("scheduled_end_time") => 3,
-                1 if passed("scheduled_start_time") => 2,
-                status => status,
-            };
-            event.json["status"] = json!(status);
-        }
-    }
-
     /// `rest` is the path after `scheduled-events`.
     fn scheduled_events_route(
         &mut self,
@@ -1170,7 +1003,6 @@ impl State {
         query: &str,
         body: &Value,
     ) -> Reply {
-        self.advance_events();
         let with_user_count = query_flag(query, "with_user_count");
         match (method, rest) {
             ("GET", []) => ok(self
@@ -1179,10 +1011,6 @@ impl State {
                 .map(|e| e.view(with_user_count))
                 .collect()),
             ("POST", []) => self.create_event(body),
-            ("GET", [id]) => match self.events.iter().find(|e| e.id() == *id) {
-                Some(event) => ok(event.view(with_user_count)),
-                None => unknown_event(),
-            },
             ("PATCH", [id]) => self.edit_event(id, body),
             ("DELETE", [id]) => {
                 if let Err(reply) = self.may_manage_event(id) {
@@ -1280,13 +1108,8 @@ impl State {
                 next
             }
             Some(next) => {
-                let mut errors = FormErrors::default();
-                errors.add(
-                    "status",
-                    "GUILD_SCHEDULED_EVENT_INVALID_STATUS_TRANSITION",
-                    format!("Cannot change the status from {status} to {next}."),
-                );
-                return errors.into_reply();
+                let message = format!("Cannot change the status from {status} to {next}.");
+                return invalid("status", &message);
             }
         };
         let json = &mut event.json;
@@ -1304,174 +1127,71 @@ impl State {
             json["entity_metadata"] = json!({"location": location});
         }
         json["status"] = json!(next);
-        self.advance_events();
-        let event = self.events.iter().find(|e| e.id() == id);
-        ok(event.map(|e| e.view(false)).unwrap_or_default())
+        ok(event.view(false))
     }
 }
 
-/// Discord's 400 "Invalid Form Body" (code 50035), built up one field at a time.
-#[derive(Default)]
-struct FormErrors(Vec<(&'static str, &'static str, String)>);
-
-impl FormErrors {
-    /// `path` is the field's keys joined with `.`, e.g. `entity_metadata.location` (`""`: the body).
-    fn add(&mut self, path: &'static str, code: &'static str, message: impl Into<String>) {
-        self.0.push((path, code, message.into()));
-    }
-
-    /// `{"code": 50035, "message": "Invalid Form Body", "errors": {"name": {"_errors": [...]}}}`.
-    fn into_reply(self) -> Reply {
-        let mut errors = json!({});
-        for (path, code, message) in self.0 {
-            let mut at = &mut errors;
-            for key in path.split('.').filter(|k| !k.is_empty()) {
-                at = &mut at[key];
-            }
-            let list = &mut at["_errors"];
-            if !list.is_array() {
-                *list = json!([]);
-            }
-            if let Some(list) = list.as_array_mut() {
-                list.push(json!({"code": code, "message": message}));
-            }
-        }
-        let body = json!({"code": 50035, "message": "Invalid Form Body", "errors": errors});
-        (400, vec![], Some(body))
-    }
-
-    fn finish(self) -> Result<(), Reply> {
-        match self.0.is_empty() {
-            true => Ok(()),
-            false => Err(self.into_reply()),
-        }
-    }
+/// Discord's 400 "Invalid Form Body" (code 50035) for one field, `path` its keys joined with `.`:
+/// serenity flattens `errors` into paths like `entity_metadata.location`.
+fn invalid(path: &str, message: &str) -> Reply {
+    let mut errors = json!({});
+    let at = path.split('.').fold(&mut errors, |at, key| &mut at[key]);
+    at["_errors"] = json!([{"code": "BASE_TYPE_INVALID", "message": message}]);
+    let body = json!({"code": 50035, "message": "Invalid Form Body", "errors": errors});
+    (400, vec![], Some(body))
 }
 
-/// Checks a create body (`old` is `None`) or a PATCH body against the stored event, as Discord
-/// does for an external event. On PATCH only the fields sent are read, and a null one is left as
-/// it is, except those an external event must have (`name`, `entity_metadata`, the end).
+/// What Discord checks of an external event beyond the spec's schema (which `openapi::check_all`
+/// applies to every request): a name, a location, no channel, an end after the start, and a start
+/// not in the past (on PATCH, only when it moves). A PATCH (`old` is the stored event) is read as
+/// the event it would make.
 fn check_event(body: &Value, old: Option<&Value>) -> Result<(), Reply> {
-    let mut errors = FormErrors::default();
-    if !body.is_object() {
-        errors.add(
-            "",
-            "DICT_TYPE_CONVERT",
-            "Only dictionaries may be used in a DictType",
-        );
-        return errors.finish();
-    }
-    let creating = old.is_none();
-    let chars = |v: &Value| v.as_str().map(|s| s.chars().count());
-    // What was sent for `key`, or `None`; a missing field that must be there is an error.
-    let field = |errors: &mut FormErrors, key: &'static str, must: bool| match body.get(key) {
-        Some(Value::Null) | None if (creating || body.get(key).is_some()) && must => {
-            errors.add(key, "BASE_TYPE_REQUIRED", "This field is required");
-            None
-        }
-        Some(Value::Null) | None => None,
-        Some(value) => Some(value),
+    static NULL: Value = Value::Null;
+    let field = |key: &str| {
+        body.get(key)
+            .or_else(|| old.and_then(|o| o.get(key)))
+            .unwrap_or(&NULL)
     };
-
-    if let Some(name) = field(&mut errors, "name", true) {
-        if !chars(name).is_some_and(|n| (1..=100).contains(&n)) {
-            errors.add(
-                "name",
-                "BASE_TYPE_BAD_LENGTH",
-                "Must be between 1 and 100 in length.",
-            );
-        }
+    let filled = |v: &Value| v.as_str().is_some_and(|s| !s.is_empty());
+    if !filled(field("name")) {
+        return Err(invalid("name", "This field is required"));
     }
-    if let Some(description) = field(&mut errors, "description", false) {
-        if chars(description).is_none_or(|n| n > 1000) {
-            errors.add(
-                "description",
-                "BASE_TYPE_MAX_LENGTH",
-                "Must be 1000 or fewer in length.",
-            );
-        }
+    // Stage and voice events need a stage or voice channel, which the fake's guild lacks.
+    if field("entity_type") != 3 {
+        return Err(invalid("entity_type", "The fake has external events only."));
     }
-    if let Some(level) = field(&mut errors, "privacy_level", creating) {
-        if level != 2 {
-            errors.add(
-                "privacy_level",
-                "ENUM_TYPE_COERCE",
-                format!("Value \"{level}\" is not a valid enum value."),
-            );
-        }
+    if !body["channel_id"].is_null() {
+        return Err(invalid("channel_id", "Must be null for an external event."));
     }
-    if let Some(kind) = field(&mut errors, "entity_type", creating) {
-        // Stage and voice events need a stage or voice channel, which the fake's guild lacks.
-        if kind != 3 {
-            errors.add(
-                "entity_type",
-                "ENUM_TYPE_COERCE",
-                format!("Value \"{kind}\" is not a valid enum value (the fake has external events only)."),
-            );
-        }
+    if !filled(&field("entity_metadata")["location"]) {
+        return Err(invalid(
+            "entity_metadata.location",
+            "This field is required",
+        ));
     }
-    if field(&mut errors, "channel_id", false).is_some() {
-        errors.add(
-            "channel_id",
-            "GUILD_SCHEDULED_EVENT_CHANNEL_NOT_NULL",
-            "Must be null for an external event.",
-        );
-    }
-    if let Some(metadata) = field(&mut errors, "entity_metadata", true) {
-        let location = &metadata["location"];
-        if location.is_null() {
-            errors.add(
-                "entity_metadata.location",
-                "BASE_TYPE_REQUIRED",
-                "This field is required",
-            );
-        } else if !chars(location).is_some_and(|n| (1..=100).contains(&n)) {
-            errors.add(
-                "entity_metadata.location",
-                "BASE_TYPE_BAD_LENGTH",
-                "Must be between 1 and 100 in length.",
-            );
-        }
-    }
-
-    // The start may not be in the past (on PATCH, only when it changes), and an external event's
-    // end must come after its start.
-    let stored = |key: &str| old.and_then(|o| parse_time(&o[key]));
-    let time = |errors: &mut FormErrors, key: &'static str| {
-        let Some(value) = field(errors, key, true) else {
-            return stored(key).filter(|_| body.get(key).is_none());
-        };
-        let parsed = parse_time(value);
-        if parsed.is_none() {
-            errors.add(
+    let time = |key: &str| {
+        parse_time(field(key)).ok_or_else(|| {
+            invalid(
                 key,
-                "DATE_TIME_TYPE_PARSE",
                 "Could not interpret the value as an ISO8601 timestamp.",
-            );
-        }
-        parsed
+            )
+        })
     };
-    let start = time(&mut errors, "scheduled_start_time");
-    let end = time(&mut errors, "scheduled_end_time");
-    if let Some(start) = start {
-        if stored("scheduled_start_time") != Some(start) && start < Utc::now() {
-            errors.add(
-                "scheduled_start_time",
-                "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST",
-                "Cannot schedule event in the past.",
-            );
-        }
+    let (start, end) = (time("scheduled_start_time")?, time("scheduled_end_time")?);
+    let moved = old.and_then(|o| parse_time(&o["scheduled_start_time"])) != Some(start);
+    if moved && start < Utc::now() {
+        return Err(invalid(
+            "scheduled_start_time",
+            "Cannot schedule event in the past.",
+        ));
     }
-    if let (Some(start), Some(end)) = (start, end) {
-        if end <= start {
-            errors.add(
-                "scheduled_end_time",
-                "GUILD_SCHEDULED_EVENT_END_BEFORE_START",
-                "Cannot schedule event to end before starting.",
-            );
-        }
+    if end <= start {
+        return Err(invalid(
+            "scheduled_end_time",
+            "Cannot schedule event to end before starting.",
+        ));
     }
-    errors.finish()
+    Ok(())
 }
 
 /// Whether a query (`&k=v&...`, as serenity writes it, or `k=v&...`) sets `key` to true.
@@ -1587,7 +1307,7 @@ fn timestamp() -> String {
         .to_string()
 }
 
-fn message_json(id: &str, channel_id: &str, body: &Value, webhook: bool) -> Value {
+fn message_json(id: &str, channel_id: &str, body: &Value) -> Value {
     let mut message = json!({
         "id": id, "channel_id": channel_id, "author": user_json(BOT_USER_ID),
         "content": "", "timestamp": timestamp(), "edited_timestamp": null, "tts": body["tts"] == true,
@@ -1599,10 +1319,6 @@ fn message_json(id: &str, channel_id: &str, body: &Value, webhook: bool) -> Valu
     }
     if !body["nonce"].is_null() {
         message["nonce"] = body["nonce"].clone();
-    }
-    if webhook {
-        message["webhook_id"] = json!(APP_ID);
-        message["application_id"] = json!(APP_ID);
     }
     edit_message(&mut message, body);
     message["edited_timestamp"] = Value::Null;
@@ -1681,39 +1397,4 @@ fn guild_json(bot_perms: u64) -> Value {
         "vanity_url_code": null, "description": null, "banner": null, "premium_tier": 0,
         "preferred_locale": "en-US", "public_updates_channel_id": null, "nsfw_level": 0,
         "stickers": [], "premium_progress_bar_enabled": false, "safety_alerts_channel_id": null})
-}
-
-/// The `resolved` map Discord adds for user, channel and role options, walking subcommands.
-fn resolve(options: &Value, bot_perms: u64) -> Value {
-    let mut resolved = json!({});
-    let mut stack: Vec<&Value> = options
-        .as_array()
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
-    while let Some(option) = stack.pop() {
-        stack.extend(option["options"].as_array().into_iter().flatten());
-        let Some(id) = option["value"].as_str() else {
-            continue;
-        };
-        match option["type"].as_u64() {
-            Some(6) => {
-                if let (Some(user), Some(mut member)) = (user_json(id), member_json(id)) {
-                    member.as_object_mut().expect("object").remove("user");
-                    resolved["users"][id] = user;
-                    resolved["members"][id] = member;
-                }
-            }
-            Some(7) => {
-                if let Some(c) = channel_json(id) {
-                    resolved["channels"][id] = json!({"id": id, "name": c["name"], "type": c["type"],
-                        "permissions": bot_perms.to_string()});
-                }
-            }
-            Some(8) if id == BOT_ROLE_ID => {
-                resolved["roles"][id] = role_json(id, "fakebot", bot_perms, true)
-            }
-            _ => {}
-        }
-    }
-    resolved
 }
