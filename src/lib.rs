@@ -10,6 +10,7 @@ pub mod config;
 pub mod discord;
 pub mod events_tab;
 pub mod feed;
+pub mod health;
 pub mod http;
 pub mod ledger;
 pub mod recordings;

@@ -206,9 +206,6 @@ async fn start_git(
     })
 }
 
-/// Failed fetches in a row after which `/healthz` says the source is stale.
-pub const STALE_AFTER: u32 = 3;
-
 /// Webhook deliveries this close together make one fetch (a push of several branches or tags
 /// sends one delivery each).
 const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -297,7 +294,8 @@ async fn follow(
                 let error = format!("{e:#}");
                 telemetry.source_fetched("failed");
                 telemetry.set_source_failures(failures, Some(error.clone()));
-                warn!(error = %error, failures, url = %follower.remote().url, "fetch failed; announcing from the last tree");
+                let stale = crate::health::source_stale(failures);
+                warn!(error = %error, failures, stale, url = %follower.remote().url, "fetch failed; announcing from the last tree");
             }
         }
     }
