@@ -165,7 +165,7 @@ fn check(config: Config, events: Option<PathBuf>) -> anyhow::Result<ExitCode> {
 /// Problems are reported with paths inside the repository (`events/2024-05-01.md`), as in CI.
 fn check_git(config: Config, url: &str, branch: Option<String>) -> anyhow::Result<ExitCode> {
     use crier::source::git;
-    let url = match git::check_url(url) {
+    let url = match crier::config::source::check_url(url) {
         Ok(url) => url,
         Err(e) => {
             eprintln!("crier: --git: {e}");

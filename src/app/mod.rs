@@ -5,9 +5,11 @@
 //! - [`announcer`]: applies the schedule's decisions, writes the ledger, sends through a [`sink`].
 //! - [`sink`]: the port announcements leave through (console or Discord).
 //! - [`status`]: what the bot knows now, shared read-only with commands and health.
+//! - [`health`]: when the bot counts as unhealthy (a stale source).
 //! - [`telemetry`]: the Prometheus metrics.
 
 pub mod announcer;
+pub mod health;
 pub mod run;
 pub mod sink;
 pub mod status;

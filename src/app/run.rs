@@ -74,7 +74,12 @@ pub async fn run(
         .context("cannot listen for SIGTERM")?;
     // First the files: for git, the first start clones the repository, which a stop interrupts.
     let mut source = tokio::select! {
-        source = crate::adapters::source::start(&config, telemetry.clone()) => source?,
+        source = crate::adapters::source::start(
+            config.source.as_ref(),
+            &config.catalog,
+            &config.state_dir,
+            telemetry.clone(),
+        ) => source?,
         _ = tokio::signal::ctrl_c() => return Ok(()),
         _ = terminate.recv() => return Ok(()),
     };

@@ -64,7 +64,7 @@ pub struct Telemetry {
     pub source_commit_timestamp: Gauge,
     /// `POST /hooks/git` answers by status.
     pub webhook_requests: Family<StatusLabels, Counter>,
-    /// Failed fetches in a row, and the last error; stale at [`crate::adapters::source::STALE_AFTER`].
+    /// Failed fetches in a row, and the last error; stale at [`crate::app::health::STALE_AFTER`].
     source_failures: std::sync::Mutex<(u32, Option<String>)>,
     catalog_loaded: AtomicBool,
     ledger_ok: AtomicBool,
@@ -262,7 +262,7 @@ impl Telemetry {
             }
         }
         if let Ok(slot) = self.source_failures.lock() {
-            if let (failures @ crate::adapters::source::STALE_AFTER.., error) = &*slot {
+            if let (failures @ crate::app::health::STALE_AFTER.., error) = &*slot {
                 reasons.push(format!(
                     "the git source is stale: {failures} fetches failed in a row, announcing from the last tree fetched (last error: {})",
                     error.as_deref().unwrap_or("unknown")

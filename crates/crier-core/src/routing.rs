@@ -629,15 +629,21 @@ fn glob(key: &str, value: &toml::Value) -> Result<PathGlob, RouteError> {
     })
 }
 
-/// A Discord id, as a TOML integer or a string (as Discord's Copy ID gives it).
-fn snowflake(key: &str, value: &toml::Value, what: &str) -> Result<u64, RouteError> {
-    let id = match value {
+/// A Discord id (a snowflake), as a TOML integer or a string (as Discord's Copy ID gives it);
+/// `None` for anything else, and for 0, which Discord never hands out. The one reader of ids, for
+/// `[[routes]]` here and for `[discord]` in the config.
+pub fn snowflake_id(value: &toml::Value) -> Option<u64> {
+    match value {
         toml::Value::Integer(n) => u64::try_from(*n).ok(),
         toml::Value::String(s) => s.trim().parse::<u64>().ok(),
         _ => None,
     }
-    .filter(|&n| n > 0);
-    id.ok_or_else(|| {
+    .filter(|&n| n > 0)
+}
+
+/// A route's Discord id, or an error that says how to copy one.
+fn snowflake(key: &str, value: &toml::Value, what: &str) -> Result<u64, RouteError> {
+    snowflake_id(value).ok_or_else(|| {
         error(
             key,
             &format!(

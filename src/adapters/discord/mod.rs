@@ -24,11 +24,12 @@ use tracing::{error, info, warn};
 use crate::app::sink::{Outgoing, Sink, SinkError};
 use crate::app::status::Shared;
 use crate::config::DiscordConfig;
+use crate::secret::Secret;
 use crier_core::schedule::{Key, Kind};
 
 /// The bot token. It never appears in logs, errors or `Debug` output.
 #[derive(Clone)]
-pub struct Token(String);
+pub struct Token(Secret);
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -37,33 +38,21 @@ impl fmt::Debug for Token {
 }
 
 impl Token {
-    /// `DISCORD_TOKEN`, else the file `discord.token_file`; `None` when neither is set.
+    /// `DISCORD_TOKEN`, else the file `discord.token_file` (read as every secret file is, by
+    /// [`Secret::from_file`]); `None` when neither is set.
     pub fn from_env_or_file(
         env: Option<String>,
         file: Option<&Path>,
     ) -> Result<Option<Token>, String> {
         if let Some(token) = env.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()) {
-            return Ok(Some(Token(token)));
+            return Ok(Some(Token(Secret::new(token))));
         }
-        let Some(file) = file else { return Ok(None) };
-        let text = std::fs::read_to_string(file).map_err(|e| {
-            format!(
-                "cannot read the token file {} (`discord.token_file`): {e}",
-                file.display()
-            )
-        })?;
-        let token = text.trim();
-        if token.is_empty() {
-            return Err(format!(
-                "the token file {} (`discord.token_file`) is empty",
-                file.display()
-            ));
-        }
-        Ok(Some(Token(token.to_string())))
+        file.map(|file| Secret::from_file(file, "discord.token_file").map(Token))
+            .transpose()
     }
 
     fn expose(&self) -> &str {
-        &self.0
+        self.0.expose()
     }
 }
 
@@ -425,5 +414,36 @@ pub async fn run_gateway(
             anyhow::bail!("Discord rejected the bot token on the gateway (close 4004): check DISCORD_TOKEN or `discord.token_file`")
         }
         Err(e) => anyhow::bail!("the Discord gateway stopped: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The token file is read as every secret file is: one trailing newline trimmed.
+    #[test]
+    fn the_token_file_is_read_as_a_secret_and_never_shown() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("token");
+        std::fs::write(&file, "MTIz.abc.def\r\n").expect("write");
+        let token = Token::from_env_or_file(None, Some(&file))
+            .expect("read")
+            .expect("a token");
+        assert_eq!(token.expose(), "MTIz.abc.def");
+        assert_eq!(format!("{token:?}"), "Token(<redacted>)");
+        let from_env = Token::from_env_or_file(Some(" env.token \n".into()), Some(&file))
+            .expect("env")
+            .expect("a token");
+        assert_eq!(
+            from_env.expose(),
+            "env.token",
+            "DISCORD_TOKEN wins over the file"
+        );
+        std::fs::write(&file, "MTIz.abc.def\n\n").expect("write");
+        let error = Token::from_env_or_file(None, Some(&file)).expect_err("two lines");
+        assert!(error.contains("`discord.token_file`"), "{error}");
+        assert!(!error.contains("MTIz"), "never echoed: {error}");
+        assert!(Token::from_env_or_file(None, None).expect("none").is_none());
     }
 }

@@ -1,7 +1,8 @@
 //! Follows a site's git repository with gitoxide: fetches one branch into a bare repository, writes
 //! each new commit's catalog folders to a tree of their own, and makes that tree current in one rename.
 //!
-//! The layout under `state_dir/source/` is Kubernetes git-sync's:
+//! The layout under `state_dir/source/` is Kubernetes git-sync's (its paths are said once, in
+//! [`crate::config::source`], which the config reads too):
 //!
 //! ```text
 //! repo.git/            a bare repository: objects, and refs/crier/followed (nothing else is kept)
@@ -27,6 +28,7 @@ use anyhow::{anyhow, bail, Context};
 use gix::bstr::ByteSlice;
 use gix::remote::Direction;
 
+use crate::config::source::current_dir;
 use crate::secret::Secret;
 
 /// The local ref the followed branch is fetched into; the negotiation tells the server we have it.
@@ -373,11 +375,6 @@ impl Follower {
     }
 }
 
-/// `root/current`, the symlink to the current tree.
-pub fn current_dir(root: &Path) -> PathBuf {
-    root.join("current")
-}
-
 /// Packs in the repository beyond which it is fetched afresh (see [`Follower::open`]).
 const MAX_PACKS: usize = 32;
 
@@ -490,23 +487,6 @@ fn token_may_go_to(url: &str) -> bool {
     }
 }
 
-/// Checks a `source.git` value: an http(s) URL with no credentials in it.
-pub fn check_url(text: &str) -> Result<String, String> {
-    // The text is not echoed: a mistyped URL may hold a token.
-    let url = url::Url::parse(text.trim())
-        .map_err(|e| format!("not a URL ({e}); write it like https://github.com/ORG/SITE"))?;
-    if !matches!(url.scheme(), "https" | "http") {
-        return Err(format!(
-            "`{}` URLs are not supported (the image has no ssh); use the repository's https:// URL, with `source.token_file` for a private one",
-            url.scheme()
-        ));
-    }
-    if url.password().is_some() || !url.username().is_empty() {
-        return Err("the URL holds credentials; a token never belongs in a config file or a URL (it would be logged): put it in a file and set `source.token_file`".into());
-    }
-    Ok(url.to_string())
-}
-
 /// Installs rustls' ring provider once: gitoxide's reqwest is built without a provider of its own
 /// (its default, aws-lc, needs a C toolchain and grows the image), and serenity already uses ring.
 pub fn install_crypto_provider() {
@@ -544,19 +524,5 @@ mod tests {
         );
         let error = follower.fetch().expect_err("refused before connecting");
         assert!(error.to_string().contains("clear text"), "{error}");
-    }
-
-    #[test]
-    fn urls_with_credentials_or_other_schemes_are_refused() {
-        assert!(check_url("https://github.com/org/site").is_ok());
-        let error = check_url("https://me:tok@github.com/org/site").expect_err("password");
-        assert!(
-            error.contains("source.token_file") && !error.contains("tok@"),
-            "{error}"
-        );
-        assert!(check_url("ssh://git@github.com/org/site").is_err());
-        assert!(check_url("file:///srv/site.git").is_err());
-        let error = check_url("me:ghp_secret@github.com/org/site").expect_err("no scheme");
-        assert!(!error.contains("ghp_secret"), "{error}");
     }
 }

@@ -18,8 +18,10 @@ use tokio::sync::{mpsc, oneshot, watch, Notify};
 use tracing::{info, warn};
 
 use crate::app::telemetry::Telemetry;
-use crate::config::{Config, GitSource};
+use crate::config::source::root;
+use crate::config::GitSource;
 use crate::secret::Secret;
+use crier_core::catalog::Settings;
 use git::{Checkout, Follower};
 
 /// Something changed in the source.
@@ -90,10 +92,17 @@ pub struct Hook {
 /// Starts the configured source. For git, the first start clones the repository (an error then
 /// ends the start: there is nothing to announce from); later starts read the last tree at once and
 /// fetch in the background.
-pub async fn start(config: &Config, telemetry: Arc<Telemetry>) -> anyhow::Result<Source> {
-    match &config.source {
+///
+/// `git` is `[source]`; without it the folders of `settings` are watched. `state_dir` holds the
+/// git source's repository and trees.
+pub async fn start(
+    git: Option<&GitSource>,
+    settings: &Settings,
+    state_dir: &Path,
+    telemetry: Arc<Telemetry>,
+) -> anyhow::Result<Source> {
+    match git {
         None => {
-            let settings = &config.catalog;
             let dirs = [
                 settings.events_dir.clone(),
                 settings.presentations_dir.clone(),
@@ -109,7 +118,7 @@ pub async fn start(config: &Config, telemetry: Arc<Telemetry>) -> anyhow::Result
                 _keep: Keep::Watch(watch),
             })
         }
-        Some(git) => start_git(config, git, telemetry).await,
+        Some(git) => start_git(root(state_dir), git, telemetry).await,
     }
 }
 
@@ -134,7 +143,7 @@ fn read_secret(file: Option<&Path>, key: &str) -> anyhow::Result<Option<Secret>>
 }
 
 async fn start_git(
-    config: &Config,
+    root: PathBuf,
     source: &GitSource,
     telemetry: Arc<Telemetry>,
 ) -> anyhow::Result<Source> {
@@ -143,7 +152,7 @@ async fn start_git(
         source.webhook_secret_file.as_deref(),
         "source.webhook_secret_file",
     )?;
-    let follower = Arc::new(follower(root(&config.state_dir), source)?);
+    let follower = Arc::new(follower(root, source)?);
     let url = source.url.clone();
     let (branch_tx, branch_rx) = watch::channel(None);
     let current = {
@@ -205,9 +214,6 @@ async fn start_git(
         _keep: Keep::Task(task, follower),
     })
 }
-
-/// Failed fetches in a row after which `/healthz` says the source is stale.
-pub const STALE_AFTER: u32 = 3;
 
 /// Webhook deliveries this close together make one fetch (a push of several branches or tags
 /// sends one delivery each).
@@ -297,18 +303,9 @@ async fn follow(
                 let error = format!("{e:#}");
                 telemetry.source_fetched("failed");
                 telemetry.set_source_failures(failures, Some(error.clone()));
-                warn!(error = %error, failures, url = %follower.remote().url, "fetch failed; announcing from the last tree");
+                let stale = crate::app::health::source_stale(failures);
+                warn!(error = %error, failures, stale, url = %follower.remote().url, "fetch failed; announcing from the last tree");
             }
         }
     }
-}
-
-/// Where the git source keeps its repository and trees: `state_dir/source`.
-pub fn root(state_dir: &Path) -> PathBuf {
-    state_dir.join("source")
-}
-
-/// The events folder the catalog reads for `source`: inside the current tree.
-pub fn events_dir(state_dir: &Path, source: &GitSource) -> PathBuf {
-    git::current_dir(&root(state_dir)).join(&source.path)
 }
