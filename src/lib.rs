@@ -24,5 +24,5 @@ pub use crier_core::{
 };
 
 pub use adapters::{console, discord, http, ledger, site_files, source};
-pub use app::{announcer, health, run, sink, status, telemetry};
-pub use cli::catalog as commands;
+pub use app::{announcer, health, run_loop, sink, status, telemetry};
+pub use cli::{dispatch, Cli};

@@ -1,3 +1,151 @@
-//! The command line's subcommands, one file each; `main.rs` parses the arguments and dispatches here.
+//! The command line: the arguments (clap), and one file per subcommand that `main.rs` dispatches to.
+//! Each subcommand loads what it needs through the adapters and prints; none decides anything the
+//! core does not.
 
-pub mod catalog;
+mod check;
+mod health;
+mod ics;
+mod list;
+mod run;
+mod schedule;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crier_core::catalog::Catalog;
+
+/// Announces community meetups from the event files kept in a website repository.
+#[derive(Parser)]
+#[command(name = "crier", version, about)]
+pub struct Cli {
+    /// Configuration file (default: ./config.toml if it exists). CRIER_<KEY> variables override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Checks every event file and reports problems as `path:line:col: error|warning: message`.
+    /// Exits 0 without errors, 1 with errors, 2 for a usage or configuration error.
+    Check {
+        /// The events folder (default: `events_dir` from the configuration).
+        #[arg(long, value_name = "DIR", conflicts_with = "git")]
+        events: Option<PathBuf>,
+        /// Check a site's git repository instead (fetched into a temporary folder, removed after);
+        /// the events folder in it is `source.path` (default `events`).
+        #[arg(long, value_name = "URL")]
+        git: Option<String>,
+        /// With --git: the branch (default: the repository's default branch).
+        #[arg(long, value_name = "BRANCH", requires = "git")]
+        branch: Option<String>,
+    },
+    /// Lists upcoming events with their talks and speakers.
+    List {
+        /// Past events too.
+        #[arg(long)]
+        all: bool,
+        /// One JSON array, for scripts.
+        #[arg(long)]
+        json: bool,
+        /// The events folder (default: `events_dir` from the configuration).
+        #[arg(long, value_name = "DIR")]
+        events: Option<PathBuf>,
+    },
+    /// Runs the bot: announces new events, reminders, moves and cancellations as they fall due.
+    /// Without DISCORD_TOKEN it announces to standard output.
+    Run {
+        /// Announce as one JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Shows the timeline: what will be announced when, where, and what was already sent or skipped.
+    Schedule,
+    /// Writes the calendar (iCalendar, RFC 5545) of the upcoming events and those of the last 30 days,
+    /// as `/events.ics` serves it.
+    Ics {
+        /// Every event, past ones too.
+        #[arg(long)]
+        all: bool,
+        /// Write to FILE instead of standard output (replaced whole: a reader never sees half a file).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The events folder (default: `events_dir` from the configuration).
+        #[arg(long, value_name = "DIR")]
+        events: Option<PathBuf>,
+    },
+    /// Exits 0 when the running bot is healthy (asks `http.listen`), else 1 with the reason.
+    /// Without a listener, checks the configuration and that the state folder is writable.
+    Health,
+}
+
+/// Exit code for usage and configuration errors, as clap uses for usage errors.
+pub(crate) const USAGE_ERROR: u8 = 2;
+
+/// Runs the command line's subcommand with the loaded configuration.
+pub fn dispatch(cli: Cli) -> ExitCode {
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("crier: configuration error: {e}");
+            return ExitCode::from(USAGE_ERROR);
+        }
+    };
+    let result = match cli.command {
+        Command::Check {
+            git: Some(url),
+            branch,
+            ..
+        } => check::command_git(config, &url, branch),
+        Command::Check { events, .. } => check::command(config, events),
+        Command::List { all, json, events } => list::command(config, events, all, json),
+        Command::Run { json } => run::command(config, json),
+        Command::Schedule => schedule::command(&config),
+        Command::Ics { all, out, events } => ics::command(config, all, out, events),
+        Command::Health => health::command(&config),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("crier: {e:#}");
+            ExitCode::from(USAGE_ERROR)
+        }
+    }
+}
+
+/// `--events`, or with the git source the events folder of the tree `current` names now: the bot may
+/// swap the tree (and remove the old one) while a command reads, so it reads one tree whole rather
+/// than through the symlink file by file.
+pub(crate) fn events_to_read(config: &Config, events: Option<PathBuf>) -> Option<PathBuf> {
+    events.or_else(|| {
+        config.source.as_ref()?;
+        std::fs::canonicalize(&config.catalog.events_dir).ok()
+    })
+}
+
+pub(crate) fn load_catalog(mut config: Config, events: Option<PathBuf>) -> anyhow::Result<Catalog> {
+    let events = events_to_read(&config, events);
+    if let Some(dir) = events {
+        // `--events` moves the whole site: presentations/ and people/ sit beside it.
+        config.catalog = crier_core::catalog::Settings {
+            timezone: config.catalog.timezone,
+            default_time: config.catalog.default_time,
+            reach: config.catalog.reach,
+            ..crier_core::catalog::Settings::for_events_dir(dir)
+        };
+    }
+    Ok(crate::adapters::site_files::load(&config.catalog)?)
+}
+
+/// The configured routes for the site.
+pub(crate) fn router(config: &Config, fallback: bool) -> crier_core::routing::Router {
+    crier_core::routing::Router {
+        routes: config.routes.clone(),
+        site_root: config.catalog.site_root(),
+        fallback,
+    }
+}
