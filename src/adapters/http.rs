@@ -1,23 +1,44 @@
-//! The optional HTTP listener (`http.listen`): `GET /healthz`, `GET /metrics`, `GET /events.ics`, and
-//! `POST /hooks/git` when the git source has a webhook secret.
+//! The optional HTTP listener (`http.listen`): `GET` and `HEAD` for `/healthz`, `/metrics` and
+//! `/events.ics`, and `POST /hooks/git` when the git source has a webhook secret.
 //!
 //! Off by default: a bot needs no open port. Containers and Prometheus turn it on. The calendar feed is
 //! built by the run loop once per catalog change and only handed out here: calendar apps poll it every
 //! few minutes, so a request costs a header comparison, and a conditional one (`If-None-Match`,
 //! `If-Modified-Since`) is answered with 304 and no body.
+//!
+//! The port may face broken or hostile clients, and crier runs on one thread, so the listener must
+//! not let a client spin it, keep descriptors forever, or fill the log:
+//! - at most half the descriptor limit, and at most 256, connections are open at once. At the cap
+//!   crier stops accepting: new connections wait in the kernel's backlog;
+//! - an accept error (out of descriptors, say) is retried after a delay doubling from 5 ms to 1 s, and
+//!   logged when a burst begins, once a minute while it lasts, and with its count when it ends;
+//! - a request's head must arrive within 10 s of connecting or of the previous response (which also
+//!   closes idle keep-alive connections), and a connection on which no byte moves either way for 30 s
+//!   is closed, whatever it is doing;
+//! - a client's own failures (timeouts, resets, malformed requests) are logged at debug level only.
 
 use std::convert::Infallible;
+use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
 
+use anyhow::anyhow;
 use http_body_util::Full;
 use hyper1::body::{Bytes, Incoming};
+use hyper1::header::HeaderValue;
 use hyper1::server::conn::http1;
 use hyper1::service::service_fn;
 use hyper1::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
-use tracing::{info, warn};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+use tracing::{debug, info, warn};
 
 use crate::adapters::source::Hook;
 use crate::app::telemetry::Telemetry;
@@ -45,6 +66,128 @@ impl From<crier_core::feed::Feed> for ServedFeed {
 /// The latest feed; `None` until the first catalog is loaded.
 pub type FeedWatch = tokio::sync::watch::Receiver<Option<Arc<ServedFeed>>>;
 
+/// How long a client has to send a request's head, from connecting and, on a kept-alive connection,
+/// from the previous response: hyper (1.12) arms this timer whenever it waits for a head, so it is also
+/// the keep-alive idle timeout. A head is one packet or a few; 10 s is ample over a slow mobile link, and
+/// short enough that a client sending nothing (or half its headers) soon gives its descriptor back.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A connection on which no byte is read or written for this long is closed, whatever it is doing.
+/// It bounds what the header timeout does not: a client that stops reading a response (hyper has no
+/// write timeout) or stops sending a body, and it closes idle keep-alive connections whatever hyper's
+/// timer does. Longer than [`HOOK_BODY_TIMEOUT`], so that a webhook whose body stalls gets its 408.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most connections open at once, whatever the descriptor limit: the listener's clients (a health
+/// check, a Prometheus scraper, calendar apps, a webhook) need a handful.
+const MAX_CONNECTIONS: usize = 256;
+
+/// The delay after the first accept error of a burst, doubled on each error after it up to
+/// [`ACCEPT_DELAY_MAX`], as Go's net/http and hyper's servers do: a descriptor shortage is over in
+/// milliseconds or lasts, and neither is helped by asking again at once.
+const ACCEPT_DELAY_MIN: Duration = Duration::from_millis(5);
+const ACCEPT_DELAY_MAX: Duration = Duration::from_secs(1);
+
+/// How often a burst of accept errors that goes on is logged again (the errors between are counted).
+const ACCEPT_REMINDER: Duration = Duration::from_secs(60);
+
+/// Environment variables that override the limits above. They are not config keys: they exist for
+/// the tests (which cannot wait 10 s per case), and for an operator whose clients need other values.
+/// A cap above half the descriptor limit gives back the protection it gives (the backoff remains).
+pub const ENV_HEADER_TIMEOUT: &str = "CRIER_HTTP_HEADER_TIMEOUT";
+pub const ENV_IDLE_TIMEOUT: &str = "CRIER_HTTP_IDLE_TIMEOUT";
+pub const ENV_MAX_CONNECTIONS: &str = "CRIER_HTTP_MAX_CONNECTIONS";
+
+/// What the listener allows a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Limits {
+    header_read: Duration,
+    idle: Duration,
+    max_connections: usize,
+}
+
+impl Limits {
+    /// The limits for a process allowed `open_files` descriptors (`None`: unknown or unlimited), with
+    /// the overrides `env` gives.
+    fn new(
+        open_files: Option<u64>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Limits> {
+        let duration = |var: &str, default: Duration| match env(var) {
+            None => Ok(default),
+            Some(text) => humantime::parse_duration(text.trim())
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| anyhow!("{var}: `{text}` is not a duration above zero, e.g. `10s`")),
+        };
+        let max_connections = match env(ENV_MAX_CONNECTIONS) {
+            None => default_max_connections(open_files),
+            Some(text) => text
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| {
+                    anyhow!("{ENV_MAX_CONNECTIONS}: `{text}` is not a number above zero")
+                })?,
+        };
+        Ok(Limits {
+            header_read: duration(ENV_HEADER_TIMEOUT, HEADER_READ_TIMEOUT)?,
+            idle: duration(ENV_IDLE_TIMEOUT, IDLE_TIMEOUT)?,
+            max_connections,
+        })
+    }
+}
+
+/// Half the descriptor limit, so that the catalog, the ledger, the git source and Discord keep the
+/// other half whatever the listener's clients do; at most [`MAX_CONNECTIONS`].
+fn default_max_connections(open_files: Option<u64>) -> usize {
+    match open_files {
+        Some(limit) => usize::try_from(limit / 2)
+            .unwrap_or(MAX_CONNECTIONS)
+            .clamp(1, MAX_CONNECTIONS),
+        None => MAX_CONNECTIONS,
+    }
+}
+
+/// The soft limit on open descriptors (`RLIMIT_NOFILE`) as Linux shows it in `/proc/self/limits`
+/// (read there rather than with getrlimit, which would take a direct libc dependency); `None` on other
+/// systems and when it is unlimited.
+fn open_files_limit() -> Option<u64> {
+    soft_open_files(&std::fs::read_to_string("/proc/self/limits").ok()?)
+}
+
+/// The soft limit in the `Max open files` line of a `/proc/<pid>/limits` file.
+fn soft_open_files(limits: &str) -> Option<u64> {
+    let line = limits
+        .lines()
+        .find_map(|line| line.strip_prefix("Max open files"))?;
+    line.split_whitespace().next()?.parse().ok()
+}
+
+/// What every connection's requests are answered from.
+struct Shared {
+    telemetry: Arc<Telemetry>,
+    feed: FeedWatch,
+    hook: Option<Hook>,
+}
+
+impl Shared {
+    async fn answer(&self, req: Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
+        match &self.hook {
+            Some(hook) if req.uri().path() == HOOK_PATH => {
+                let response = webhook(req, hook, peer).await;
+                count_status(&self.telemetry.webhook_requests, &response);
+                response
+            }
+            _ => {
+                let current = self.feed.borrow().clone();
+                route(&req, &self.telemetry, current.as_deref())
+            }
+        }
+    }
+}
+
 /// Binds `addr`; the returned future serves until dropped. `hook` enables `POST /hooks/git`.
 pub async fn serve(
     addr: SocketAddr,
@@ -52,47 +195,286 @@ pub async fn serve(
     feed: FeedWatch,
     hook: Option<Hook>,
 ) -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    let limits = Limits::new(open_files_limit(), |var| std::env::var(var).ok())?;
     let listener = TcpListener::bind(addr)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {addr} (`http.listen`): {e}"))?;
-    info!(address = %listener.local_addr().unwrap_or(addr), "HTTP listener for /healthz and /metrics");
+        .map_err(|e| anyhow!("cannot listen on {addr} (`http.listen`): {e}"))?;
+    info!(
+        address = %listener.local_addr().unwrap_or(addr),
+        max_connections = limits.max_connections,
+        header_timeout = ?limits.header_read,
+        idle_timeout = ?limits.idle,
+        "HTTP listener for /healthz and /metrics"
+    );
+    let shared = Arc::new(Shared {
+        telemetry,
+        feed,
+        hook,
+    });
     Ok(async move {
+        // A permit per open connection, taken before accepting: at the cap the loop waits here and
+        // new connections wait in the kernel's backlog, instead of being accepted only to be dropped.
+        let slots = Arc::new(Semaphore::new(limits.max_connections));
+        let mut backoff = AcceptBackoff::default();
         loop {
-            let (stream, peer) = match listener.accept().await {
-                Ok(conn) => conn,
-                Err(e) => {
-                    warn!(error = %e, "HTTP accept failed");
-                    continue;
-                }
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                return; // Never closed.
             };
-            let telemetry = telemetry.clone();
-            let feed = feed.clone();
-            let hook = hook.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |req: Request<Incoming>| {
-                    let telemetry = telemetry.clone();
-                    let current = feed.borrow().clone();
-                    let hook = hook.clone();
-                    async move {
-                        Ok::<_, Infallible>(match hook {
-                            Some(hook) if req.uri().path() == HOOK_PATH => {
-                                let response = webhook(req, &hook, peer).await;
-                                count_status(&telemetry.webhook_requests, &response);
-                                response
-                            }
-                            _ => route(&req, &telemetry, current.as_deref()),
-                        })
+            let accepted = listener.accept().await;
+            let now = std::time::Instant::now();
+            match accepted {
+                Ok((stream, peer)) => {
+                    if let Some(burst) = backoff.succeeded(now) {
+                        warn!(
+                            errors = burst.errors,
+                            not_logged = burst.not_logged,
+                            "HTTP accept works again: {} error{} in {:.1} s, {} of them not logged",
+                            burst.errors,
+                            if burst.errors == 1 { "" } else { "s" },
+                            burst.lasted.as_secs_f64(),
+                            burst.not_logged,
+                        );
                     }
-                });
-                if let Err(e) = http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await
-                {
-                    warn!(error = %e, "HTTP connection failed");
+                    tokio::spawn(connection(stream, peer, shared.clone(), limits, slot));
                 }
-            });
+                // That one client gave up before it was accepted; the next may be waiting.
+                Err(e) if is_per_connection(&e) => {
+                    debug!(error = %e, "HTTP accept: the connection was gone");
+                }
+                Err(e) => {
+                    let (delay, report) = backoff.failed(now);
+                    match report {
+                        Report::First => warn!(
+                            error = %e,
+                            "HTTP accept failed; retrying with backoff (the errors that follow \
+                             are counted, and logged when it works again)"
+                        ),
+                        Report::Again => warn!(
+                            error = %e,
+                            errors = backoff.errors,
+                            "HTTP accept still failing: {} errors since the burst began",
+                            backoff.errors,
+                        ),
+                        Report::Quiet => {}
+                    }
+                    // The slot is given back while waiting: no connection holds it.
+                    drop(slot);
+                    tokio::time::sleep(delay).await;
+                }
+            }
         }
     })
+}
+
+/// Errors that concern one pending connection (its client reset it before it was accepted), not the
+/// listener: the next accept may work at once.
+fn is_per_connection(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// Accept errors in a row (a burst): how long to wait before trying again, and what to log.
+#[derive(Debug, Default)]
+struct AcceptBackoff {
+    /// When the burst began; `None` outside one.
+    since: Option<std::time::Instant>,
+    /// When the burst was last logged.
+    logged: Option<std::time::Instant>,
+    /// The delay after the last error.
+    delay: Duration,
+    /// The errors of this burst, and how many of them were not logged.
+    errors: u64,
+    not_logged: u64,
+}
+
+/// What to log about an accept error.
+#[derive(Debug, PartialEq, Eq)]
+enum Report {
+    /// The first of a burst.
+    First,
+    /// A reminder that the burst goes on ([`ACCEPT_REMINDER`]).
+    Again,
+    Quiet,
+}
+
+/// A burst of accept errors that has ended.
+#[derive(Debug, PartialEq, Eq)]
+struct Burst {
+    errors: u64,
+    not_logged: u64,
+    lasted: Duration,
+}
+
+impl AcceptBackoff {
+    /// An accept failed at `now`: the delay before the next, and what to log.
+    fn failed(&mut self, now: std::time::Instant) -> (Duration, Report) {
+        self.errors += 1;
+        let report = match self.logged {
+            None => {
+                self.since = Some(now);
+                self.delay = ACCEPT_DELAY_MIN;
+                Report::First
+            }
+            Some(logged) => {
+                self.delay = (self.delay * 2).min(ACCEPT_DELAY_MAX);
+                if now.saturating_duration_since(logged) >= ACCEPT_REMINDER {
+                    Report::Again
+                } else {
+                    Report::Quiet
+                }
+            }
+        };
+        match report {
+            Report::Quiet => self.not_logged += 1,
+            Report::First | Report::Again => self.logged = Some(now),
+        }
+        (self.delay, report)
+    }
+
+    /// An accept worked at `now`: the burst that it ends, if any.
+    fn succeeded(&mut self, now: std::time::Instant) -> Option<Burst> {
+        let since = self.since?;
+        let burst = Burst {
+            errors: self.errors,
+            not_logged: self.not_logged,
+            lasted: now.saturating_duration_since(since),
+        };
+        *self = AcceptBackoff::default();
+        Some(burst)
+    }
+}
+
+/// Serves one connection until it ends, times out, or stays quiet for `limits.idle`; `_slot` is its
+/// place among the open connections, given back when this returns.
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    limits: Limits,
+    _slot: OwnedSemaphorePermit,
+) {
+    let activity = Arc::new(Activity::new());
+    let io = TokioIo::new(Watched {
+        stream,
+        activity: activity.clone(),
+    });
+    let service = service_fn(move |req: Request<Incoming>| {
+        let shared = shared.clone();
+        async move { Ok::<_, Infallible>(shared.answer(req, peer).await) }
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read);
+    let served = builder.serve_connection(io, service);
+    tokio::pin!(served);
+    loop {
+        let quiet_until = activity.last() + limits.idle;
+        tokio::select! {
+            result = served.as_mut() => {
+                // A reset, a timeout or a malformed request is the client's doing: debug level, so
+                // that no client can fill the log.
+                if let Err(e) = result {
+                    debug!(peer = %peer, error = %e, "HTTP connection ended");
+                }
+                return;
+            }
+            () = tokio::time::sleep_until(quiet_until) => {
+                if activity.last() + limits.idle <= Instant::now() {
+                    debug!(peer = %peer, idle = ?limits.idle, "HTTP connection closed: nothing sent or received");
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// When a connection last read or wrote a byte.
+struct Activity {
+    start: Instant,
+    /// Milliseconds from `start`.
+    last: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Activity {
+        Activity {
+            start: Instant::now(),
+            last: AtomicU64::new(0),
+        }
+    }
+
+    fn touch(&self) {
+        let since = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last.store(since, Ordering::Relaxed);
+    }
+
+    fn last(&self) -> Instant {
+        self.start + Duration::from_millis(self.last.load(Ordering::Relaxed))
+    }
+}
+
+/// A TCP stream that notes in its [`Activity`] each read or write that moves bytes.
+struct Watched {
+    stream: TcpStream,
+    activity: Arc<Activity>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let poll = Pin::new(&mut self.stream).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.activity.touch();
+        }
+        poll
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let poll = Pin::new(&mut self.stream).poll_write(cx, data);
+        if matches!(poll, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.touch();
+        }
+        poll
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let poll = Pin::new(&mut self.stream).poll_write_vectored(cx, data);
+        if matches!(poll, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.touch();
+        }
+        poll
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
 }
 
 /// Where push webhooks are delivered.
@@ -105,10 +487,9 @@ const HOOK_BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10
 fn text(status: StatusCode, content_type: &'static str, body: String) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
-    response.headers_mut().insert(
-        "content-type",
-        hyper1::header::HeaderValue::from_static(content_type),
-    );
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static(content_type));
     response
 }
 
@@ -136,11 +517,7 @@ fn count_status(
 async fn webhook(req: Request<Incoming>, hook: &Hook, peer: SocketAddr) -> Response<Full<Bytes>> {
     use http_body_util::BodyExt;
     if req.method() != Method::POST {
-        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "POST only\n".into());
-        response
-            .headers_mut()
-            .insert("allow", hyper1::header::HeaderValue::from_static("POST"));
-        return response;
+        return method_not_allowed("POST");
     }
     let too_large = || {
         plain(
@@ -203,13 +580,19 @@ async fn webhook(req: Request<Incoming>, hook: &Hook, peer: SocketAddr) -> Respo
     }
 }
 
+/// The methods `/healthz`, `/metrics` and `/events.ics` answer.
+const GET_HEAD: &str = "GET, HEAD";
+
+/// `HEAD` is answered as `GET`: hyper sends the same status and headers, with `Content-Length` from
+/// the body, and leaves the body out.
 fn route(
     req: &Request<Incoming>,
     telemetry: &Telemetry,
     feed: Option<&ServedFeed>,
 ) -> Response<Full<Bytes>> {
-    match (req.method(), req.uri().path()) {
-        (&Method::GET, "/healthz") => match telemetry.health() {
+    let get = matches!(*req.method(), Method::GET | Method::HEAD);
+    match (req.uri().path(), get) {
+        ("/healthz", true) => match telemetry.health() {
             Ok(()) => text(StatusCode::OK, "text/plain", "ok\n".into()),
             Err(reason) => text(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -217,12 +600,12 @@ fn route(
                 format!("unhealthy: {reason}\n"),
             ),
         },
-        (&Method::GET, "/metrics") => text(
+        ("/metrics", true) => text(
             StatusCode::OK,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
             telemetry.encode(),
         ),
-        (&Method::GET | &Method::HEAD, "/events.ics") => {
+        ("/events.ics", true) => {
             let response = match feed {
                 Some(feed) => calendar(req, feed),
                 None => text(
@@ -234,8 +617,21 @@ fn route(
             count_status(&telemetry.feed_requests, &response);
             response
         }
+        ("/healthz" | "/metrics" | "/events.ics", false) => method_not_allowed(GET_HEAD),
         _ => text(StatusCode::NOT_FOUND, "text/plain", "not found\n".into()),
     }
+}
+
+/// 405 on a known path, with the methods it answers (RFC 9110, 15.5.6: `Allow` is required).
+fn method_not_allowed(allow: &'static str) -> Response<Full<Bytes>> {
+    let mut response = plain(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("method not allowed; use {allow}\n"),
+    );
+    response
+        .headers_mut()
+        .insert("allow", HeaderValue::from_static(allow));
+    response
 }
 
 /// `/events.ics`: the feed, or 304 when the client's copy is current (RFC 9110, 13.1: with
@@ -252,7 +648,8 @@ fn calendar(req: &Request<Incoming>, feed: &ServedFeed) -> Response<Full<Bytes>>
             .and_then(|v| httpdate::parse_http_date(v).ok())
             .is_some_and(|since| feed.last_modified <= since),
     };
-    let body = if not_modified || req.method() == Method::HEAD {
+    // A HEAD request gets the body too: hyper leaves it out but takes its length for Content-Length.
+    let body = if not_modified {
         Bytes::new()
     } else {
         feed.body.clone()
@@ -311,5 +708,112 @@ pub async fn probe(addr: SocketAddr) -> Result<String, String> {
         Ok(body)
     } else {
         Err(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_soft_descriptor_limit_is_read_from_proc_limits() {
+        let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
+                      Max processes             127431               127431               processes \n\
+                      Max open files            1024                 524288               files     \n";
+        assert_eq!(soft_open_files(limits), Some(1024));
+        let unlimited =
+            "Max open files            unlimited            unlimited            files\n";
+        assert_eq!(soft_open_files(unlimited), None);
+        assert_eq!(soft_open_files(""), None);
+    }
+
+    #[test]
+    fn connections_are_capped_at_half_the_descriptors_and_at_most_256() {
+        assert_eq!(default_max_connections(Some(64)), 32);
+        assert_eq!(default_max_connections(Some(1024)), 256);
+        assert_eq!(default_max_connections(Some(1 << 20)), 256);
+        assert_eq!(default_max_connections(Some(1)), 1);
+        assert_eq!(default_max_connections(None), 256);
+    }
+
+    #[test]
+    fn limits_take_the_environment_and_refuse_nonsense() {
+        let none = Limits::new(Some(64), |_| None).expect("defaults");
+        assert_eq!(
+            none,
+            Limits {
+                header_read: HEADER_READ_TIMEOUT,
+                idle: IDLE_TIMEOUT,
+                max_connections: 32,
+            }
+        );
+        let set = Limits::new(Some(64), |var| match var {
+            ENV_HEADER_TIMEOUT => Some("2s".into()),
+            ENV_IDLE_TIMEOUT => Some(" 1500ms ".into()),
+            ENV_MAX_CONNECTIONS => Some("1000".into()),
+            _ => None,
+        })
+        .expect("overrides");
+        assert_eq!(set.header_read, Duration::from_secs(2));
+        assert_eq!(set.idle, Duration::from_millis(1500));
+        assert_eq!(set.max_connections, 1000);
+        for (var, value) in [
+            (ENV_HEADER_TIMEOUT, "0s"),
+            (ENV_IDLE_TIMEOUT, "soon"),
+            (ENV_MAX_CONNECTIONS, "0"),
+            (ENV_MAX_CONNECTIONS, "-1"),
+        ] {
+            let err = Limits::new(None, |v| (v == var).then(|| value.to_string()))
+                .expect_err(value)
+                .to_string();
+            assert!(err.starts_with(var) && err.contains(value), "{err}");
+        }
+    }
+
+    #[test]
+    fn accept_errors_back_off_from_5_ms_to_1_s_and_are_logged_once_per_burst() {
+        let start = std::time::Instant::now();
+        let mut backoff = AcceptBackoff::default();
+        let mut at = start;
+        let mut delays = Vec::new();
+        let mut reports = Vec::new();
+        for _ in 0..12 {
+            let (delay, report) = backoff.failed(at);
+            delays.push(delay.as_millis());
+            reports.push(report);
+            at += delay;
+        }
+        assert_eq!(
+            delays,
+            [5, 10, 20, 40, 80, 160, 320, 640, 1000, 1000, 1000, 1000]
+        );
+        assert_eq!(reports[0], Report::First);
+        assert!(reports[1..].iter().all(|r| *r == Report::Quiet));
+        // A burst that goes on is mentioned again once a minute, not once an error.
+        let mut again = 0;
+        for _ in 0..120 {
+            let (delay, report) = backoff.failed(at);
+            again += usize::from(report == Report::Again);
+            at += delay;
+        }
+        assert_eq!(again, 2);
+        let burst = backoff.succeeded(at).expect("a burst ended");
+        assert_eq!(burst.errors, 132);
+        assert_eq!(burst.not_logged, 129);
+        assert_eq!(burst.lasted, at - start);
+        // The next error starts a new burst, from 5 ms again; a success outside a burst says nothing.
+        assert_eq!(backoff.succeeded(at), None);
+        assert_eq!(
+            backoff.failed(at),
+            (Duration::from_millis(5), Report::First)
+        );
+    }
+
+    #[test]
+    fn a_reset_before_accept_is_not_a_listener_error() {
+        assert!(is_per_connection(&io::Error::from(
+            io::ErrorKind::ConnectionAborted
+        )));
+        assert!(!is_per_connection(&io::Error::from_raw_os_error(24))); // EMFILE
     }
 }
