@@ -11,92 +11,48 @@ mod support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::process::Logs;
+use support::site::Site;
 
-/// A running `crier run --json` with the listener on a free loopback port.
+/// A running `crier run --json` with the listener on a free loopback port, started by the one
+/// harness, with the helpers these tests share.
 struct Crier {
-    child: Child,
-    logs: Logs,
+    app: support::crier::Crier,
     port: u16,
-    _dir: tempfile::TempDir,
+    _site: Site,
 }
 
 impl Crier {
     /// Starts crier on a site with one upcoming event, with `env` set and, given `open_files`, that
     /// descriptor limit; returns once the listener is up and `/healthz` says 200.
     fn start(env: &[(&str, &str)], open_files: Option<u32>) -> Crier {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::create_dir_all(dir.path().join("events")).expect("mkdir");
         let start = chrono::Utc::now() + chrono::Duration::days(30);
-        std::fs::write(
-            dir.path().join("events/a.md"),
+        let site = Site::with_events([(
+            "a.md",
             format!(
                 "---\nid: a\ntitle: Event a\ndate: \"{}\"\nonline: true\n---\n",
                 start.format("%Y-%m-%dT18:00:00Z")
             ),
-        )
-        .expect("event");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        std::fs::write(
-            dir.path().join("config.toml"),
-            format!(
-                "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\n\
-                 [reminders]\noffsets = []\n[http]\nlisten = \"127.0.0.1:{port}\"\n"
-            ),
-        )
-        .expect("config");
-        let binary = env!("CARGO_BIN_EXE_crier");
-        let mut command = match open_files {
-            // The shell lowers the limit for itself and what it execs: crier, not this test.
-            Some(limit) => {
-                let mut sh = Command::new("sh");
-                sh.arg("-c")
-                    .arg(format!("ulimit -n {limit} && exec \"$0\" run --json"))
-                    .arg(binary);
-                sh
-            }
-            None => {
-                let mut crier = Command::new(binary);
-                crier.args(["run", "--json"]);
-                crier
-            }
-        };
-        for var in [
-            "CRIER_HTTP_HEADER_TIMEOUT",
-            "CRIER_HTTP_IDLE_TIMEOUT",
-            "CRIER_HTTP_MAX_CONNECTIONS",
-            "DISCORD_TOKEN",
-        ] {
-            command.env_remove(var);
+        )]);
+        let mut builder = site.crier().listen();
+        if let Some(limit) = open_files {
+            builder = builder.open_files(limit);
         }
-        let mut child = command
-            .current_dir(dir.path())
-            .envs(env.iter().copied())
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("crier starts");
-        let logs = Logs::collect(child.stderr.take().expect("stderr"));
-        let crier = Crier {
-            child,
-            logs,
-            port,
-            _dir: dir,
-        };
+        for (key, value) in env {
+            builder = builder.env(key, value);
+        }
+        let app = builder.start();
         assert!(
-            crier
-                .logs
-                .wait_for(Duration::from_secs(30), "HTTP listener"),
+            app.wait_for_log(Duration::from_secs(30), "HTTP listener"),
             "{}",
-            crier.logs.text()
+            app.logs()
         );
+        let crier = Crier {
+            port: app.port(),
+            app,
+            _site: site,
+        };
         crier.wait_for_health(Duration::from_secs(30));
         crier
     }
@@ -145,7 +101,7 @@ impl Crier {
             assert!(
                 Instant::now() < end,
                 "no 200 from /healthz within {within:?}: {answer:?}\n{}",
-                self.logs.text()
+                self.app.logs()
             );
             std::thread::sleep(Duration::from_millis(200));
         }
@@ -153,8 +109,8 @@ impl Crier {
 
     /// The lines of the log that contain `needle`.
     fn log_lines(&self, needle: &str) -> usize {
-        self.logs
-            .text()
+        self.app
+            .logs()
             .lines()
             .filter(|l| l.contains(needle))
             .count()
@@ -162,8 +118,8 @@ impl Crier {
 
     /// The warnings about HTTP in the log.
     fn http_warnings(&self) -> usize {
-        self.logs
-            .text()
+        self.app
+            .logs()
             .lines()
             .filter(|l| l.contains("WARN") && l.contains("HTTP"))
             .count()
@@ -171,7 +127,7 @@ impl Crier {
 
     /// CPU time (user and system) crier has used, from `/proc/<pid>/stat`.
     fn cpu(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.app.pid()))
             .expect("/proc/<pid>/stat");
         // The fields after the command name, which is in parentheses and may hold spaces.
         let fields: Vec<&str> = stat
@@ -185,13 +141,6 @@ impl Crier {
         let ticks: u64 =
             fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
         Duration::from_millis(ticks * 10)
-    }
-}
-
-impl Drop for Crier {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -320,7 +269,7 @@ fn wait_for_answers(clients: &[TcpStream], n: usize) {
 
 /// The `max_connections` crier logged when its listener started.
 fn logged_cap(crier: &Crier) -> usize {
-    let text = crier.logs.text();
+    let text = crier.app.logs();
     let (_, after) = text
         .split_once("max_connections=")
         .unwrap_or_else(|| panic!("no max_connections in the log:\n{text}"));
@@ -412,7 +361,7 @@ fn a_client_that_sends_half_its_headers_or_nothing_is_disconnected_after_the_hea
     assert_eq!(read_response(&mut reader).status, 200);
     closed_by_a_1s_timeout("kept alive", &mut kept, Instant::now());
     // None of this is worth a warning: it is the client's doing.
-    assert_eq!(crier.http_warnings(), 0, "{}", crier.logs.text());
+    assert_eq!(crier.http_warnings(), 0, "{}", crier.app.logs());
     crier.wait_for_health(Duration::from_secs(5));
 }
 
@@ -441,7 +390,7 @@ fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
     let opened = Instant::now();
     let mut silent = crier.connect();
     closed_by_a_1s_timeout("nothing", &mut silent, opened);
-    assert_eq!(crier.http_warnings(), 0, "{}", crier.logs.text());
+    assert_eq!(crier.http_warnings(), 0, "{}", crier.app.logs());
 }
 
 #[test]
@@ -531,7 +480,7 @@ fn at_the_connection_cap_crier_stops_accepting_and_serves_the_backlog_as_connect
     clients.drain(..cap);
     wait_for_answers(&clients, 90 - 2 * cap);
     // Crier never ran out of descriptors, so it had nothing to complain about.
-    assert_eq!(crier.log_lines("HTTP accept"), 0, "{}", crier.logs.text());
+    assert_eq!(crier.log_lines("HTTP accept"), 0, "{}", crier.app.logs());
     drop(clients);
     crier.wait_for_health(Duration::from_secs(15));
 }
@@ -552,10 +501,10 @@ fn when_descriptors_run_out_accept_errors_back_off_and_are_logged_once_per_burst
     let clients: Vec<TcpStream> = (0..120).map(|_| crier.connect()).collect();
     assert!(
         crier
-            .logs
-            .wait_for(Duration::from_secs(15), "HTTP accept failed"),
+            .app
+            .wait_for_log(Duration::from_secs(15), "HTTP accept failed"),
         "descriptors ran out: {}",
-        crier.logs.text()
+        crier.app.logs()
     );
     let cpu = crier.cpu();
     let lines = crier.log_lines("HTTP accept");
@@ -565,7 +514,7 @@ fn when_descriptors_run_out_accept_errors_back_off_and_are_logged_once_per_burst
     eprintln!("out of descriptors for 5 s: {more} more log lines, {cpu:?} of CPU");
     // Retrying at once logged 120,000 lines a second and took a core; with the backoff it tries
     // once a second and logs nothing more until the burst ends.
-    assert!(more <= 2, "{more} lines:\n{}", crier.logs.text());
+    assert!(more <= 2, "{more} lines:\n{}", crier.app.logs());
     assert!(cpu < Duration::from_secs(1), "{cpu:?} of CPU in 5 s");
 
     // Once the clients let go, crier answers again and says how many errors it did not log.
@@ -573,12 +522,12 @@ fn when_descriptors_run_out_accept_errors_back_off_and_are_logged_once_per_burst
     crier.wait_for_health(Duration::from_secs(20));
     assert!(
         crier
-            .logs
-            .wait_for(Duration::from_secs(5), "HTTP accept works again: "),
+            .app
+            .wait_for_log(Duration::from_secs(5), "HTTP accept works again: "),
         "{}",
-        crier.logs.text()
+        crier.app.logs()
     );
-    let text = crier.logs.text();
+    let text = crier.app.logs();
     let summary = text
         .lines()
         .find(|l| l.contains("HTTP accept works again: "))

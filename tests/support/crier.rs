@@ -44,6 +44,7 @@ pub struct Builder {
     env: Vec<(String, String)>,
     port: Option<u16>,
     discord: bool,
+    open_files: Option<u32>,
 }
 
 /// A one-shot command's result.
@@ -72,6 +73,7 @@ impl Crier {
             env: Vec::new(),
             port: None,
             discord: false,
+            open_files: None,
         }
     }
 }
@@ -130,6 +132,13 @@ impl Builder {
         let port = http::free_port();
         self.port = Some(port);
         self.config(&format!("[http]\nlisten = \"127.0.0.1:{port}\"\n"))
+    }
+
+    /// Runs crier with at most `limit` open file descriptors (`ulimit -n` in a shell that execs it:
+    /// the limit is crier's alone, not the test's).
+    pub fn open_files(mut self, limit: u32) -> Self {
+        self.open_files = Some(limit);
+        self
     }
 
     /// Sets an environment variable (after the outer shell's are cleared: this one wins).
@@ -199,7 +208,17 @@ impl Builder {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_crier"));
+        let binary = env!("CARGO_BIN_EXE_crier");
+        let mut command = match self.open_files {
+            Some(limit) => {
+                let mut sh = Command::new("sh");
+                sh.arg("-c")
+                    .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+                    .arg(binary);
+                sh
+            }
+            None => Command::new(binary),
+        };
         command.args(args).current_dir(&self.dir);
         for (key, _) in std::env::vars_os() {
             let name = key.to_string_lossy();
