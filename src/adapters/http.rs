@@ -42,6 +42,7 @@ use tracing::{debug, info, warn};
 
 use crate::adapters::source::Hook;
 use crate::app::telemetry::Telemetry;
+use crier_core::backoff::Backoff;
 use crier_core::webhook::{self, Delivery};
 
 /// The calendar feed as served: built once, handed to every request.
@@ -278,14 +279,14 @@ fn is_per_connection(e: &io::Error) -> bool {
 }
 
 /// Accept errors in a row (a burst): how long to wait before trying again, and what to log.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct AcceptBackoff {
     /// When the burst began; `None` outside one.
     since: Option<std::time::Instant>,
     /// When the burst was last logged.
     logged: Option<std::time::Instant>,
-    /// The delay after the last error.
-    delay: Duration,
+    /// The delay after the last error: [`ACCEPT_DELAY_MIN`] doubling to [`ACCEPT_DELAY_MAX`].
+    delay: Backoff,
     /// The errors of this burst, and how many of them were not logged.
     errors: u64,
     not_logged: u64,
@@ -309,18 +310,29 @@ struct Burst {
     lasted: Duration,
 }
 
+impl Default for AcceptBackoff {
+    fn default() -> AcceptBackoff {
+        AcceptBackoff {
+            since: None,
+            logged: None,
+            delay: Backoff::new(ACCEPT_DELAY_MIN, ACCEPT_DELAY_MAX),
+            errors: 0,
+            not_logged: 0,
+        }
+    }
+}
+
 impl AcceptBackoff {
     /// An accept failed at `now`: the delay before the next, and what to log.
     fn failed(&mut self, now: std::time::Instant) -> (Duration, Report) {
         self.errors += 1;
+        let delay = self.delay.fail();
         let report = match self.logged {
             None => {
                 self.since = Some(now);
-                self.delay = ACCEPT_DELAY_MIN;
                 Report::First
             }
             Some(logged) => {
-                self.delay = (self.delay * 2).min(ACCEPT_DELAY_MAX);
                 if now.saturating_duration_since(logged) >= ACCEPT_REMINDER {
                     Report::Again
                 } else {
@@ -332,7 +344,7 @@ impl AcceptBackoff {
             Report::Quiet => self.not_logged += 1,
             Report::First | Report::Again => self.logged = Some(now),
         }
-        (self.delay, report)
+        (delay, report)
     }
 
     /// An accept worked at `now`: the burst that it ends, if any.

@@ -16,8 +16,10 @@
 //! - [`recordings`]: which recording links are new and due an announcement.
 //! - [`events_tab`]: the server's Events tab as desired state diffed against recorded state.
 //! - [`webhook`]: a push webhook's signature check.
+//! - [`backoff`]: the delay every retry loop waits.
 //! - [`text`]: the small text jobs the others share (truncation, "did you mean").
 
+pub mod backoff;
 pub mod catalog;
 pub mod events_tab;
 pub mod feed;

@@ -29,11 +29,11 @@ pub enum Change {
     /// Files changed in the folder.
     Files,
     /// A fetch brought a new commit, already written out; [`Change::apply`] makes it current.
-    Commit(Pending),
+    Commit(FetchedTree),
 }
 
 /// A new commit's tree, waiting to be made current.
-pub struct Pending {
+pub struct FetchedTree {
     checkout: Checkout,
     follower: Arc<Follower>,
     applied: oneshot::Sender<()>,
@@ -279,7 +279,7 @@ async fn follow(
                 telemetry.source_fetched("updated");
                 info!(commit = %checkout.short(), summary = %checkout.summary, "fetched a new commit");
                 let (applied_tx, applied) = oneshot::channel();
-                let pending = Pending {
+                let pending = FetchedTree {
                     checkout: checkout.clone(),
                     follower: follower.clone(),
                     applied: applied_tx,
