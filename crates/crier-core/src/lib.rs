@@ -13,6 +13,7 @@
 //! - [`routing`]: which channel, role and rules an event is announced with.
 //! - [`render`]: an event and an announcement kind to a platform-neutral message.
 //! - [`embed`]: a message as one Discord embed, as plain data within Discord's limits.
+//! - [`answers`]: what each slash command answers for a catalog, a query and "now", and its pages.
 //! - [`talk_line`]: how a talk reads on one line, in each output's style.
 //! - [`feed`]: the calendar feed (iCalendar).
 //! - [`recordings`]: which recording links are new and due an announcement.
@@ -20,6 +21,7 @@
 //! - [`webhook`]: a push webhook's signature check.
 //! - [`text`]: the small text jobs the others share (truncation, "did you mean").
 
+pub mod answers;
 pub mod catalog;
 pub mod embed;
 pub mod events_tab;
