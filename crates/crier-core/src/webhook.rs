@@ -141,26 +141,26 @@ mod tests {
     fn github_signature_matches_githubs_documented_example() {
         // From GitHub's "Validating webhook deliveries": secret, payload and signature.
         let signature = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
-        assert_eq!(sign(b"Hello, World!", &secret()), signature);
+        assert_eq!(sign(b"Hello, World!", secret()), signature);
         let pairs = [
             ("x-hub-signature-256", signature),
             ("x-github-event", "ping"),
         ];
         assert_eq!(
-            verify(headers(&pairs), b"Hello, World!", &secret()),
+            verify(headers(&pairs), b"Hello, World!", secret()),
             Ok(Delivery::Ping)
         );
     }
 
     #[test]
     fn a_signed_push_names_its_ref() {
-        let signature = sign(BODY, &secret());
+        let signature = sign(BODY, secret());
         let pairs = [
             ("x-hub-signature-256", signature.as_str()),
             ("x-github-event", "push"),
         ];
         assert_eq!(
-            verify(headers(&pairs), BODY, &secret()),
+            verify(headers(&pairs), BODY, secret()),
             Ok(Delivery::Push {
                 reference: "refs/heads/main".into()
             })
@@ -182,16 +182,16 @@ mod tests {
         ];
         for (pairs, refusal) in cases {
             assert_eq!(
-                verify(headers(pairs), BODY, &secret()),
+                verify(headers(pairs), BODY, secret()),
                 Err(refusal),
                 "{pairs:?}"
             );
         }
         // The body is what is signed: the same signature on another body fails.
-        let signature = sign(BODY, &secret());
+        let signature = sign(BODY, secret());
         let pairs = [("x-hub-signature-256", signature.as_str())];
         assert_eq!(
-            verify(headers(&pairs), br#"{"ref":"refs/heads/evil"}"#, &secret()),
+            verify(headers(&pairs), br#"{"ref":"refs/heads/evil"}"#, secret()),
             Err(Refusal::Mismatch)
         );
     }
@@ -203,15 +203,15 @@ mod tests {
             ("x-gitlab-event", "Push Hook"),
         ];
         assert!(matches!(
-            verify(headers(&gitlab), BODY, &secret()),
+            verify(headers(&gitlab), BODY, secret()),
             Ok(Delivery::Push { .. })
         ));
-        let hex_only = sign(BODY, &secret()).replace("sha256=", "");
+        let hex_only = sign(BODY, secret()).replace("sha256=", "");
         for header in ["x-gitea-signature", "x-forgejo-signature"] {
             let pairs = [(header, hex_only.as_str()), ("x-gitea-event", "push")];
             assert!(
                 matches!(
-                    verify(headers(&pairs), BODY, &secret()),
+                    verify(headers(&pairs), BODY, secret()),
                     Ok(Delivery::Push { .. })
                 ),
                 "{header}"
@@ -221,25 +221,25 @@ mod tests {
 
     #[test]
     fn other_events_and_form_encoded_pushes() {
-        let signature = sign(b"{}", &secret());
+        let signature = sign(b"{}", secret());
         let pairs = [
             ("x-hub-signature-256", signature.as_str()),
             ("x-github-event", "star"),
         ];
         assert_eq!(
-            verify(headers(&pairs), b"{}", &secret()),
+            verify(headers(&pairs), b"{}", secret()),
             Ok(Delivery::Other {
                 event: "star".into()
             })
         );
         let form = b"payload=%7B%22ref%22%3A%22refs%2Fheads%2Fgh-pages%22%7D";
-        let signature = sign(form, &secret());
+        let signature = sign(form, secret());
         let pairs = [
             ("x-hub-signature-256", signature.as_str()),
             ("content-type", "application/x-www-form-urlencoded"),
         ];
         assert_eq!(
-            verify(headers(&pairs), form, &secret()),
+            verify(headers(&pairs), form, secret()),
             Ok(Delivery::Push {
                 reference: "refs/heads/gh-pages".into()
             })
