@@ -12,7 +12,8 @@
 //!
 //! - [`group`]: the `group` option: matching, the groups there are, the paging token.
 //! - [`paging`]: pages of a list, their embeds and buttons, and the buttons' ids.
-//! - [`events`]: the `/next`, `/upcoming` and `/event` commands, and an event in full.
+//! - [`events`]: the `/next` and `/event` commands, and an event in full.
+//! - [`upcoming`]: the `/upcoming` command.
 //! - [`talks`]: the `/talks` command, and talks with their abstracts and recordings.
 //! - [`speakers`]: the `/speakers` command.
 //! - [`autocomplete`]: the choices offered while a member types.
@@ -23,6 +24,7 @@ pub mod group;
 pub mod paging;
 pub mod speakers;
 pub mod talks;
+pub mod upcoming;
 
 #[cfg(test)]
 mod fixture;
@@ -110,7 +112,7 @@ pub fn list_page(
     now: DateTime<Utc>,
 ) -> Option<Page> {
     match list {
-        "upcoming" => Some(events::upcoming_page(index, group, page, now)),
+        "upcoming" => Some(upcoming::page(index, group, page, now)),
         "speakers" => Some(speakers::list_page(index, group, page, now)),
         _ => None,
     }

@@ -22,7 +22,7 @@ pub fn speakers(
 ) -> Answer {
     let group = match group::resolve(index.events(), group) {
         Ok(group) => group,
-        Err(answer) => return Answer::Private(answer),
+        Err(text) => return Answer::Private(text),
     };
     match name {
         None => first_page(

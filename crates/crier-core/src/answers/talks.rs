@@ -23,7 +23,7 @@ pub fn talks(
 ) -> Answer {
     let group = match group::resolve(index.events(), group) {
         Ok(group) => group,
-        Err(answer) => return Answer::Private(answer),
+        Err(text) => return Answer::Private(text),
     };
     let found = match event {
         Some(name) => find_event(index, name, group.as_ref(), now),
