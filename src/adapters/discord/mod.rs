@@ -320,7 +320,7 @@ impl DiscordSink {
             .map(ChannelId::new)
             .or(self.channel)
             .unwrap_or(fallback);
-        let embed = embed::embed(outgoing.message).to_serenity();
+        let embed = embed::builder(&crier_core::embed::embed(outgoing.message));
         // No mention on an edit: the edit must not ping anyone again.
         let edit = EditMessage::new()
             .embed(embed)
@@ -338,9 +338,9 @@ impl Sink for DiscordSink {
     async fn send(&mut self, outgoing: Outgoing<'_>) -> Result<String, SinkError> {
         let message = outgoing.message;
         let (channel, role) = self.target(&outgoing)?;
-        let spec = embed::embed(message);
+        let spec = crier_core::embed::embed(message);
         let mut create = CreateMessage::new()
-            .embed(spec.to_serenity())
+            .embed(embed::builder(&spec))
             .allowed_mentions(Self::allowed_mentions(role))
             .nonce(Nonce::String(nonce(outgoing.key)))
             .enforce_nonce(true);
