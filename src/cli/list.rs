@@ -130,28 +130,7 @@ pub fn list_text(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
             writeln!(out, "  register: {register}")?;
         }
         for talk in &event.talks {
-            let speakers: Vec<String> = talk
-                .speakers
-                .iter()
-                .map(|s| match &s.url {
-                    Some(url) => format!("{} <{url}>", s.name),
-                    None => s.name.clone(),
-                })
-                .collect();
-            let length = talk
-                .length_minutes
-                .map(|m| format!(" ({m} min)"))
-                .unwrap_or_default();
-            if speakers.is_empty() {
-                writeln!(out, "  - {}{length}", talk.title)?;
-            } else {
-                writeln!(
-                    out,
-                    "  - {}{length}, by {}",
-                    talk.title,
-                    speakers.join(", ")
-                )?;
-            }
+            writeln!(out, "  - {}", crier_core::talk_line::listing(talk))?;
             if let Some(abstract_md) = &talk.abstract_md {
                 // The opening of the abstract; `--json` has all of it.
                 let text = crier_core::render::abstract_text(abstract_md).replace('\n', " ");

@@ -80,14 +80,7 @@ pub fn spec(event: &Event, duration: Duration) -> Spec {
     let talks: Vec<String> = event
         .talks
         .iter()
-        .map(|t| {
-            let speakers: Vec<&str> = t.speakers.iter().map(|s| s.name.as_str()).collect();
-            if speakers.is_empty() {
-                format!("• {}", t.title)
-            } else {
-                format!("• {} ({})", t.title, speakers.join(", "))
-            }
-        })
+        .map(|t| format!("• {}", crate::talk_line::bracketed(t)))
         .collect();
     let room = DESCRIPTION_MAX.saturating_sub(tail.chars().count());
     let head = cut_at(&talks.join("\n"), room);

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::catalog::{Event, Talk};
 use crate::schedule::Kind;
+use crate::talk_line;
 
 /// What a sink posts: the plain text, and the parts a richer sink (Discord embeds) lays out itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -146,9 +147,8 @@ fn recording(event: &Event, id: u64) -> Message {
     let headline = "Recording available".to_string();
     let mut text = format!("{headline}: {title}\n");
     if let Some(talk) = &talk {
-        let speakers: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
-        if !speakers.is_empty() {
-            text.push_str(&format!("By: {}\n", speakers.join(", ")));
+        if !talk.speakers.is_empty() {
+            text.push_str(&format!("By: {}\n", talk.speaker_names()));
         }
         text.push_str(&format!(
             "At: {} ({})\n",
@@ -238,16 +238,8 @@ fn details(event: &Event) -> String {
         out.push_str(&format!("Language: {}\n", neutral(language)));
     }
     for talk in &event.talks {
-        let speakers: Vec<String> = talk.speakers.iter().map(|s| neutral(&s.name)).collect();
-        if speakers.is_empty() {
-            out.push_str(&format!("- {}\n", neutral(&talk.title)));
-        } else {
-            out.push_str(&format!(
-                "- {} ({})\n",
-                neutral(&talk.title),
-                speakers.join(", ")
-            ));
-        }
+        // The separators hold no `@`, so neutralising the whole line is neutralising each part.
+        out.push_str(&format!("- {}\n", neutral(&talk_line::bracketed(talk))));
     }
     if let Some(register) = &event.register {
         out.push_str(&format!("Register: {register}\n"));

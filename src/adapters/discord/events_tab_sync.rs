@@ -22,6 +22,7 @@ use serenity::all::{
 use tokio::sync::watch;
 use tracing::{error, info, warn};
 
+use super::errors::{self, Class};
 use crate::adapters::ledger::Ledger;
 use crate::app::status::{SharedTab, Snapshot};
 use crier_core::events_tab::{self, Action, Fix, Guild, Record, Remote, State};
@@ -76,16 +77,16 @@ enum Failure {
 }
 
 fn failure(e: &serenity::Error) -> Failure {
-    let serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(response)) = e else {
-        return Failure::Retry(e.to_string());
-    };
-    let status = response.status_code.as_u16();
-    match (status, response.error.code) {
-        (_, 30038) => Failure::Full,
-        (_, 180_000) => Failure::Finished,
-        (403, _) => Failure::Forbidden(e.to_string()),
-        (404, _) => Failure::Gone,
-        (429, _) | (500.., _) => Failure::Retry(e.to_string()),
+    // Discord's own codes first: they say more than the status they come with.
+    match errors::code(e) {
+        Some(30038) => return Failure::Full,
+        Some(180_000) => return Failure::Finished,
+        _ => {}
+    }
+    match Class::of(e) {
+        Class::PermissionMissing => Failure::Forbidden(e.to_string()),
+        Class::NotFound => Failure::Gone,
+        class if class.is_retryable() => Failure::Retry(e.to_string()),
         _ => Failure::Refused(e.to_string()),
     }
 }

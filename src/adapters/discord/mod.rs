@@ -6,6 +6,7 @@
 //! ignored otherwise; see the wire facts in the README).
 
 pub mod embed;
+pub mod errors;
 pub mod events_tab_sync;
 pub mod slash;
 
@@ -26,6 +27,7 @@ use crate::app::status::Shared;
 use crate::config::DiscordConfig;
 use crate::secret::Secret;
 use crier_core::schedule::{Key, Kind};
+use errors::Class;
 
 /// The bot token. It never appears in logs, errors or `Debug` output.
 #[derive(Clone)]
@@ -115,11 +117,13 @@ pub async fn preflight(
 ) -> anyhow::Result<Ready> {
     let me = match http.get_current_user().await {
         Ok(me) => me,
-        Err(e) if status_of(&e) == Some(401) => {
-            anyhow::bail!("Discord rejected the bot token (401 Unauthorized): check DISCORD_TOKEN or `discord.token_file` (Developer Portal → your application → Bot → Reset Token)")
-        }
-        Err(e) if status_of(&e).is_none() => return Err(Unreachable(e.to_string()).into()),
-        Err(e) => anyhow::bail!("Discord answered the token check with an error: {e}"),
+        Err(e) => match Class::of(&e) {
+            Class::Unauthorized => {
+                anyhow::bail!("Discord rejected the bot token (401 Unauthorized): check DISCORD_TOKEN or `discord.token_file` (Developer Portal → your application → Bot → Reset Token)")
+            }
+            Class::Unreachable => return Err(Unreachable(e.to_string()).into()),
+            _ => anyhow::bail!("Discord answered the token check with an error: {e}"),
+        },
     };
     // Every channel crier may post in: each route's, then `discord.channel_id`; each checked once.
     let mut channels: Vec<(u64, bool, String)> = Vec::new();
@@ -152,7 +156,7 @@ pub async fn preflight(
     for (channel_id, mentions, origin) in channels {
         let channel = match http.get_channel(ChannelId::new(channel_id)).await {
             Ok(channel) => channel,
-            Err(e) if matches!(status_of(&e), Some(403 | 404)) => anyhow::bail!(
+            Err(e) if matches!(Class::of(&e), Class::PermissionMissing | Class::NotFound) => anyhow::bail!(
                 "the channel {channel_id} ({origin}) does not exist or the bot cannot see it: invite the bot to the server and give it View Channel there"
             ),
             Err(e) => anyhow::bail!("cannot read the channel {channel_id}: {e}"),
@@ -237,16 +241,6 @@ pub async fn preflight(
     })
 }
 
-/// The HTTP status of a failed request, if Discord answered.
-pub fn status_of(error: &serenity::Error) -> Option<u16> {
-    match error {
-        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(response)) => {
-            Some(response.status_code.as_u16())
-        }
-        _ => None,
-    }
-}
-
 /// A nonce derived from the ledger key: a resend after a crash carries the same nonce, and Discord
 /// (with `enforce_nonce`) returns the first message instead of posting a second one.
 pub fn nonce(key: &Key) -> String {
@@ -315,7 +309,7 @@ impl DiscordSink {
             .map(ChannelId::new)
             .or(self.channel)
             .unwrap_or(fallback);
-        let embed = embed::embed(outgoing.message).to_serenity();
+        let embed = embed::builder(&crier_core::embed::embed(outgoing.message));
         // No mention on an edit: the edit must not ping anyone again.
         let edit = EditMessage::new()
             .embed(embed)
@@ -329,29 +323,13 @@ impl DiscordSink {
     }
 }
 
-fn sink_error(error: serenity::Error, channel: ChannelId) -> SinkError {
-    match status_of(&error) {
-        Some(429) => SinkError::Retry(format!("rate limited by Discord: {error}")),
-        Some(status) if status >= 500 => SinkError::Retry(format!("Discord error {status}: {error}")),
-        Some(403) => SinkError::Fatal(format!(
-            "Discord refused the post (403): the bot lacks View Channel, Send Messages or Embed Links in channel {channel}: {error}"
-        )),
-        Some(404) => SinkError::Fatal(format!(
-            "channel {channel} not found (404): check `discord.channel_id` and the routes' `channel_id`: {error}"
-        )),
-        Some(status) => SinkError::Fatal(format!("Discord refused the message ({status}): {error}")),
-        // Timeouts and connection errors: Discord may be back soon.
-        None => SinkError::Retry(format!("cannot reach Discord: {error}")),
-    }
-}
-
 impl Sink for DiscordSink {
     async fn send(&mut self, outgoing: Outgoing<'_>) -> Result<String, SinkError> {
         let message = outgoing.message;
         let (channel, role) = self.target(&outgoing)?;
-        let spec = embed::embed(message);
+        let spec = crier_core::embed::embed(message);
         let mut create = CreateMessage::new()
-            .embed(spec.to_serenity())
+            .embed(embed::builder(&spec))
             .allowed_mentions(Self::allowed_mentions(role))
             .nonce(Nonce::String(nonce(outgoing.key)))
             .enforce_nonce(true);
@@ -378,7 +356,7 @@ impl Sink for DiscordSink {
         let posted = channel
             .send_message(&self.http, create)
             .await
-            .map_err(|e| sink_error(e, channel))?;
+            .map_err(|e| errors::sink_error(e, channel))?;
         if self.publish {
             if let Err(e) = posted.crosspost(&self.http).await {
                 warn!(message = %posted.id, error = %e, "could not crosspost (publish) the announcement");

@@ -473,19 +473,7 @@ fn description(event: &Event) -> Option<String> {
     let mut lines: Vec<String> = event
         .talks
         .iter()
-        .map(|talk| {
-            let names = talk
-                .speakers
-                .iter()
-                .map(|s| s.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            match (talk.title.trim().is_empty(), names.is_empty()) {
-                (_, true) => talk.title.clone(),
-                (true, false) => names,
-                (false, false) => format!("{} — {names}", talk.title),
-            }
-        })
+        .map(crate::talk_line::dashed)
         .filter(|line| !line.trim().is_empty())
         .collect();
     if let Some(url) = &event.register {
