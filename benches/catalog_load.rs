@@ -81,7 +81,7 @@ fn catalog_load(c: &mut Criterion) {
     group.bench_function("catalog_load", |b| {
         b.iter_with_large_drop(|| {
             crier::site_files::load(&settings).expect("the events folder loads")
-        })
+        });
     });
     group.finish();
 }

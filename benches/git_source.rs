@@ -25,9 +25,10 @@ use git_server::{git_command, run_git, skip_reason, GitServer};
 /// A bare repository `root/site.git` to serve, and how it was made.
 fn seed(root: &Path, home: &Path) -> String {
     let bare = root.join("site.git");
-    let mirror = std::env::var_os("CRIER_BENCH_GIT_REPO")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/.mirror/szabgab+rust.org.il/repo"));
+    let mirror = std::env::var_os("CRIER_BENCH_GIT_REPO").map_or_else(
+        || PathBuf::from("/work/.mirror/szabgab+rust.org.il/repo"),
+        PathBuf::from,
+    );
     // A mirror may lack its largest blobs; git would refuse to serve it.
     let complete = mirror.join("HEAD").is_file()
         && git_command(home)
@@ -198,7 +199,7 @@ fn bench(c: &mut Criterion) {
                 state
             },
             BatchSize::PerIteration,
-        )
+        );
     });
 
     let state = tempfile::tempdir().expect("state");
@@ -241,10 +242,10 @@ fn bench(c: &mut Criterion) {
             },
             |()| update(&following),
             BatchSize::PerIteration,
-        )
+        );
     });
     group.bench_function("fetch/unchanged", |b| {
-        b.iter(|| following.fetch().expect("fetch"))
+        b.iter(|| following.fetch().expect("fetch"));
     });
     group.finish();
 }

@@ -43,7 +43,7 @@ fn bench(c: &mut Criterion) {
     let events = recurrence::expand(&all, now, DEFAULT_REACH);
     assert!(events.len() >= 5000, "{} occurrences", events.len());
     c.bench_function("expand 1,000 weekly series", |b| {
-        b.iter(|| recurrence::expand(black_box(&all), now, DEFAULT_REACH))
+        b.iter(|| recurrence::expand(black_box(&all), now, DEFAULT_REACH));
     });
 }
 

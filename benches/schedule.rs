@@ -39,7 +39,7 @@ fn bench(c: &mut Criterion) {
     assert_eq!(timeline.len(), 100_000);
 
     c.bench_function("schedule_100k/next_wake", |b| {
-        b.iter(|| black_box(timeline.next_wake()))
+        b.iter(|| black_box(timeline.next_wake()));
     });
 
     let mut moved = events[50_000].clone();
@@ -55,7 +55,7 @@ fn bench(c: &mut Criterion) {
             ledger.apply(&plan, &sent);
             timeline.set(&moved.id, plan.next_check);
             black_box(timeline.next_wake())
-        })
+        });
     });
 
     c.bench_function("schedule_100k/plan_all", |b| {
@@ -66,7 +66,7 @@ fn bench(c: &mut Criterion) {
                 wake = wake.min(plan.next_check).or(plan.next_check);
             }
             black_box(wake)
-        })
+        });
     });
 }
 

@@ -328,7 +328,7 @@ fn a_shared_register_link_identifies_no_event_and_loses_none() {
     }
     // Every event is kept, identified by its file; a link of its own still identifies an event.
     let mut ids: Vec<&str> = catalog.events.iter().map(|e| e.id.as_str()).collect();
-    ids.sort();
+    ids.sort_unstable();
     assert_eq!(ids, ["a", "b", "https://example.org/own", "sub/c"]);
 }
 
@@ -429,7 +429,11 @@ fn huge_files_and_symlinks_leaving_the_folder_are_errors() {
     )
     .expect("symlink");
     let catalog = load(&dir);
-    let messages: Vec<String> = catalog.problems.iter().map(|p| p.to_string()).collect();
+    let messages: Vec<String> = catalog
+        .problems
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     assert_eq!(catalog.errors(), 2, "{messages:#?}");
     assert!(messages
         .iter()
@@ -520,7 +524,7 @@ fn native_format_reads_every_key() {
         .as_ref()
         .expect("reminders")
         .iter()
-        .map(|d| d.as_secs())
+        .map(std::time::Duration::as_secs)
         .collect();
     assert_eq!(reminders, [3 * 86400, 3600, 30]);
     assert_eq!(e.talks.len(), 2);

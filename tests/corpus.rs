@@ -177,7 +177,12 @@ fn legacy_folder_loads_with_talks_from_the_body() {
             })
             .collect()
     };
-    let pair = |t: &str, s: &[&str]| (t.to_string(), s.iter().map(|s| s.to_string()).collect());
+    let pair = |t: &str, s: &[&str]| {
+        (
+            t.to_string(),
+            s.iter().map(std::string::ToString::to_string).collect(),
+        )
+    };
     assert_eq!(
         talks("2019-03-11-redis-modules-and-a-production-story.md"),
         vec![

@@ -198,7 +198,7 @@ async fn gateway_frames_parse_as_serenity_events() {
     fake.autocomplete("event", typed);
     match interaction(recv(&mut ws).await) {
         (3, Interaction::Autocomplete(c)) => {
-            assert_eq!(c.data.autocomplete().expect("focused").value, "ru")
+            assert_eq!(c.data.autocomplete().expect("focused").value, "ru");
         }
         other => panic!("not autocomplete: {other:?}"),
     }

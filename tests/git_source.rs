@@ -255,13 +255,11 @@ fn packs_do_not_pile_up_without_bound() {
     let follower = follower(state.path(), world.url(), None, "events");
     crier::source::git::install_crypto_provider();
     let packs = || {
-        std::fs::read_dir(state.path().join("repo.git/objects/pack"))
-            .map(|d| {
-                d.filter_map(Result::ok)
-                    .filter(|e| e.path().extension().is_some_and(|x| x == "pack"))
-                    .count()
-            })
-            .unwrap_or(0)
+        std::fs::read_dir(state.path().join("repo.git/objects/pack")).map_or(0, |d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "pack"))
+                .count()
+        })
     };
     let mut most = 0;
     for n in 0..40 {

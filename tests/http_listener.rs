@@ -509,7 +509,7 @@ fn when_descriptors_run_out_accept_errors_back_off_and_are_logged_once_per_burst
     let cpu = crier.cpu();
     let lines = crier.log_lines("HTTP accept");
     std::thread::sleep(Duration::from_secs(5));
-    let cpu = crier.cpu() - cpu;
+    let cpu = crier.cpu().checked_sub(cpu).unwrap();
     let more = crier.log_lines("HTTP accept") - lines;
     eprintln!("out of descriptors for 5 s: {more} more log lines, {cpu:?} of CPU");
     // Retrying at once logged 120,000 lines a second and took a core; with the backoff it tries

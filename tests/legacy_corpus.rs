@@ -194,7 +194,7 @@ fn legacy_bodies_give_the_talks_a_reader_sees() {
             .map(|(title, names)| {
                 (
                     title.to_string(),
-                    names.iter().map(|n| n.to_string()).collect(),
+                    names.iter().map(std::string::ToString::to_string).collect(),
                 )
             })
             .collect();

@@ -39,13 +39,12 @@ pub fn command(
     let feed = crier_core::feed::build(&catalog.events, &catalog.series, scope, &|id| {
         sequences.get(id).copied().unwrap_or(0)
     });
-    match out {
-        Some(path) => write_atomically(&path, feed.body.as_bytes())?,
-        None => {
-            let mut stdout = io::stdout().lock();
-            stdout.write_all(feed.body.as_bytes())?;
-            stdout.flush()?;
-        }
+    if let Some(path) = out {
+        write_atomically(&path, feed.body.as_bytes())?
+    } else {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(feed.body.as_bytes())?;
+        stdout.flush()?;
     }
     Ok(if catalog.errors() > 0 {
         ExitCode::FAILURE
@@ -62,8 +61,7 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> io::Result<()> 
     };
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "events.ics".into());
+        .map_or_else(|| "events.ics".into(), |n| n.to_string_lossy().into_owned());
     let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     std::fs::write(&temporary, bytes)?;
     std::fs::rename(&temporary, path).inspect_err(|_| {

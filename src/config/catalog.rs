@@ -38,7 +38,7 @@ pub(super) fn resolve(
             return Err(at.error(key, format!("`source.git` ({git}) and `{key}` both say where the files are; remove `{key}` (with git, `source.path` is the events folder inside the repository, and presentations/ and people/ are read beside it)")));
         }
     }
-    let [events, presentations, people, speakers] = given.map(|v| v.clone());
+    let [events, presentations, people, speakers] = given.map(std::clone::Clone::clone);
     let events_dir = at
         .path("events_dir", events)
         .unwrap_or_else(|| at.beside_file("events"));

@@ -31,7 +31,7 @@ pub fn load(events: &Path, zone: chrono_tz::Tz) -> Catalog {
         .problems
         .iter()
         .filter(|p| p.is_error())
-        .map(|p| p.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     assert!(
         errors.is_empty(),

@@ -241,7 +241,7 @@ fn merge(into: &mut toml::Table, from: toml::Table) {
             (Some(toml::Value::Array(old)), toml::Value::Array(new))
                 if !new.is_empty() && new.iter().all(toml::Value::is_table) =>
             {
-                old.extend(new)
+                old.extend(new);
             }
             (_, value) => {
                 into.insert(key, value);
@@ -426,7 +426,9 @@ impl Logs {
         let sink = self.0.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                let mut all = sink.lock().unwrap_or_else(|e| e.into_inner());
+                let mut all = sink
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 all.push_str(&line);
                 all.push('\n');
             }
@@ -434,6 +436,9 @@ impl Logs {
     }
 
     fn text(&self) -> String {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 }

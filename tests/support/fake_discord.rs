@@ -615,7 +615,7 @@ async fn session(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
             msg = ws.next() => {
                 let frame = match msg {
                     Some(Ok(WsMessage::Text(text))) => serde_json::from_str::<Value>(&text).ok(),
-                    Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => break,
+                    Some(Ok(WsMessage::Close(_)) | Err(_)) | None => break,
                     Some(Ok(_)) => None,
                 };
                 let Some(frame) = frame else { continue };
@@ -663,7 +663,7 @@ impl Shared {
         // A panicking test thread must not take every later assertion down with it.
         self.state
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn push(&self, cmd: Cmd) {
@@ -1104,9 +1104,7 @@ impl State {
         // The moves Discord allows: start, complete, or cancel one not started.
         let next = match body["status"].as_u64() {
             None => status,
-            Some(next) if next == status || matches!((status, next), (1, 2) | (2, 3) | (1, 4)) => {
-                next
-            }
+            Some(next) if next == status || matches!((status, next), (1, 2 | 4) | (2, 3)) => next,
             Some(next) => {
                 let message = format!("Cannot change the status from {status} to {next}.");
                 return invalid("status", &message);
@@ -1292,9 +1290,9 @@ fn over_limits(body: &Value) -> Result<(), Reply> {
         .map(embed_size)
         .sum();
     let problem = match () {
-        _ if chars(&body["content"]) > 2000 => "content: Must be 2000 or fewer in length.",
-        _ if total > 6000 => "embeds: Embed size exceeds maximum size of 6000",
-        _ => return Ok(()),
+        () if chars(&body["content"]) > 2000 => "content: Must be 2000 or fewer in length.",
+        () if total > 6000 => "embeds: Embed size exceeds maximum size of 6000",
+        () => return Ok(()),
     };
     let errors = json!({"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": problem}]});
     let body = json!({"code": 50035, "message": "Invalid Form Body", "errors": errors});
@@ -1378,7 +1376,7 @@ fn role_json(id: &str, name: &str, perms: u64, managed: bool) -> Value {
     // serenity 0.12.5 requires `colors` on a Role.
     let mut role = json!({"id": id, "name": name, "color": 0,
         "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
-        "hoist": false, "icon": null, "unicode_emoji": null, "position": if managed { 1 } else { 0 },
+        "hoist": false, "icon": null, "unicode_emoji": null, "position": i32::from(managed),
         "permissions": perms.to_string(), "managed": managed, "mentionable": false, "flags": 0});
     if managed {
         role["tags"] = json!({"bot_id": BOT_USER_ID});

@@ -156,7 +156,9 @@ struct Shared {
 
 impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -423,7 +425,7 @@ async fn handle(
         }
         if token.is_some() {
             // http-backend only needs it for pushes, but it is what a real server would set.
-            let user = credentials.as_ref().map(|(u, _)| u.as_str()).unwrap_or("");
+            let user = credentials.as_ref().map_or("", |(u, _)| u.as_str());
             env.push((
                 "REMOTE_USER",
                 if user.is_empty() { "git" } else { user }.to_owned(),

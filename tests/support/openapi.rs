@@ -139,12 +139,13 @@ pub fn check_request(method: &str, path: &str, body: Option<&Value>) -> Result<(
     let request_body = resolve_ref(doc, &operation["requestBody"]);
     let body = body.filter(|b| !b.is_null());
     let Some(body) = body else {
-        return match request_body["required"] == true {
-            true => Err(format!(
+        return if request_body["required"] == true {
+            Err(format!(
                 "{} {template} requires a JSON body",
                 method.to_uppercase()
-            )),
-            false => Ok(()),
+            ))
+        } else {
+            Ok(())
         };
     };
     let schema = &request_body["content"]["application/json"]["schema"];
@@ -167,9 +168,10 @@ fn first_errors(key: &str, validator: &jsonschema::Validator, value: &Value) -> 
         .flat_map(|e| describe(&e))
         .take(5)
         .collect();
-    match errors.is_empty() {
-        true => Ok(()),
-        false => Err(format!("{key}: {}", errors.join("; "))),
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{key}: {}", errors.join("; ")))
     }
 }
 
@@ -241,7 +243,11 @@ fn resolve_ref<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
 fn validator(key: &str, schema: &Value) -> Result<Arc<jsonschema::Validator>, String> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(v) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
+    if let Some(v) = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(key)
+    {
         return Ok(v.clone());
     }
     // The operation's schema becomes the root, with the components beside it, so that
@@ -254,7 +260,7 @@ fn validator(key: &str, schema: &Value) -> Result<Arc<jsonschema::Validator>, St
     let built = Arc::new(built);
     cache
         .lock()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .insert(key.to_owned(), built.clone());
     Ok(built)
 }

@@ -216,7 +216,7 @@ pub fn reconcile(records: &[Record], remote: &[Remote], events: &[Event]) -> Vec
             (Some(id), State::Scheduled) if !remote_ids.contains(id.as_str()) => {
                 fixes.push(Fix::Forget {
                     event_id: record.event_id.clone(),
-                })
+                });
             }
             _ => {}
         }

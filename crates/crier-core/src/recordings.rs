@@ -119,7 +119,7 @@ pub fn plan(
     let urls: Vec<&str> = links(event).into_iter().map(|l| l.url.as_str()).collect();
     let mut plan = Plan::default();
     if !known.baselined.contains(&event.id) {
-        plan.baseline = Some(urls.iter().map(|u| u.to_string()).collect());
+        plan.baseline = Some(urls.iter().map(std::string::ToString::to_string).collect());
         return plan;
     }
     let over = over_at(event) <= now;

@@ -191,8 +191,7 @@ impl Register {
         // Both sides go through the URL parser so that `HTTPS://WWW.Meetup.com` and a default port do
         // not make a link miss its route; a link that does not parse is compared as written.
         let link = url::Url::parse(link.trim())
-            .map(|u| without_default_path(&u))
-            .unwrap_or_else(|_| link.trim().to_string());
+            .map_or_else(|_| link.trim().to_string(), |u| without_default_path(&u));
         let prefix = &self.normalised;
         if let Some(folder) = prefix.strip_suffix('/') {
             // `.../rust-tlv/` also takes the group's own page, `.../rust-tlv`.

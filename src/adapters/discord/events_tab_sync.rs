@@ -155,20 +155,17 @@ impl TabSync {
                 }
             }
             if let (true, Some(list)) = (dirty, &remote) {
-                match self
+                if let Ok(()) = self
                     .sync(&snapshot, list, std::mem::take(&mut probe), &mut refused)
                     .await
                 {
-                    Ok(()) => {
-                        synced = Some(snapshot.clone());
-                        dirty = false;
-                    }
-                    Err(()) => {
-                        // Read back before trying again: a lost create is adopted, not repeated.
-                        remote = None;
-                        read_at = tokio::time::Instant::now() + backoff;
-                        backoff = (backoff * 2).min(self.refresh);
-                    }
+                    synced = Some(snapshot.clone());
+                    dirty = false;
+                } else {
+                    // Read back before trying again: a lost create is adopted, not repeated.
+                    remote = None;
+                    read_at = tokio::time::Instant::now() + backoff;
+                    backoff = (backoff * 2).min(self.refresh);
                 }
             }
             let wake = synced
@@ -183,7 +180,7 @@ impl TabSync {
                         return;
                     }
                 }
-                _ = tokio::time::sleep_until(wake) => {
+                () = tokio::time::sleep_until(wake) => {
                     // An event started: its slot may go to the next one in line.
                     dirty = true;
                 }
@@ -343,15 +340,11 @@ impl TabSync {
             }
         }
         let now = Utc::now();
-        let kept = self
-            .ledger
-            .scheduled_events()
-            .map(|r| {
-                r.iter()
-                    .filter(|r| r.state == State::Scheduled && r.start > now)
-                    .count()
-            })
-            .unwrap_or(0);
+        let kept = self.ledger.scheduled_events().map_or(0, |r| {
+            r.iter()
+                .filter(|r| r.state == State::Scheduled && r.start > now)
+                .count()
+        });
         self.shared.update(|t| t.kept = kept);
         self.telemetry
             .scheduled_events_kept

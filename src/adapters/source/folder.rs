@@ -55,7 +55,7 @@ pub fn watch(
             }
             Ok(_) => {}
             Err(e) => {
-                warn!(error = %e, "file watching failed; changes are picked up by the periodic rescan")
+                warn!(error = %e, "file watching failed; changes are picked up by the periodic rescan");
             }
         }
     })?;

@@ -167,28 +167,25 @@ async fn start_git(
     };
     // A tree from an earlier run may be days old: fetch at once. A fresh clone is current.
     let fetch_at_once = current.is_some();
-    let commit = match current {
-        Some(checkout) => {
-            info!(commit = %checkout.short(), summary = %checkout.summary, url = %url, "reading the last tree fetched; fetching");
-            checkout
-        }
-        None => {
-            info!(url = %url, "cloning the site's repository");
-            let started = std::time::Instant::now();
-            let follower = follower.clone();
-            let (fetched, checkout) = tokio::task::spawn_blocking(move || {
-                let fetched = follower.fetch()?;
-                let checkout = follower.checkout(&fetched.commit)?;
-                follower.activate(&checkout)?;
-                anyhow::Ok((fetched, checkout))
-            })
-            .await?
-            .with_context(|| format!("cannot clone {url} (`source.git`)"))?;
-            telemetry.source_fetched("updated");
-            info!(commit = %checkout.short(), summary = %checkout.summary, branch = fetched.branch.as_deref().unwrap_or("?"), seconds = started.elapsed().as_secs_f64(), "cloned");
-            branch_tx.send_replace(fetched.branch);
-            checkout
-        }
+    let commit = if let Some(checkout) = current {
+        info!(commit = %checkout.short(), summary = %checkout.summary, url = %url, "reading the last tree fetched; fetching");
+        checkout
+    } else {
+        info!(url = %url, "cloning the site's repository");
+        let started = std::time::Instant::now();
+        let follower = follower.clone();
+        let (fetched, checkout) = tokio::task::spawn_blocking(move || {
+            let fetched = follower.fetch()?;
+            let checkout = follower.checkout(&fetched.commit)?;
+            follower.activate(&checkout)?;
+            anyhow::Ok((fetched, checkout))
+        })
+        .await?
+        .with_context(|| format!("cannot clone {url} (`source.git`)"))?;
+        telemetry.source_fetched("updated");
+        info!(commit = %checkout.short(), summary = %checkout.summary, branch = fetched.branch.as_deref().unwrap_or("?"), seconds = started.elapsed().as_secs_f64(), "cloned");
+        branch_tx.send_replace(fetched.branch);
+        checkout
     };
     telemetry.set_source_commit(commit.time);
     let (tx, changes) = mpsc::channel(1);
@@ -243,12 +240,12 @@ async fn follow(
     }
     loop {
         tokio::select! {
-            _ = tokio::time::sleep_until(next) => {}
-            _ = trigger.notified() => {
+            () = tokio::time::sleep_until(next) => {}
+            () = trigger.notified() => {
                 tokio::time::sleep(DEBOUNCE).await;
                 info!("webhook: fetching now");
             }
-            _ = changes.closed() => return,
+            () = changes.closed() => return,
         }
         next = tokio::time::Instant::now() + interval;
         let worker = follower.clone();

@@ -112,15 +112,14 @@ pub fn target<'a>(events: &[Event], list: &'a str) -> Result<(&'a str, Option<Gr
     let Some((name, token)) = list.split_once('.') else {
         return Ok((list, None));
     };
-    match group::by_token(events, token) {
-        Some(group) => Ok((name, Some(group))),
-        None => {
-            let text = render::neutral(&format!(
-                "No events are in this list's group any more; {}.",
-                group::groups_sentence(&group::groups(events))
-            ));
-            Err(truncate(&text, MESSAGE_MAX))
-        }
+    if let Some(group) = group::by_token(events, token) {
+        Ok((name, Some(group)))
+    } else {
+        let text = render::neutral(&format!(
+            "No events are in this list's group any more; {}.",
+            group::groups_sentence(&group::groups(events))
+        ));
+        Err(truncate(&text, MESSAGE_MAX))
     }
 }
 

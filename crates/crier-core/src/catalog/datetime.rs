@@ -343,8 +343,7 @@ fn zone_uses(tz: Tz, year: i32, name: &str) -> bool {
     [1, 7].iter().any(|&month| {
         NaiveDate::from_ymd_opt(year, month, 1)
             .and_then(|d| d.and_hms_opt(12, 0, 0))
-            .map(|noon| tz.offset_from_utc_datetime(&noon).abbreviation() == Some(name))
-            .unwrap_or(false)
+            .is_some_and(|noon| tz.offset_from_utc_datetime(&noon).abbreviation() == Some(name))
     })
 }
 

@@ -272,7 +272,7 @@ fn read_presentation(
         }
         let length_minutes = front
             .get("length")
-            .and_then(|v| v.as_u64())
+            .and_then(serde_yaml::Value::as_u64)
             .and_then(|n| u32::try_from(n).ok())
             .filter(|&n| n > 0);
         // "Exploring Memory Allocators by Ronen Cohen": the speaker is said once, as a speaker.

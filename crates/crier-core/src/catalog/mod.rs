@@ -161,12 +161,11 @@ impl Catalog {
             if let Some(one) = outcome.series {
                 series.push(one);
             } else if let Some((event, identity)) = outcome.event {
-                match outcome.given {
-                    Some(given) => overrides.push((event, given)),
-                    None => {
-                        events.push(event);
-                        identities.push(identity);
-                    }
+                if let Some(given) = outcome.given {
+                    overrides.push((event, given))
+                } else {
+                    events.push(event);
+                    identities.push(identity);
                 }
             }
         }
@@ -197,20 +196,19 @@ impl Catalog {
         // The events are in the order of their files (sorted by path) already.
         let mut first: HashMap<String, PathBuf> = HashMap::new();
         let mut problems = Vec::new();
-        self.events.retain(|event| match first.get(&event.id) {
-            Some(other) => {
+        self.events.retain(|event| {
+            if let Some(other) = first.get(&event.id) {
                 problems.push(Problem::error(
                     &event.source,
                     None,
                     format!(
-                        "this event has the same identity `{}` as {}; give one of them another `id:`",
-                        event.id,
-                        other.display()
-                    ),
+                    "this event has the same identity `{}` as {}; give one of them another `id:`",
+                    event.id,
+                    other.display()
+                ),
                 ));
                 false
-            }
-            None => {
+            } else {
                 first.insert(event.id.clone(), event.source.clone());
                 true
             }

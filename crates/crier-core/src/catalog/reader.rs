@@ -404,19 +404,20 @@ impl EventReader<'_, '_> {
         let count = match self.front.get("count") {
             None | Some(Value::Null) => None,
             // A number, or a quoted one (`count: "12"`).
-            Some(value) => match scalar_text(value)
-                .and_then(|t| t.trim().parse::<u64>().ok())
-                .filter(|n| (1..=10_000).contains(n))
-            {
-                Some(n) => u32::try_from(n).ok(),
-                None => {
+            Some(value) => {
+                if let Some(n) = scalar_text(value)
+                    .and_then(|t| t.trim().parse::<u64>().ok())
+                    .filter(|n| (1..=10_000).contains(n))
+                {
+                    u32::try_from(n).ok()
+                } else {
                     self.error(
-                        "count",
-                        "`count` is the number of occurrences, a whole number from 1 to 10000, e.g. `count: 12`",
-                    );
+                    "count",
+                    "`count` is the number of occurrences, a whole number from 1 to 10000, e.g. `count: 12`",
+                );
                     return None;
                 }
-            },
+            }
         };
         let mut except = Vec::new();
         for text in string_list(self.front.get("except")) {
@@ -503,22 +504,23 @@ impl EventReader<'_, '_> {
     )> {
         let from_name = date_from_path(self.path);
         let parts = match self.front.get("date") {
-            Some(value) => match scalar_text(value) {
-                Some(text) => match datetime::parse_date(&text) {
-                    Ok(parts) => Some(parts),
-                    Err(message) => {
-                        self.error("date", message);
-                        return None;
+            Some(value) => {
+                if let Some(text) = scalar_text(value) {
+                    match datetime::parse_date(&text) {
+                        Ok(parts) => Some(parts),
+                        Err(message) => {
+                            self.error("date", message);
+                            return None;
+                        }
                     }
-                },
-                None => {
+                } else {
                     self.error(
                         "date",
                         "`date` has no value; write it as YYYY-MM-DD, e.g. `date: 2025-06-08`",
                     );
                     return None;
                 }
-            },
+            }
             None => None,
         };
         let parts = match (parts, from_name) {

@@ -310,11 +310,10 @@ impl Series {
             (Some(date), _) => {
                 // `until` is a date: the whole of that day, in the event's zone.
                 let end_of_day = date.and_hms_opt(23, 59, 59).unwrap_or_default();
-                let at = zone
-                    .from_local_datetime(&end_of_day)
-                    .latest()
-                    .map(|t| t.with_timezone(&Utc))
-                    .unwrap_or_else(|| Utc.from_utc_datetime(&end_of_day));
+                let at = zone.from_local_datetime(&end_of_day).latest().map_or_else(
+                    || Utc.from_utc_datetime(&end_of_day),
+                    |t| t.with_timezone(&Utc),
+                );
                 Some(at)
             }
             (None, Some(until)) => Some(until.with_timezone(&Utc)),
@@ -349,7 +348,7 @@ impl Series {
             .all(50)
             .dates
             .iter()
-            .map(|d| d.date_naive())
+            .map(chrono::DateTime::date_naive)
             .collect();
         let found = dates.len();
         dates.dedup();
@@ -579,14 +578,14 @@ fn near_dates(set: &RRuleSet, at: DateTime<rrule::Tz>) -> String {
         .all(SEARCH_LIMIT)
         .dates
         .last()
-        .map(|d| d.date_naive());
+        .map(chrono::DateTime::date_naive);
     let after = set
         .clone()
         .after(at)
         .all(1)
         .dates
         .first()
-        .map(|d| d.date_naive());
+        .map(chrono::DateTime::date_naive);
     let dates: Vec<String> = [before, after]
         .into_iter()
         .flatten()

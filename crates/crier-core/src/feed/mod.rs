@@ -90,7 +90,11 @@ pub fn fingerprints(events: &[Event], series: &[Series]) -> Vec<(String, String)
         .map(|e| (e.id.clone(), one(e)))
         .collect();
     for s in series {
-        let exceptions: Vec<String> = s.exceptions.iter().map(|t| t.to_rfc3339()).collect();
+        let exceptions: Vec<String> = s
+            .exceptions
+            .iter()
+            .map(chrono::DateTime::to_rfc3339)
+            .collect();
         out.push((
             s.id.clone(),
             format!("{}|{}|{}", one(&s.template), s.rule, exceptions.join(",")),
@@ -307,12 +311,11 @@ impl Writer {
             master.append_multi_property(self.time("EXDATE", when));
         }
         if let (Zone::Named(tz), true) = (zone, template.time_known) {
-            match last_year(series) {
-                Some(year) => self.reach(tz, year),
-                None => {
-                    self.reach(tz, template.start.year());
-                    self.open.insert(tz.name());
-                }
+            if let Some(year) = last_year(series) {
+                self.reach(tz, year)
+            } else {
+                self.reach(tz, template.start.year());
+                self.open.insert(tz.name());
             }
         }
         let mut components = vec![master];

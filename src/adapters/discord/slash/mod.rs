@@ -125,9 +125,10 @@ async fn register(
         };
         match result {
             Ok(()) => {
-                match guild_id {
-                    Some(id) => info!(guild = id, "slash commands registered in the guild"),
-                    None => info!("slash commands registered globally (they can take up to an hour to appear)"),
+                if let Some(id) = guild_id {
+                    info!(guild = id, "slash commands registered in the guild")
+                } else {
+                    info!("slash commands registered globally (they can take up to an hour to appear)")
                 }
                 return;
             }

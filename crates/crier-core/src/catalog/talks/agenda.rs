@@ -151,7 +151,7 @@ pub fn talks(body: &Body, lookup: &SpeakerLookup<'_>) -> Vec<Found> {
         match line.block {
             Block::Heading(_) => found.extend(heading_talk(body, index, lookup)),
             Block::Paragraph { .. } | Block::Item { first: true, .. } => {
-                found.extend(bold_line_talk(body, index, lookup))
+                found.extend(bold_line_talk(body, index, lookup));
             }
             _ => {}
         }

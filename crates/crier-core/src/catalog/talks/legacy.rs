@@ -84,26 +84,23 @@ pub fn talks_from_lines(body: &Body, event_title: &str) -> Vec<Found> {
             if speakers.is_empty() {
                 continue;
             }
-            match labelled.and_then(|i| talks.get_mut(i)) {
-                Some(found) => {
-                    for speaker in speakers {
-                        if !found
-                            .talk
-                            .speakers
-                            .iter()
-                            .any(|s| s.name.eq_ignore_ascii_case(&speaker.name))
-                        {
-                            found.talk.speakers.push(speaker);
-                        }
+            if let Some(found) = labelled.and_then(|i| talks.get_mut(i)) {
+                for speaker in speakers {
+                    if !found
+                        .talk
+                        .speakers
+                        .iter()
+                        .any(|s| s.name.eq_ignore_ascii_case(&speaker.name))
+                    {
+                        found.talk.speakers.push(speaker);
                     }
                 }
-                None => {
-                    labelled = Some(talks.len());
-                    talks.push(Found {
-                        talk: talk(event_title.trim().to_string(), speakers, None),
-                        line: index,
-                    });
-                }
+            } else {
+                labelled = Some(talks.len());
+                talks.push(Found {
+                    talk: talk(event_title.trim().to_string(), speakers, None),
+                    line: index,
+                });
             }
         } else if origin == Origin::Item {
             if let Some(mut found) = item_talk(line.spans.clone()) {
@@ -219,12 +216,11 @@ fn item_talk(mut spans: Vec<Span>) -> Option<Talk> {
         .or_else(|| trailing_speakers(&spans))
         .or_else(|| by_name(&spans))?;
 
-    let (title, minutes) = match take_length(&found.title) {
-        Some((title, minutes)) => (title, Some(minutes)),
-        None => {
-            let tail_minutes = take_length(&found.tail).map(|(_, minutes)| minutes);
-            (found.title.as_str(), tail_minutes.or(range_minutes))
-        }
+    let (title, minutes) = if let Some((title, minutes)) = take_length(&found.title) {
+        (title, Some(minutes))
+    } else {
+        let tail_minutes = take_length(&found.tail).map(|(_, minutes)| minutes);
+        (found.title.as_str(), tail_minutes.or(range_minutes))
     };
     let title = clean(title);
     if title.is_empty() || found.speakers.is_empty() {
@@ -341,7 +337,7 @@ fn speakers_from(spans: &[Span], start: usize) -> (Vec<Speaker>, usize) {
             (Some(Span::Text(sep)), Some(Span::Link { .. }))
                 if matches!(sep.trim(), "," | "&" | "and" | ", and") =>
             {
-                i += 2
+                i += 2;
             }
             _ => return (speakers, i + 1),
         }

@@ -96,27 +96,24 @@ fn merge(found: Vec<Found>) -> Vec<Talk> {
     let mut keys: Vec<String> = Vec::new();
     for Found { talk, .. } in found {
         let key = title_key(&talk.title);
-        match keys.iter().position(|k| *k == key) {
-            Some(at) => {
-                let existing = &mut talks[at];
-                for speaker in talk.speakers {
-                    if !existing
-                        .speakers
-                        .iter()
-                        .any(|s| same_name(&s.name, &speaker.name))
-                    {
-                        existing.speakers.push(speaker);
-                    }
+        if let Some(at) = keys.iter().position(|k| *k == key) {
+            let existing = &mut talks[at];
+            for speaker in talk.speakers {
+                if !existing
+                    .speakers
+                    .iter()
+                    .any(|s| same_name(&s.name, &speaker.name))
+                {
+                    existing.speakers.push(speaker);
                 }
-                if existing.abstract_md.is_none() {
-                    existing.abstract_md = talk.abstract_md;
-                }
-                existing.length_minutes = existing.length_minutes.or(talk.length_minutes);
             }
-            None => {
-                keys.push(key);
-                talks.push(talk);
+            if existing.abstract_md.is_none() {
+                existing.abstract_md = talk.abstract_md;
             }
+            existing.length_minutes = existing.length_minutes.or(talk.length_minutes);
+        } else {
+            keys.push(key);
+            talks.push(talk);
         }
     }
     talks

@@ -859,7 +859,7 @@ mod tests {
     fn t(title: &str, names: &[&str]) -> (String, Vec<String>) {
         (
             title.to_string(),
-            names.iter().map(|n| n.to_string()).collect(),
+            names.iter().map(std::string::ToString::to_string).collect(),
         )
     }
 
