@@ -16,13 +16,15 @@
 //! Only blobs are written: a symlink in the repository could point anywhere on the bot's disk (a
 //! site's `people/x.md -> /run/secrets/...` would be announced), so symlinks and submodules are
 //! skipped.
+//!
+//! HTTP goes through `git_http.rs`: gitoxide's smart-HTTP transport over the reqwest that serenity
+//! already uses.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
 use gix::bstr::ByteSlice;
@@ -31,13 +33,11 @@ use gix::remote::Direction;
 use crate::config::source::current_dir;
 use crate::secret::Secret;
 
+#[path = "git_http.rs"]
+mod http;
+
 /// The local ref the followed branch is fetched into; the negotiation tells the server we have it.
 const FOLLOWED: &str = "refs/crier/followed";
-
-/// How long one HTTP request of a fetch may take, the pack's download included (a server that
-/// accepts the connection and then hangs must not hold the source forever; reqwest's blocking
-/// default of 30 s would cut a first clone of a large site on a slow link).
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// Where to fetch from, and as whom.
 #[derive(Debug, Clone)]
@@ -184,11 +184,14 @@ impl Follower {
             .with_fetch_tags(gix::remote::fetch::Tags::None);
         let token = self.remote.token.clone();
         let username = self.remote.username.clone();
+        // `Remote::connect` would pick gitoxide's own HTTP client; this one is crier's (see
+        // git_http.rs). The URL and protocol version are gitoxide's, checked as `connect` does.
+        let (url, version) = remote
+            .sanitized_url_and_version(Direction::Fetch)
+            .map_err(|e| anyhow!("cannot connect: {}", describe(&e)))?;
         let connection = remote
-            .connect(Direction::Fetch)
-            .map_err(|e| anyhow!("cannot connect: {}", describe(&e)))?
-            .with_credentials(move |action| credentials(action, token.as_ref(), &username))
-            .with_transport_options(transport_options(&repo, &self.remote.url)?);
+            .to_connection_with_transport(http::connect(url, version))
+            .with_credentials(move |action| credentials(action, token.as_ref(), &username));
         let outcome = connection
             .prepare_fetch(gix::progress::Discard, Default::default())
             .map_err(|e| self.explain(e))?
@@ -417,23 +420,6 @@ fn credentials(
     }
 }
 
-/// The HTTP transport's options, with a read timeout added to gitoxide's defaults.
-fn transport_options(repo: &gix::Repository, url: &str) -> anyhow::Result<Box<dyn std::any::Any>> {
-    use gix::protocol::transport::client::blocking_io::http;
-    let mut options = repo
-        .transport_options(url, None)
-        .map_err(|e| anyhow!("bad transport configuration: {e}"))?
-        .and_then(|o| o.downcast::<http::Options>().ok())
-        .map(|o| *o)
-        .unwrap_or_default();
-    let reqwest_options = http::reqwest::Options {
-        configure_client: Some(Box::new(|builder| Ok(builder.timeout(REQUEST_TIMEOUT)))),
-        configure_request: None,
-    };
-    options.backend = Some(Arc::new(std::sync::Mutex::new(reqwest_options)));
-    Ok(Box::new(options))
-}
-
 /// Writes the blobs of `tree` under `dir`, recursively; symlinks and submodules are skipped.
 fn write_tree(repo: &gix::Repository, tree: &gix::Tree<'_>, dir: &Path) -> anyhow::Result<()> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -487,8 +473,10 @@ fn token_may_go_to(url: &str) -> bool {
     }
 }
 
-/// Installs rustls' ring provider once: gitoxide's reqwest is built without a provider of its own
-/// (its default, aws-lc, needs a C toolchain and grows the image), and serenity already uses ring.
+/// Installs rustls' ring provider once as the process default. Every TLS client in crier is built
+/// on ring (serenity's reqwest, and the git source's, which names it itself); the default makes
+/// sure that anything asking rustls for "the" provider gets ring too, not an error: the binary
+/// has no other (aws-lc, rustls' usual default, needs a C toolchain and grows the image).
 pub fn install_crypto_provider() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
