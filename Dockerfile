@@ -30,6 +30,8 @@ ARG CARGO_PROFILE_RELEASE_OPT_LEVEL=s \
 #    timestamps. The stubs outside src/ (benches/) stay: the manifest needs them, the binary does not.
 #    (A build.rs, if one is ever added, must be copied here before the build.)
 COPY Cargo.toml Cargo.lock ./
+# The workspace's other member, the pure core: its manifest (and its clippy.toml, harmless here).
+COPY crates/crier-core/Cargo.toml crates/crier-core/
 RUN set -eu; \
     { cargo metadata --no-deps --locked --format-version 1 \
         | grep -o '"src_path":"[^"]*"' | cut -d'"' -f4; \
@@ -47,11 +49,12 @@ RUN set -eu; \
         printf '#![allow(dead_code)]\nfn main() {}\n' >"$target"; \
     done; \
     cargo build --release --locked --bin crier; \
-    cargo clean --release --locked --package crier
+    cargo clean --release --locked --package crier --package crier-core
 
-# 2. crier itself (only this layer is rebuilt when src/ changes).
+# 2. crier itself and its core (only this layer is rebuilt when src/ or crates/ change).
 #    The checks fail the build if the binary is still the stub, if it links OpenSSL (TLS is rustls only,
 #    through reqwest's and serenity's rustls features), or if it is not stripped ([profile.release]).
+COPY crates ./crates
 COPY src ./src
 RUN set -eux; \
     cargo build --release --locked --bin crier; \
