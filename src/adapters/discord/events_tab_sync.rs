@@ -25,6 +25,7 @@ use tracing::{error, info, warn};
 use super::errors::{self, Class};
 use crate::adapters::ledger::Ledger;
 use crate::app::status::{SharedTab, Snapshot};
+use crier_core::backoff::Backoff;
 use crier_core::events_tab::{self, Action, Fix, Guild, Record, Remote, State};
 
 /// What the bot may do with scheduled events, from its guild permissions.
@@ -111,7 +112,7 @@ impl TabSync {
     pub async fn run(mut self, mut catalog: watch::Receiver<Option<Arc<Snapshot>>>) {
         let mut remote: Option<Vec<Remote>> = None;
         let mut read_at = tokio::time::Instant::now();
-        let mut backoff = Duration::from_secs(1);
+        let mut backoff = Backoff::new(Duration::from_secs(1), self.refresh);
         let mut synced: Option<Arc<Snapshot>> = None;
         let mut dirty = true;
         // Without Create Events, one create is tried after each read: a permission granted later is
@@ -144,13 +145,13 @@ impl TabSync {
                         remote = Some(list);
                         probe = !self.permissions.create;
                         read_at = tokio::time::Instant::now() + self.refresh;
-                        backoff = Duration::from_secs(1);
+                        backoff.reset();
                         dirty = true;
                     }
                     Err(e) => {
-                        warn!(error = %e, retry_in = ?backoff, "cannot read the Events tab");
-                        read_at = tokio::time::Instant::now() + backoff;
-                        backoff = (backoff * 2).min(self.refresh);
+                        let wait = backoff.fail();
+                        warn!(error = %e, retry_in = ?wait, "cannot read the Events tab");
+                        read_at = tokio::time::Instant::now() + wait;
                     }
                 }
             }
@@ -164,8 +165,7 @@ impl TabSync {
                 } else {
                     // Read back before trying again: a lost create is adopted, not repeated.
                     remote = None;
-                    read_at = tokio::time::Instant::now() + backoff;
-                    backoff = (backoff * 2).min(self.refresh);
+                    read_at = tokio::time::Instant::now() + backoff.fail();
                 }
             }
             let wake = synced

@@ -36,6 +36,7 @@ use crate::app::telemetry::Telemetry;
 use crier_core::answers::group::Group;
 use crier_core::answers::paging::Button;
 use crier_core::answers::{autocomplete, Answer, Index, SpeakerTalks};
+use crier_core::backoff::Backoff;
 use crier_core::catalog::Event;
 use crier_core::embed::Embed;
 
@@ -112,7 +113,7 @@ async fn register(
     commands: Vec<serenity::CreateCommand>,
     guild_id: Option<u64>,
 ) {
-    let mut wait = Duration::from_secs(1);
+    let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(300));
     loop {
         let result = match guild_id {
             Some(id) => GuildId::new(id)
@@ -123,6 +124,7 @@ async fn register(
                 .await
                 .map(drop),
         };
+        let wait = backoff.fail();
         match result {
             Ok(()) => {
                 if let Some(id) = guild_id {
@@ -140,7 +142,6 @@ async fn register(
             }
         }
         tokio::time::sleep(wait).await;
-        wait = (wait * 2).min(Duration::from_secs(300));
     }
 }
 
