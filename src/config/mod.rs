@@ -10,7 +10,7 @@
 //! [`source`]), into the section the part that uses it is handed: the announcer its rules, the
 //! Discord adapter its `[discord]`, the git source its `[source]`.
 //!
-//! The config imports neither the git source (`src/source/`) nor telemetry: the source's layout on
+//! The config imports neither the git source (`src/adapters/source/`) nor telemetry: the source's layout on
 //! disk, which both the config and the source need, is described in [`source`] here, and the source
 //! imports it.
 

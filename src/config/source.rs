@@ -1,6 +1,6 @@
 //! The `[source]` table — follow a git repository instead of reading `events_dir` — and the layout
 //! of what the git source keeps on disk. The layout is said here, once, because both sides need it:
-//! the config points the catalog into the current tree, and the git source (`src/source/`) writes
+//! the config points the catalog into the current tree, and the git source (`src/adapters/source/`) writes
 //! that tree.
 //! Everything here is pure: no git, no I/O.
 //!
