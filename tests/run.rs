@@ -252,12 +252,10 @@ fn past_talk(site: &Site, videos: &[&str]) {
     let video = match videos {
         [] => String::new(),
         [one] => format!("    video: {one}\n"),
-        many => format!(
-            "    video:\n{}",
-            many.iter()
-                .map(|v| format!("      - {v}\n"))
-                .collect::<String>()
-        ),
+        many => many.iter().fold("    video:\n".to_string(), |mut text, v| {
+            text.push_str(&format!("      - {v}\n"));
+            text
+        }),
     };
     event(
         site,

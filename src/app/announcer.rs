@@ -135,7 +135,11 @@ impl<S: Sink> Announcer<S> {
             }
             next.insert(event.id.clone(), event);
         }
-        let current: HashSet<String> = catalog.problems.iter().map(|p| p.to_string()).collect();
+        let current: HashSet<String> = catalog
+            .problems
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect();
         for problem in &catalog.problems {
             let text = problem.to_string();
             if !self.logged.contains(&text) {

@@ -98,7 +98,7 @@ pub async fn run(
         None => None,
     };
     let ledger = Ledger::open(&config.state_dir)?;
-    info!(ledger = %ledger.path().display(), events = %config.catalog.events_dir.display(), commit = source.commit.as_ref().map(|c| c.short()), "starting");
+    info!(ledger = %ledger.path().display(), events = %config.catalog.events_dir.display(), commit = source.commit.as_ref().map(super::super::adapters::source::git::Checkout::short), "starting");
     let mut announcer = Announcer::new(
         sink,
         ledger,
@@ -129,7 +129,7 @@ pub async fn run(
                 error!(error = %e, "the ledger cannot be written; retrying in 5 s");
                 telemetry.set_ledger(Err(e.to_string()));
                 tokio::select! {
-                    _ = tokio::time::sleep(Duration::from_secs(5)) => continue,
+                    () = tokio::time::sleep(Duration::from_secs(5)) => continue,
                     _ = tokio::signal::ctrl_c() => break,
                     _ = terminate.recv() => break,
                 }
@@ -143,7 +143,7 @@ pub async fn run(
             })
             .map_or(next_rescan, |at| at.min(next_rescan));
         tokio::select! {
-            _ = tokio::time::sleep_until(wake) => {}
+            () = tokio::time::sleep_until(wake) => {}
             Some(change) = source.changes.recv() => {
                 // A new commit's tree is swapped in here, between two reads of the catalog.
                 match change.apply() {

@@ -40,7 +40,7 @@ pub fn command(
         sequences.get(id).copied().unwrap_or(0)
     });
     if let Some(path) = out {
-        write_atomically(&path, feed.body.as_bytes())?
+        write_atomically(&path, feed.body.as_bytes())?;
     } else {
         let mut stdout = io::stdout().lock();
         stdout.write_all(feed.body.as_bytes())?;

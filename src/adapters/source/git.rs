@@ -253,14 +253,12 @@ impl Follower {
         // Each fetch adds a pack and gitoxide does not repack, so lookups slow down as they pile up.
         // The trees are apart from the repository, so starting it afresh costs one full fetch (a
         // quarter of a second for rust.org.il's history) and loses nothing.
-        let packs = fs::read_dir(dir.join("objects/pack"))
-            .map(|entries| {
-                entries
-                    .filter_map(Result::ok)
-                    .filter(|e| e.path().extension().is_some_and(|x| x == "pack"))
-                    .count()
-            })
-            .unwrap_or(0);
+        let packs = fs::read_dir(dir.join("objects/pack")).map_or(0, |entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "pack"))
+                .count()
+        });
         if packs > MAX_PACKS {
             tracing::info!(packs, "the repository has many packs; fetching it afresh");
             fs::remove_dir_all(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
@@ -291,7 +289,7 @@ impl Follower {
         let commit_object = repo
             .find_commit(id)
             .map_err(|e| anyhow!("commit {commit} is missing: {e}"))?;
-        let time = commit_object.time().map(|t| t.seconds).unwrap_or(0);
+        let time = commit_object.time().map_or(0, |t| t.seconds);
         let summary = commit_object
             .message_raw_sloppy()
             .lines()

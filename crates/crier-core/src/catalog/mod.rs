@@ -162,7 +162,7 @@ impl Catalog {
                 series.push(one);
             } else if let Some((event, identity)) = outcome.event {
                 if let Some(given) = outcome.given {
-                    overrides.push((event, given))
+                    overrides.push((event, given));
                 } else {
                     events.push(event);
                     identities.push(identity);

@@ -312,7 +312,7 @@ impl Writer {
         }
         if let (Zone::Named(tz), true) = (zone, template.time_known) {
             if let Some(year) = last_year(series) {
-                self.reach(tz, year)
+                self.reach(tz, year);
             } else {
                 self.reach(tz, template.start.year());
                 self.open.insert(tz.name());

@@ -128,9 +128,9 @@ async fn register(
         match result {
             Ok(()) => {
                 if let Some(id) = guild_id {
-                    info!(guild = id, "slash commands registered in the guild")
+                    info!(guild = id, "slash commands registered in the guild");
                 } else {
-                    info!("slash commands registered globally (they can take up to an hour to appear)")
+                    info!("slash commands registered globally (they can take up to an hour to appear)");
                 }
                 return;
             }
