@@ -16,7 +16,7 @@ use crier_core::schedule::{Key, Kind, Memory, Tracked};
 
 /// Where an announcement stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub enum Progress {
     Planned,
     Sending,
     Sent,
@@ -24,40 +24,40 @@ pub enum Status {
     Failed,
 }
 
-impl Status {
+impl Progress {
     fn as_str(self) -> &'static str {
         match self {
-            Status::Planned => "planned",
-            Status::Sending => "sending",
-            Status::Sent => "sent",
-            Status::Skipped => "skipped",
-            Status::Failed => "failed",
+            Progress::Planned => "planned",
+            Progress::Sending => "sending",
+            Progress::Sent => "sent",
+            Progress::Skipped => "skipped",
+            Progress::Failed => "failed",
         }
     }
 
-    fn parse(text: &str) -> Option<Status> {
+    fn parse(text: &str) -> Option<Progress> {
         Some(match text {
-            "planned" => Status::Planned,
-            "sending" => Status::Sending,
-            "sent" => Status::Sent,
-            "skipped" => Status::Skipped,
-            "failed" => Status::Failed,
+            "planned" => Progress::Planned,
+            "sending" => Progress::Sending,
+            "sent" => Progress::Sent,
+            "skipped" => Progress::Skipped,
+            "failed" => Progress::Failed,
             _ => return None,
         })
     }
 
     /// Settled announcements are never reconsidered.
     pub fn is_settled(self) -> bool {
-        matches!(self, Status::Sent | Status::Skipped | Status::Failed)
+        matches!(self, Progress::Sent | Progress::Skipped | Progress::Failed)
     }
 }
 
 /// One row of the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
+pub struct Entry {
     pub key: Key,
     pub due: DateTime<Utc>,
-    pub status: Status,
+    pub status: Progress,
     pub message_id: Option<String>,
     /// Why it was skipped or failed.
     pub detail: Option<String>,
@@ -398,7 +398,7 @@ impl Ledger {
     }
 
     /// The scheduled events kept for events (the Events tab sync's records).
-    pub fn scheduled_events(&self) -> Result<Vec<crier_core::events_tab::Record>, LedgerError> {
+    pub fn scheduled_events(&self) -> Result<Vec<crier_core::events_tab::Recorded>, LedgerError> {
         let mut stmt = self
             .conn
             .prepare("SELECT event_id, discord_id, state, fingerprint, start FROM scheduled_events ORDER BY start, event_id")
@@ -424,7 +424,7 @@ impl Ledger {
             ) else {
                 continue;
             };
-            records.push(crier_core::events_tab::Record {
+            records.push(crier_core::events_tab::Recorded {
                 event_id,
                 discord_id,
                 state,
@@ -438,7 +438,7 @@ impl Ledger {
     /// Writes the record of an event's scheduled event.
     pub fn put_scheduled_event(
         &self,
-        record: &crier_core::events_tab::Record,
+        record: &crier_core::events_tab::Recorded,
         now: DateTime<Utc>,
     ) -> Result<(), LedgerError> {
         self.conn
@@ -477,12 +477,12 @@ impl Ledger {
         &self,
         key: &Key,
         due: DateTime<Utc>,
-        status: Status,
+        status: Progress,
         message_id: Option<&str>,
         detail: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), LedgerError> {
-        let attempts = i64::from(status == Status::Sending);
+        let attempts = i64::from(status == Progress::Sending);
         self.conn
             .execute(
                 "INSERT INTO announcements (event_id, kind, start, due, status, message_id, detail, attempts, updated_at)
@@ -506,14 +506,14 @@ impl Ledger {
                 ],
             )
             .map_err(|e| self.err(e))?;
-        if status == Status::Sent {
+        if status == Progress::Sent {
             self.mark_announced(&key.event_id)?;
         }
         Ok(())
     }
 
     /// One announcement's row.
-    pub fn get(&self, key: &Key) -> Result<Option<Record>, LedgerError> {
+    pub fn get(&self, key: &Key) -> Result<Option<Entry>, LedgerError> {
         self.conn
             .query_row(
                 &format!("{SELECT} WHERE event_id = ?1 AND kind = ?2 AND start = ?3"),
@@ -620,7 +620,7 @@ impl Ledger {
     }
 
     /// All rows (or the `limit` most recently updated), most recent first.
-    pub fn records(&self, limit: Option<usize>) -> Result<Vec<Record>, LedgerError> {
+    pub fn records(&self, limit: Option<usize>) -> Result<Vec<Entry>, LedgerError> {
         let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let mut stmt = self
             .conn
@@ -640,20 +640,20 @@ impl Ledger {
 const SELECT: &str = "SELECT event_id, kind, start, due, status, message_id, detail, attempts, updated_at, channel FROM announcements";
 
 /// A row, or `None` for a row this version cannot read (written by a newer crier): skipped, not fatal.
-fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Record>> {
+fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Entry>> {
     let kind: String = row.get(1)?;
     let status: String = row.get(4)?;
     let updated: String = row.get(8)?;
     let (Some(kind), Some(status), Some(start), Some(due), Ok(updated_at)) = (
         Kind::from_key(&kind),
-        Status::parse(&status),
+        Progress::parse(&status),
         DateTime::from_timestamp(row.get(2)?, 0),
         DateTime::from_timestamp(row.get(3)?, 0),
         DateTime::parse_from_rfc3339(&updated),
     ) else {
         return Ok(None);
     };
-    Ok(Some(Record {
+    Ok(Some(Entry {
         key: Key {
             event_id: row.get(0)?,
             kind,
@@ -694,7 +694,7 @@ mod tests {
                 .track("e", Path::new("e.md"), t(1000), t(0))
                 .expect("track");
             ledger
-                .record(&key, t(0), Status::Sending, None, None, t(1))
+                .record(&key, t(0), Progress::Sending, None, None, t(1))
                 .expect("sending");
         }
         let ledger = Ledger::open(dir.path()).expect("reopens");
@@ -708,16 +708,16 @@ mod tests {
         );
         assert!(!memory.settled(&key), "a send in flight is not settled");
         ledger
-            .record(&key, t(0), Status::Sending, None, None, t(2))
+            .record(&key, t(0), Progress::Sending, None, None, t(2))
             .expect("retry");
         ledger
-            .record(&key, t(0), Status::Sent, Some("m-1"), None, t(3))
+            .record(&key, t(0), Progress::Sent, Some("m-1"), None, t(3))
             .expect("sent");
         let memory = ledger.load().expect("loads");
         assert!(memory.settled(&key));
         assert!(memory.tracked("e").is_some_and(|t| t.announced));
         let record = ledger.get(&key).expect("get").expect("row");
-        assert_eq!(record.status, Status::Sent);
+        assert_eq!(record.status, Progress::Sent);
         assert_eq!(record.message_id.as_deref(), Some("m-1"));
         assert_eq!(record.attempts, 2);
         let mode: String = ledger
@@ -759,7 +759,7 @@ mod tests {
             .record(
                 &key("https://x.example/g"),
                 t(0),
-                Status::Sent,
+                Progress::Sent,
                 Some("m-1"),
                 None,
                 t(1),

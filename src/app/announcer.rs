@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tracing::{error, info, warn};
 
-use crate::adapters::ledger::{Ledger, LedgerError, Status};
+use crate::adapters::ledger::{Ledger, LedgerError, Progress};
 use crate::app::sink::{Outgoing, Sink, SinkError};
 use crier_core::catalog::{Catalog, Event};
 use crier_core::recordings;
@@ -284,7 +284,7 @@ impl<S: Sink> Announcer<S> {
                 None => sent += 1,
             }
         }
-        let found = recordings::plan(
+        let found = recordings::plan_announcements(
             &event,
             &self.recordings,
             |k| self.memory.settled.contains(k),
@@ -329,7 +329,7 @@ impl<S: Sink> Announcer<S> {
         self.ledger.record(
             &skip.key,
             skip.due,
-            Status::Skipped,
+            Progress::Skipped,
             None,
             Some(&skip.reason),
             now,
@@ -375,7 +375,7 @@ impl<S: Sink> Announcer<S> {
             _ => None,
         };
         self.ledger
-            .record(&due.key, due.due, Status::Sending, None, None, now)?;
+            .record(&due.key, due.due, Progress::Sending, None, None, now)?;
         let result = self
             .sink
             .send(Outgoing {
@@ -397,7 +397,7 @@ impl<S: Sink> Announcer<S> {
                 self.ledger.record(
                     &due.key,
                     due.due,
-                    Status::Sent,
+                    Progress::Sent,
                     Some(&message_id),
                     None,
                     now,
@@ -427,7 +427,7 @@ impl<S: Sink> Announcer<S> {
                     self.ledger.record(
                         &due.key,
                         due.due,
-                        Status::Planned,
+                        Progress::Planned,
                         None,
                         Some(&e.to_string()),
                         now,
@@ -439,7 +439,7 @@ impl<S: Sink> Announcer<S> {
                     self.ledger.record(
                         &due.key,
                         due.due,
-                        Status::Failed,
+                        Progress::Failed,
                         None,
                         Some(&e.to_string()),
                         now,
@@ -484,7 +484,7 @@ impl<S: Sink> Announcer<S> {
             previous_start: None,
         };
         self.ledger
-            .record(&key, fire, Status::Sending, None, None, now)?;
+            .record(&key, fire, Progress::Sending, None, None, now)?;
         match self
             .sink
             .send(Outgoing {
@@ -498,14 +498,20 @@ impl<S: Sink> Announcer<S> {
         {
             Ok(id) => {
                 self.ledger
-                    .record(&key, fire, Status::Sent, Some(&id), None, now)?;
+                    .record(&key, fire, Progress::Sent, Some(&id), None, now)?;
                 self.memory.settled.insert(key);
                 Ok(1)
             }
             Err(e) => {
                 error!(error = %e, "digest failed");
-                self.ledger
-                    .record(&key, fire, Status::Failed, None, Some(&e.to_string()), now)?;
+                self.ledger.record(
+                    &key,
+                    fire,
+                    Progress::Failed,
+                    None,
+                    Some(&e.to_string()),
+                    now,
+                )?;
                 self.memory.settled.insert(key);
                 Ok(0)
             }

@@ -11,7 +11,7 @@ use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
 
-use crate::adapters::ledger::Record;
+use crate::adapters::ledger::Entry;
 use crier_core::catalog::{Event, Problem, Talk};
 
 /// A planned announcement, for `/crier status`.
@@ -123,7 +123,7 @@ pub struct Status {
     /// The next planned announcements, soonest first.
     pub next: Vec<Upcoming>,
     /// The ledger's latest results, most recent first.
-    pub recent: Vec<Record>,
+    pub recent: Vec<Entry>,
 }
 
 impl Status {

@@ -136,7 +136,7 @@ impl State {
 
 /// One ledger row: the scheduled event kept for an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
+pub struct Recorded {
     pub event_id: String,
     pub discord_id: Option<String>,
     pub state: State,
@@ -178,7 +178,7 @@ pub enum Fix {
 
 /// Squares the ledger with Discord's list: lost creates are adopted by their marker, records of
 /// events Discord no longer has are forgotten. Events that crier did not create are never matched.
-pub fn reconcile(records: &[Record], remote: &[Remote], events: &[Event]) -> Vec<Fix> {
+pub fn reconcile(records: &[Recorded], remote: &[Remote], events: &[Event]) -> Vec<Fix> {
     let mut by_marker: HashMap<String, &str> = HashMap::new();
     for id in events
         .iter()
@@ -273,15 +273,15 @@ pub struct Guild {
 
 /// Diffs what should be against what the ledger recorded, in the order to run: deletes first (they
 /// free room under the limit), then cancellations, updates, and creates nearest first.
-pub fn plan(
+pub fn plan_actions(
     events: &[Event],
-    records: &[Record],
+    records: &[Recorded],
     guild: Guild,
     duration: Duration,
     now: DateTime<Utc>,
 ) -> Vec<Action> {
     let by_id: HashMap<&str, &Event> = events.iter().map(|e| (e.id.as_str(), e)).collect();
-    let recorded: BTreeMap<&str, &Record> =
+    let recorded: BTreeMap<&str, &Recorded> =
         records.iter().map(|r| (r.event_id.as_str(), r)).collect();
     // Started and not yet ended: Discord shows them as active, and they count against the limit.
     let active = records
@@ -383,7 +383,7 @@ pub fn next_wake(events: &[Event], now: DateTime<Utc>) -> Option<DateTime<Utc>> 
 }
 
 /// Interested counts by event, from Discord's list and the ledger's ids.
-pub fn interested(records: &[Record], remote: &[Remote]) -> HashMap<String, u64> {
+pub fn interested(records: &[Recorded], remote: &[Remote]) -> HashMap<String, u64> {
     let counts: HashMap<&str, u64> = remote
         .iter()
         .filter_map(|r| Some((r.id.as_str(), r.user_count?)))
@@ -429,8 +429,8 @@ mod tests {
 
     const D: Duration = Duration::from_secs(9000);
 
-    fn live(e: &Event, discord_id: &str) -> Record {
-        Record {
+    fn live(e: &Event, discord_id: &str) -> Recorded {
+        Recorded {
             event_id: e.id.clone(),
             discord_id: Some(discord_id.into()),
             state: State::Scheduled,
@@ -457,9 +457,9 @@ mod tests {
     #[test]
     fn create_once_then_update_only_on_change() {
         let e = event("a", 10);
-        let actions = plan(std::slice::from_ref(&e), &[], Guild::default(), D, at(0));
+        let actions = plan_actions(std::slice::from_ref(&e), &[], Guild::default(), D, at(0));
         assert!(matches!(&actions[..], [Action::Create { event_id, .. }] if event_id == "a"));
-        assert!(plan(
+        assert!(plan_actions(
             std::slice::from_ref(&e),
             &[live(&e, "1")],
             Guild::default(),
@@ -469,7 +469,7 @@ mod tests {
         .is_empty());
         let mut moved = e.clone();
         moved.title = "Renamed".into();
-        let actions = plan(&[moved], &[live(&e, "1")], Guild::default(), D, at(0));
+        let actions = plan_actions(&[moved], &[live(&e, "1")], Guild::default(), D, at(0));
         assert!(matches!(&actions[..], [Action::Update { discord_id, .. }] if discord_id == "1"));
     }
 
@@ -478,12 +478,12 @@ mod tests {
         let e = event("a", 10);
         let mut off = e.clone();
         off.cancelled = true;
-        let actions = plan(&[off], &[live(&e, "1")], Guild::default(), D, at(0));
+        let actions = plan_actions(&[off], &[live(&e, "1")], Guild::default(), D, at(0));
         assert!(matches!(&actions[..], [Action::Cancel { .. }]));
-        let actions = plan(&[], &[live(&e, "1")], Guild::default(), D, at(0));
+        let actions = plan_actions(&[], &[live(&e, "1")], Guild::default(), D, at(0));
         assert!(matches!(&actions[..], [Action::Delete { discord_id, .. }] if discord_id == "1"));
         // Over already: forgotten without a request.
-        let actions = plan(&[], &[live(&e, "1")], Guild::default(), D, at(11));
+        let actions = plan_actions(&[], &[live(&e, "1")], Guild::default(), D, at(11));
         assert!(matches!(&actions[..], [Action::Forget { .. }]));
     }
 
@@ -492,7 +492,7 @@ mod tests {
         let e = event("a", 10);
         let mut edited = e.clone();
         edited.title = "Renamed after the fact".into();
-        assert!(plan(&[edited], &[live(&e, "1")], Guild::default(), D, at(12)).is_empty());
+        assert!(plan_actions(&[edited], &[live(&e, "1")], Guild::default(), D, at(12)).is_empty());
     }
 
     #[test]
@@ -500,7 +500,7 @@ mod tests {
         let events: Vec<Event> = (0..150)
             .map(|i| event(&format!("e{i:03}"), 10 + i))
             .collect();
-        let actions = plan(&events, &[], Guild::default(), D, at(0));
+        let actions = plan_actions(&events, &[], Guild::default(), D, at(0));
         assert_eq!(actions.len(), GUILD_LIMIT);
         assert!(matches!(&actions[0], Action::Create { event_id, .. } if event_id == "e000"));
         assert!(matches!(&actions[99], Action::Create { event_id, .. } if event_id == "e099"));
@@ -508,12 +508,12 @@ mod tests {
         let guild = Guild {
             foreign_uncompleted: 30,
         };
-        assert_eq!(plan(&events, &[], guild, D, at(0)).len(), 70);
+        assert_eq!(plan_actions(&events, &[], guild, D, at(0)).len(), 70);
         // A nearer event pushes the farthest one out: delete first, then create.
-        let records: Vec<Record> = events[..100].iter().map(|e| live(e, &e.id)).collect();
+        let records: Vec<Recorded> = events[..100].iter().map(|e| live(e, &e.id)).collect();
         let mut more = events.clone();
         more.push(event("early", 5));
-        let actions = plan(&more, &records, Guild::default(), D, at(0));
+        let actions = plan_actions(&more, &records, Guild::default(), D, at(0));
         assert!(
             matches!(&actions[..], [Action::Delete { event_id: d, .. }, Action::Create { event_id: c, .. }]
             if d == "e099" && c == "early")
@@ -523,7 +523,7 @@ mod tests {
     #[test]
     fn a_lost_create_is_adopted_by_its_marker_and_foreign_events_never() {
         let e = event("a", 10);
-        let creating = Record {
+        let creating = Recorded {
             discord_id: None,
             state: State::Creating,
             ..live(&e, "x")

@@ -110,7 +110,7 @@ fn over_at(event: &Event) -> DateTime<Utc> {
 }
 
 /// Decides what to record and announce for `event`'s recordings at `now`.
-pub fn plan(
+pub fn plan_announcements(
     event: &Event,
     known: &Known,
     settled: impl Fn(&Key) -> bool,
@@ -183,7 +183,7 @@ mod tests {
 
     #[test]
     fn the_first_look_takes_every_link_as_known_and_announces_none() {
-        let plan = plan(
+        let plan = plan_announcements(
             &event(&["https://v/1"]),
             &Known::default(),
             |_| false,
@@ -197,10 +197,10 @@ mod tests {
     fn a_link_added_after_the_end_is_announced_once() {
         let mut known = Known::default();
         let now = at("2030-01-11T00:00:00Z");
-        let first = plan(&event(&[]), &known, |_| false, now);
+        let first = plan_announcements(&event(&[]), &known, |_| false, now);
         known.apply("e", &first);
         let later = event(&["https://v/1"]);
-        let p = plan(&later, &known, |_| false, now);
+        let p = plan_announcements(&later, &known, |_| false, now);
         assert_eq!(p.new, vec!["https://v/1".to_string()]);
         assert_eq!(p.due.len(), 1);
         assert_eq!(
@@ -209,11 +209,11 @@ mod tests {
         );
         known.apply("e", &p);
         // Recorded but not yet sent (a crash before the send): still due, and not new again.
-        let again = plan(&later, &known, |_| false, now);
+        let again = plan_announcements(&later, &known, |_| false, now);
         assert!(again.new.is_empty());
         assert_eq!(again.due.len(), 1);
         // Sent: nothing more.
-        let done = plan(&later, &known, |_| true, now);
+        let done = plan_announcements(&later, &known, |_| true, now);
         assert!(done.due.is_empty() && done.new.is_empty());
     }
 
@@ -221,11 +221,14 @@ mod tests {
     fn a_link_added_before_the_end_waits_for_it() {
         let mut known = Known::default();
         let before = at("2030-01-10T16:30:00Z");
-        known.apply("e", &plan(&event(&[]), &known, |_| false, before));
-        let p = plan(&event(&["https://v/live"]), &known, |_| false, before);
+        known.apply(
+            "e",
+            &plan_announcements(&event(&[]), &known, |_| false, before),
+        );
+        let p = plan_announcements(&event(&["https://v/live"]), &known, |_| false, before);
         assert!(p.due.is_empty() && p.new.is_empty());
         assert_eq!(p.next_check, Some(at("2030-01-10T18:00:00Z")));
-        let after = plan(
+        let after = plan_announcements(
             &event(&["https://v/live"]),
             &known,
             |_| false,
@@ -239,7 +242,7 @@ mod tests {
         let mut known = Known::default();
         known.apply(
             "e",
-            &plan(
+            &plan_announcements(
                 &event(&["https://v/1"]),
                 &known,
                 |_| false,
@@ -249,7 +252,7 @@ mod tests {
         known.rename("e", "f");
         let mut moved = event(&["https://v/1"]);
         moved.id = "f".into();
-        let p = plan(&moved, &known, |_| false, at("2031-01-01T00:00:00Z"));
+        let p = plan_announcements(&moved, &known, |_| false, at("2031-01-01T00:00:00Z"));
         assert!(p.baseline.is_none() && p.due.is_empty() && p.new.is_empty());
     }
 }

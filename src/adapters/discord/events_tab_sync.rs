@@ -26,7 +26,7 @@ use super::errors::{self, Class};
 use crate::adapters::ledger::Ledger;
 use crate::app::status::{SharedTab, Snapshot};
 use crier_core::backoff::Backoff;
-use crier_core::events_tab::{self, Action, Fix, Guild, Record, Remote, State};
+use crier_core::events_tab::{self, Action, Fix, Guild, Recorded, Remote, State};
 
 /// What the bot may do with scheduled events, from its guild permissions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,7 +221,7 @@ impl TabSync {
                     });
                     info!(event = %event_id, scheduled_event = %discord_id, "found the scheduled event of a create whose answer was lost; adopting it");
                     self.ledger.put_scheduled_event(
-                        &Record {
+                        &Recorded {
                             event_id,
                             discord_id: Some(discord_id),
                             state: State::Scheduled,
@@ -276,7 +276,7 @@ impl TabSync {
                 .count(),
         };
         let actions =
-            events_tab::plan(&snapshot.events, &records, guild, self.duration, Utc::now());
+            events_tab::plan_actions(&snapshot.events, &records, guild, self.duration, Utc::now());
         let mut result = Ok(());
         let mut full = false;
         for action in actions {
@@ -358,7 +358,7 @@ impl TabSync {
         let ledger_failed = |e: crate::adapters::ledger::LedgerError| Failure::Retry(e.to_string());
         match action {
             Action::Create { event_id, spec } => {
-                let mut record = Record {
+                let mut record = Recorded {
                     event_id: event_id.clone(),
                     discord_id: None,
                     state: State::Creating,
@@ -413,7 +413,7 @@ impl TabSync {
                     .location(&spec.location)
                     .start_time(spec.start)
                     .end_time(spec.end);
-                let record = Record {
+                let record = Recorded {
                     event_id: event_id.clone(),
                     discord_id: Some(discord_id.clone()),
                     state: State::Scheduled,
@@ -430,7 +430,7 @@ impl TabSync {
                 spec,
             } => {
                 let edit = EditScheduledEvent::new().status(ScheduledEventStatus::Canceled);
-                let record = Record {
+                let record = Recorded {
                     event_id: event_id.clone(),
                     discord_id: Some(discord_id.clone()),
                     state: State::Cancelled,
@@ -473,7 +473,7 @@ impl TabSync {
         &mut self,
         discord_id: &str,
         edit: EditScheduledEvent<'_>,
-        record: Record,
+        record: Recorded,
     ) -> Result<(), Failure> {
         let ledger_failed = |e: crate::adapters::ledger::LedgerError| Failure::Retry(e.to_string());
         let id = parse_id(discord_id)?;
