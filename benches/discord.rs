@@ -10,22 +10,35 @@
 //! 3. the Events tab (`discord.scheduled_events`, read back every 2 s): 100 upcoming events, the
 //!    requests and time until all 100 are created, then one edited file (its writes, and the time
 //!    from the rename to the PATCH), then a restart after `kill -9` with nothing changed (its
-//!    writes over 3 read-backs: none expected). Printed as lines and as markdown table rows.
+//!    writes over 3 read-backs: none expected). Printed as lines and as markdown table rows;
+//! 4. commands under load through start-up and reloads: a generated site of 10,000 events
+//!    (`examples/gen_events.rs`, the catalog bench's), an empty ledger, and 20 commands a second
+//!    (round-robin of the kinds below) from the moment the commands are registered, sent without
+//!    waiting for the answers, as users would. p50/p99/max of the answers during the first start
+//!    (until every event is baselined in the ledger), steady, and the 4 s after each of two reloads
+//!    (one file written and renamed into place; 1,000 files deleted and 1,000 new ones written),
+//!    each beside the floor (a REST round trip to the fake, sent half-way between two commands),
+//!    then the bot's peak resident set size (`VmHWM`) after all of it.
 //!
 //! Run: `cargo bench --bench discord`, or `cargo bench --bench discord -- commands` (or
-//! `-- lateness`, `-- events_tab`) for one part. Plain `main`, not criterion: each sample is a
+//! `-- lateness`, `-- events_tab`, `-- load`) for one part. `CRIER_BIN=path` runs another build of
+//! crier (a copy of an older release binary, for before/after figures) instead of this one's. Plain `main`, not criterion: each sample is a
 //! whole round trip through another process, and percentiles are what the targets name.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+#[allow(dead_code)] // The generator's command line (`main`) is not used here.
+#[path = "../examples/gen_events.rs"]
+mod gen_events;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
-use support::crier::Crier;
 use support::fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
 
 fn percentile(sorted: &[Duration], q: f64) -> Duration {
@@ -65,18 +78,33 @@ fn report(name: &str, mut samples: Vec<Duration>) -> Stats {
     stats
 }
 
-/// Starts `crier run` on `site` against the fake, announcing no new events, with `discord` lines
-/// added to the `[discord]` table of the configuration. The rescan and the log level are a
-/// deployment's (every 5 minutes, warnings), not the tests' quicker ones.
-fn start_bot(fake: &FakeDiscord, site: &std::path::Path, discord: &str) -> Crier {
-    Crier::builder(site)
-        .discord(fake)
-        .unset("rescan_interval")
-        .config(&format!(
-            "[reminders]\nannounce_new = false\n[discord]\n{discord}"
-        ))
+/// Starts `crier run` on `site` against the fake, with `discord` lines added to the `[discord]`
+/// table of the configuration.
+fn start_bot(
+    fake: &FakeDiscord,
+    site: &std::path::Path,
+    announce_new: bool,
+    discord: &str,
+) -> Child {
+    let config = format!(
+        "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\n[reminders]\noffsets = []\nannounce_new = {announce_new}\n[discord]\napi_url = \"{}\"\nguild_id = \"{GUILD_ID}\"\nchannel_id = \"{CHANNEL_ID}\"\n{discord}",
+        fake.api_url()
+    );
+    std::fs::write(site.join("config.toml"), config).expect("config");
+    Command::new(crier_bin())
+        .arg("run")
+        .current_dir(site)
+        .env("DISCORD_TOKEN", fake.token())
         .env("RUST_LOG", "warn")
-        .start()
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("crier starts")
+}
+
+/// The binary under test: `CRIER_BIN`, else the release build of this package.
+fn crier_bin() -> std::ffi::OsString {
+    std::env::var_os("CRIER_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_crier").into())
 }
 
 /// Event `i`'s file (`events/e{i:05}.md`), relative to the site.
@@ -105,10 +133,10 @@ fn peak_rss_kb(pid: u32) -> Option<u64> {
 }
 
 /// `X.Y MiB`, or why not, for [`peak_rss_kb`] of the bot.
-fn peak_rss(bot: &Crier) -> String {
-    match peak_rss_kb(bot.pid()) {
+fn peak_rss(bot: &Child) -> String {
+    match peak_rss_kb(bot.id()) {
         Some(kb) => format!("{:.1} MiB", kb as f64 / 1024.0),
-        None => format!("unavailable (no VmHWM in /proc/{}/status)", bot.pid()),
+        None => format!("unavailable (no VmHWM in /proc/{}/status)", bot.id()),
     }
 }
 
@@ -272,7 +300,7 @@ fn commands() {
         let start = DateTime::from_timestamp(at, 0).expect("valid");
         write_event(dir.path(), i, start, "");
     }
-    let mut bot = start_bot(&fake, dir.path(), "");
+    let mut bot = start_bot(&fake, dir.path(), false, "");
     wait_registered(&fake);
     wait_loaded(&fake);
     // One unmeasured round to warm up, then SAMPLES rounds, each sending every kind once.
@@ -286,7 +314,8 @@ fn commands() {
         }
     }
     let rss = peak_rss(&bot);
-    bot.kill();
+    let _ = bot.kill();
+    let _ = bot.wait();
     println!(
         "command handling, {EVENTS} events ({PAST} past), {SPEAKERS} speakers: \
          dispatch by the fake to the callback it receives"
@@ -332,7 +361,7 @@ fn lateness() {
     }
     let began = Instant::now();
     let began_utc = Utc::now();
-    let mut bot = start_bot(&fake, dir.path(), "");
+    let mut bot = start_bot(&fake, dir.path(), false, "");
     std::thread::sleep(Duration::from_secs(42));
     // Each post is matched to its event by the embed's title.
     let posts: Vec<(Instant, usize)> = fake
@@ -346,7 +375,8 @@ fn lateness() {
             Some((r.at, i))
         })
         .collect();
-    bot.kill();
+    let _ = bot.kill();
+    let _ = bot.wait();
     println!(
         "reminders posted: {} of {} (a reminder later than its grace, 1 s for a 4 s offset, is skipped)",
         posts.len(),
@@ -460,7 +490,7 @@ fn events_tab() {
 
     // Start-up: every event created.
     let spawned = Instant::now();
-    let mut bot = start_bot(&fake, dir.path(), TAB);
+    let mut bot = start_bot(&fake, dir.path(), false, TAB);
     let (last_post, post) = wait_nth(
         &fake,
         0,
@@ -511,10 +541,11 @@ fn events_tab() {
     let rss = peak_rss(&bot);
 
     // A restart with nothing changed, after kill -9.
-    bot.kill();
+    let _ = bot.kill();
+    let _ = bot.wait();
     let base = fake.requests().len();
     let restarted = Instant::now();
-    let mut bot = start_bot(&fake, dir.path(), TAB);
+    let mut bot = start_bot(&fake, dir.path(), false, TAB);
     let (_, first_read) = wait_nth(&fake, base, 1, is_tab_read, "the first read-back");
     let (restart_end, third_read) = wait_nth(&fake, base, 3, is_tab_read, "3 read-backs");
     let (restart_writes, restart_reads) = tab_counts(&fake, base..restart_end + 1);
@@ -522,7 +553,8 @@ fn events_tab() {
     let restart_time = third_read.at.saturating_duration_since(restarted);
     let kept = tab_names(&fake).len();
     let restart_rss = peak_rss(&bot);
-    bot.kill();
+    let _ = bot.kill();
+    let _ = bot.wait();
     println!(
         "restart after kill -9, nothing changed: {restart_writes} writes (expected 0) \
          (+{restart_reads} reads), {:.3} s from spawn to the first read-back, {:.2} s to the \
@@ -549,6 +581,305 @@ fn events_tab() {
     println!();
 }
 
+/// Commands a second in the load test, and the kinds sent round-robin. None needs a particular
+/// title, so each has an answer from the first moment (an empty list before the catalog is loaded).
+/// The paged `/speakers` is not among them: it formats a line for every speaker with an upcoming
+/// talk before it takes a page (3-5 ms on this site, whatever else the bot is doing), a cost of the
+/// command itself that the `commands` part shows; this part is about commands waiting for the rest.
+const LOAD_RATE: u32 = 20;
+const LOAD_KINDS: [&str; 6] = [
+    "/next",
+    "/upcoming COUNT",
+    "/upcoming",
+    "autocomplete /event NAME",
+    "/talks",
+    "/speakers NAME",
+];
+/// How long a reload is measured for, from the file change (the debounce, the load, the re-plan).
+const RELOAD_WINDOW: Duration = Duration::from_secs(4);
+/// Files deleted, and as many new ones written, in the second reload.
+const REPLACED: usize = 1_000;
+
+/// Dispatches the `n`-th command of the load test, without waiting for its answer.
+fn dispatch(fake: &FakeDiscord, n: usize, speakers: &[String]) -> String {
+    match n % LOAD_KINDS.len() {
+        0 => fake.slash("next", json!([])),
+        1 => fake.slash(
+            "upcoming",
+            json!([{"name": "count", "type": 4, "value": 5}]),
+        ),
+        2 => fake.slash("upcoming", json!([])),
+        3 => fake.autocomplete(
+            "event",
+            json!([{"name": "name", "type": 3, "value": "rust", "focused": true}]),
+        ),
+        4 => fake.slash("talks", json!([])),
+        _ => {
+            let name = &speakers[(n / LOAD_KINDS.len()) % speakers.len()];
+            fake.slash(
+                "speakers",
+                json!([{"name": "name", "type": 3, "value": name}]),
+            )
+        }
+    }
+}
+
+/// The `name:` of the site's first 50 people files.
+fn speaker_names(site: &std::path::Path) -> Vec<String> {
+    let mut files: Vec<_> = std::fs::read_dir(site.join("people"))
+        .expect("people")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .take(50)
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let name = text.lines().find_map(|l| l.strip_prefix("name: "))?;
+            Some(name.trim().to_string())
+        })
+        .collect()
+}
+
+/// Rows in the ledger's `recording_baselines`: one per event looked at, the first start's writes.
+fn baselines(ledger: &std::path::Path) -> usize {
+    let Ok(conn) =
+        rusqlite::Connection::open_with_flags(ledger, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    else {
+        return 0;
+    };
+    conn.query_row("SELECT count(*) FROM recording_baselines", [], |row| {
+        row.get::<_, i64>(0)
+    })
+    .map_or(0, |n| usize::try_from(n).unwrap_or(0))
+}
+
+/// What the load's sender recorded: each command (when sent, its kind, its interaction id) and,
+/// half-way between two commands, the floor (a REST round trip to the fake, without the bot).
+#[derive(Default)]
+struct Sent {
+    commands: Vec<(Instant, usize, String)>,
+    floor: Vec<(Instant, Duration)>,
+}
+
+fn load() {
+    let fake = FakeDiscord::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = dir.path();
+    let generated = gen_events::generate(site, EVENTS).expect("the site is generated");
+    let speakers = speaker_names(site);
+    assert!(!speakers.is_empty(), "the site has people");
+    // The reminders' default offsets; no "new" posts (a first start would announce every upcoming
+    // event): what is measured is the bot's own work, not the fake taking 2,500 posts.
+    let config = format!(
+        "events_dir = \"events\"\nstate_dir = \"state\"\ntimezone = \"UTC\"\n[reminders]\nannounce_new = false\n[discord]\napi_url = \"{}\"\nguild_id = \"{GUILD_ID}\"\nchannel_id = \"{CHANNEL_ID}\"\n",
+        fake.api_url()
+    );
+    std::fs::write(site.join("config.toml"), config).expect("config");
+    let spawned = Instant::now();
+    let mut bot = Command::new(crier_bin())
+        .arg("run")
+        .current_dir(site)
+        .env("DISCORD_TOKEN", fake.token())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("crier starts");
+    wait_registered(&fake);
+    let registered = Instant::now();
+
+    // The load: a command every 50 ms on a schedule of its own (a slow answer does not delay the
+    // next command), until told to stop.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (sent, marks) = std::thread::scope(|scope| {
+        let sender = scope.spawn(|| {
+            let mut sent = Sent::default();
+            let period = Duration::from_secs(1) / LOAD_RATE;
+            let mut next = Instant::now();
+            for n in 0.. {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                if let Some(wait) = next.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                }
+                let at = Instant::now();
+                let id = dispatch(&fake, n, &speakers);
+                sent.commands.push((at, n % LOAD_KINDS.len(), id));
+                if let Some(wait) = (next + period / 2).checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                }
+                sent.floor.push((Instant::now(), rest_round_trip(&fake)));
+                next += period;
+            }
+            sent
+        });
+        // The first start ends when every event has its baseline in the ledger.
+        let ledger = site.join("state/ledger.sqlite3");
+        let end = Instant::now() + Duration::from_secs(120);
+        let first_done = loop {
+            let n = baselines(&ledger);
+            if n >= generated.events {
+                break Instant::now();
+            }
+            assert!(
+                Instant::now() < end,
+                "the first start did not baseline {} events within 120 s ({n} so far)",
+                generated.events
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        std::thread::sleep(Duration::from_secs(5));
+        // Reload 1: one new event file, written aside and renamed into place.
+        let start = Utc::now() + chrono::Duration::days(3);
+        let tmp = site.join("events/.load-one.md.tmp");
+        std::fs::write(&tmp, event_text(EVENTS, "Load one", start, "")).expect("write");
+        let one = Instant::now();
+        std::fs::rename(&tmp, site.join("events/load-one.md")).expect("rename");
+        std::thread::sleep(RELOAD_WINDOW + Duration::from_secs(2));
+        // Reload 2: 1,000 files deleted and 1,000 new ones written, as a big merge would.
+        let mut files: Vec<_> = std::fs::read_dir(site.join("events"))
+            .expect("events")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        files.sort();
+        let many = Instant::now();
+        for (i, path) in files
+            .iter()
+            .step_by(files.len() / REPLACED)
+            .take(REPLACED)
+            .enumerate()
+        {
+            std::fs::remove_file(path).expect("remove");
+            let start = Utc::now() + chrono::Duration::days(2 + i as i64 % 300);
+            std::fs::write(
+                site.join(format!("events/load-{i:04}.md")),
+                event_text(EVENTS + 1 + i, &format!("Load {i}"), start, ""),
+            )
+            .expect("write");
+        }
+        let many_written = Instant::now();
+        std::thread::sleep(RELOAD_WINDOW + Duration::from_secs(2));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let sent = sender.join().expect("the sender");
+        (sent, (first_done, one, many, many_written))
+    });
+    let (first_done, one, many, many_written) = marks;
+    // Every answer has had time to arrive (the fake refuses those after 3 s, and records them).
+    std::thread::sleep(Duration::from_secs(1));
+    let rss = peak_rss(&bot);
+    let _ = bot.kill();
+    let _ = bot.wait();
+
+    let mut answered: std::collections::HashMap<String, Instant> = Default::default();
+    for r in fake.requests() {
+        let route = r.route();
+        if r.method == "POST" && route.ends_with("/callback") {
+            if let Some(id) = route
+                .strip_prefix("/interactions/")
+                .and_then(|s| s.split('/').next())
+            {
+                answered.entry(id.to_string()).or_insert(r.at);
+            }
+        }
+    }
+    let took = |(at, _, id): &(Instant, usize, String)| {
+        answered
+            .get(id)
+            .map(|back| back.saturating_duration_since(*at))
+    };
+    println!(
+        "commands under load: {} events ({} files), {LOAD_RATE} commands a second from the \
+         registration ({:.2} s after spawn); first start done (every event baselined) {:.2} s \
+         after the registration; 1,000 files replaced in {:.0} ms",
+        generated.events,
+        generated.files(),
+        secs(registered - spawned),
+        secs(first_done - registered),
+        (many_written - many).as_secs_f64() * 1000.0,
+    );
+    // The first command after the registration is reported on its own: the fake's gateway socket
+    // holds its frame back until the bot acknowledges the ones just before it (Nagle's algorithm
+    // against a delayed ACK, about 40 ms), which is the fake's doing, not the bot's.
+    if let Some(first) = sent.commands.first() {
+        match took(first) {
+            Some(t) => println!("the first command after the registration: {:.2} ms", ms(t)),
+            None => println!("the first command after the registration: never answered"),
+        }
+    }
+    let end = sent
+        .commands
+        .last()
+        .map_or(Instant::now(), |(at, _, _)| *at)
+        + Duration::from_millis(1);
+    let second = sent.commands.get(1).map_or(registered, |(at, _, _)| *at);
+    let phases = [
+        ("first start (empty ledger)", second, first_done),
+        ("steady", first_done, one),
+        ("reload, one file renamed in", one, one + RELOAD_WINDOW),
+        ("reload, 1,000 files replaced", many, many + RELOAD_WINDOW),
+        ("steady, after the reloads", many + RELOAD_WINDOW, end),
+    ];
+    let mut rows = Vec::new();
+    for (name, from, to) in phases {
+        let within = |at: &Instant| *at >= from && *at < to;
+        let mut samples = Vec::new();
+        let mut missing = 0;
+        for command in sent.commands.iter().filter(|(at, _, _)| within(at)) {
+            match took(command) {
+                Some(t) => samples.push(t),
+                None => missing += 1,
+            }
+        }
+        let mut floor: Vec<Duration> = sent
+            .floor
+            .iter()
+            .filter(|(at, _)| within(at))
+            .map(|(_, t)| *t)
+            .collect();
+        floor.sort();
+        samples.sort();
+        let n = samples.len();
+        let max = samples.last().copied().unwrap_or_default();
+        let stats = report(name, samples);
+        let floor_p99 = if floor.is_empty() {
+            Duration::ZERO
+        } else {
+            percentile(&floor, 0.99)
+        };
+        if missing > 0 {
+            println!("  {missing} commands of this phase were never answered");
+        }
+        rows.push((name, n, stats, max, missing, floor_p99));
+    }
+    println!();
+    println!("| phase | commands | p50 | p99 | max | floor p99 |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (name, n, s, max, missing, floor) in rows {
+        let unanswered = if missing > 0 {
+            format!(" ({missing} unanswered)")
+        } else {
+            String::new()
+        };
+        println!(
+            "| {name} | {n}{unanswered} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms |",
+            ms(s.p50),
+            ms(s.p99),
+            ms(max),
+            ms(floor)
+        );
+    }
+    println!();
+    println!(
+        "peak RSS with {} events, after the first start, two reloads and {} commands: {rss}",
+        group(generated.events),
+        sent.commands.len()
+    );
+}
+
 fn main() {
     // `cargo bench` passes flags such as --bench, ignored; other arguments pick parts by name
     // (a part runs if an argument is part of its name), none runs all.
@@ -556,10 +887,11 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let parts: [(&str, fn()); 3] = [
+    let parts: [(&str, fn()); 4] = [
         ("commands", commands),
         ("lateness", lateness),
         ("events_tab", events_tab),
+        ("load", load),
     ];
     let mut ran = false;
     for (name, part) in parts {
@@ -569,6 +901,8 @@ fn main() {
         }
     }
     if !ran {
-        eprintln!("no part matches {filters:?}; the parts are: commands, lateness, events_tab");
+        eprintln!(
+            "no part matches {filters:?}; the parts are: commands, lateness, events_tab, load"
+        );
     }
 }

@@ -4,7 +4,9 @@
 //! `sent` (with the sink's message id), or to `skipped` / `failed` with a reason. `sending` is written
 //! before the sink is called: a row left in `sending` by a crash is sent again, with the same key (the
 //! Discord sink derives its nonce from it, so Discord drops the duplicate). WAL mode keeps each write a
-//! single fsync'd append.
+//! single append; the announcer's bookkeeping for many events at once (the first start's baselines, a
+//! reload that re-plans thousands) is written in batches ([`Ledger::begin`]), one transaction for
+//! many rows rather than one commit per row.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -226,6 +228,53 @@ impl Ledger {
         }
     }
 
+    /// Starts a batch: every write until [`Ledger::commit`] is one transaction, committed together or
+    /// (after [`Ledger::rollback`]) not at all; for many rows, one commit instead of one per row. The
+    /// write lock is taken at once (`BEGIN IMMEDIATE`), so a batch that reads before it writes never
+    /// fails half-way because another connection (the feed's, the Events tab's) wrote in between.
+    pub fn begin(&self) -> Result<(), LedgerError> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err(e))
+    }
+
+    /// Commits the batch [`Ledger::begin`] started.
+    pub fn commit(&self) -> Result<(), LedgerError> {
+        self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))
+    }
+
+    /// Drops the batch [`Ledger::begin`] started, if it is still open (a failed COMMIT, a full disk,
+    /// may have ended it already).
+    pub fn rollback(&self) {
+        if !self.conn.is_autocommit() {
+            // Nothing more can be done if even this fails: the connection ends the transaction
+            // itself when it is closed.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+
+    /// Runs `f` atomically: in a transaction of its own, or inside a batch ([`Ledger::begin`]) as a
+    /// savepoint of it (a plain `BEGIN` would fail there).
+    fn atomically<T>(&self, f: impl FnOnce() -> rusqlite::Result<T>) -> Result<T, LedgerError> {
+        self.conn
+            .execute_batch("SAVEPOINT atomically")
+            .map_err(|e| self.err(e))?;
+        match f() {
+            Ok(value) => {
+                self.conn
+                    .execute_batch("RELEASE atomically")
+                    .map_err(|e| self.err(e))?;
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = self
+                    .conn
+                    .execute_batch("ROLLBACK TO atomically; RELEASE atomically");
+                Err(self.err(e))
+            }
+        }
+    }
+
     /// Everything the planner needs, read once at start.
     pub fn load(&self) -> Result<Memory, LedgerError> {
         let mut memory = Memory::default();
@@ -265,16 +314,18 @@ impl Ledger {
         now: DateTime<Utc>,
     ) -> Result<(), LedgerError> {
         self.conn
-            .execute(
+            .prepare_cached(
                 "INSERT INTO events (event_id, start, first_seen, source) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (event_id) DO UPDATE SET start = excluded.start, source = excluded.source",
-                params![
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![
                     event_id,
                     start.timestamp(),
                     now.to_rfc3339(),
                     source.to_string_lossy()
-                ],
-            )
+                ])
+            })
             .map(drop)
             .map_err(|e| self.err(e))
     }
@@ -282,10 +333,10 @@ impl Ledger {
     /// Records that an already tracked event was read from `source` (a postponed event's renamed file).
     pub fn set_source(&self, event_id: &str, source: &Path) -> Result<(), LedgerError> {
         self.conn
-            .execute(
+            .prepare_cached(
                 "UPDATE events SET source = ?2 WHERE event_id = ?1 AND source IS NOT ?2",
-                params![event_id, source.to_string_lossy()],
             )
+            .and_then(|mut stmt| stmt.execute(params![event_id, source.to_string_lossy()]))
             .map(drop)
             .map_err(|e| self.err(e))
     }
@@ -306,25 +357,21 @@ impl Ledger {
     /// Gives an event a new identity, with everything recorded for it, in one transaction: a crash
     /// leaves either the old identity or the new one, never half of each.
     pub fn rename(&self, from: &str, to: &str) -> Result<(), LedgerError> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        tx.execute(
-            "UPDATE events SET event_id = ?2 WHERE event_id = ?1",
-            params![from, to],
-        )
-        .map_err(|e| self.err(e))?;
-        for table in [
-            "announcements",
-            "recording_baselines",
-            "recordings",
-            "scheduled_events",
-        ] {
-            tx.execute(
-                &format!("UPDATE {table} SET event_id = ?2 WHERE event_id = ?1"),
-                params![from, to],
-            )
-            .map_err(|e| self.err(e))?;
-        }
-        tx.commit().map_err(|e| self.err(e))
+        self.atomically(|| {
+            for table in [
+                "events",
+                "announcements",
+                "recording_baselines",
+                "recordings",
+                "scheduled_events",
+            ] {
+                self.conn.execute(
+                    &format!("UPDATE {table} SET event_id = ?2 WHERE event_id = ?1"),
+                    params![from, to],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// Everything known about recordings, read once at start.
@@ -371,30 +418,33 @@ impl Ledger {
         if plan.baseline.is_none() && plan.new.is_empty() {
             return Ok(());
         }
-        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
-        let insert = |url: &str, announce: bool| {
-            tx.execute(
-                "INSERT INTO recordings (event_id, url, announce, first_seen) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (event_id, url) DO NOTHING",
-                params![event_id, url, announce, now.to_rfc3339()],
-            )
-            .map(drop)
-        };
-        if let Some(urls) = &plan.baseline {
-            tx.execute(
-                "INSERT INTO recording_baselines (event_id, taken_at) VALUES (?1, ?2)
-                 ON CONFLICT (event_id) DO NOTHING",
-                params![event_id, now.to_rfc3339()],
-            )
-            .map_err(|e| self.err(e))?;
-            for url in urls {
-                insert(url, false).map_err(|e| self.err(e))?;
+        let now = now.to_rfc3339();
+        self.atomically(|| {
+            let insert = |url: &str, announce: bool| {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO recordings (event_id, url, announce, first_seen) VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (event_id, url) DO NOTHING",
+                    )?
+                    .execute(params![event_id, url, announce, now])
+                    .map(drop)
+            };
+            if let Some(urls) = &plan.baseline {
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO recording_baselines (event_id, taken_at) VALUES (?1, ?2)
+                         ON CONFLICT (event_id) DO NOTHING",
+                    )?
+                    .execute(params![event_id, now])?;
+                for url in urls {
+                    insert(url, false)?;
+                }
             }
-        }
-        for url in &plan.new {
-            insert(url, true).map_err(|e| self.err(e))?;
-        }
-        tx.commit().map_err(|e| self.err(e))
+            for url in &plan.new {
+                insert(url, true)?;
+            }
+            Ok(())
+        })
     }
 
     /// The scheduled events kept for events (the Events tab sync's records).
@@ -484,7 +534,7 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         let attempts = i64::from(status == Progress::Sending);
         self.conn
-            .execute(
+            .prepare_cached(
                 "INSERT INTO announcements (event_id, kind, start, due, status, message_id, detail, attempts, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (event_id, kind, start) DO UPDATE SET
@@ -493,7 +543,9 @@ impl Ledger {
                     detail = excluded.detail,
                     attempts = attempts + excluded.attempts,
                     updated_at = excluded.updated_at",
-                params![
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![
                     key.event_id,
                     key.kind.key(),
                     key.start.timestamp(),
@@ -503,8 +555,8 @@ impl Ledger {
                     detail,
                     attempts,
                     now.to_rfc3339()
-                ],
-            )
+                ])
+            })
             .map_err(|e| self.err(e))?;
         if status == Progress::Sent {
             self.mark_announced(&key.event_id)?;
@@ -560,10 +612,8 @@ impl Ledger {
     /// record, and for an occurrence whose series' "new" (a record of the series) was posted for it.
     pub fn mark_announced(&self, event_id: &str) -> Result<(), LedgerError> {
         self.conn
-            .execute(
-                "UPDATE events SET announced = 1 WHERE event_id = ?1",
-                params![event_id],
-            )
+            .prepare_cached("UPDATE events SET announced = 1 WHERE event_id = ?1")
+            .and_then(|mut stmt| stmt.execute(params![event_id]))
             .map(drop)
             .map_err(|e| self.err(e))
     }
@@ -812,6 +862,45 @@ mod tests {
         assert_eq!(
             ledger.recordings().expect("recordings"),
             crier_core::recordings::Known::default()
+        );
+    }
+
+    #[test]
+    fn a_batch_is_written_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = Ledger::open(dir.path()).expect("opens");
+        let baseline = crier_core::recordings::Plan {
+            baseline: Some(vec!["https://v.example/1".into()]),
+            ..Default::default()
+        };
+        let write = |id: &str| -> Result<(), LedgerError> {
+            ledger.track(id, Path::new("e.md"), t(1000), t(0))?;
+            // Atomic on its own, a savepoint inside the batch.
+            ledger.record_recordings(id, &baseline, t(0))
+        };
+        ledger.begin().expect("begin");
+        write("a").expect("a");
+        write("b").expect("b");
+        ledger.rollback();
+        assert!(ledger.load().expect("loads").tracked.is_empty());
+        assert_eq!(
+            ledger.recordings().expect("recordings"),
+            crier_core::recordings::Known::default()
+        );
+        ledger.begin().expect("begin");
+        write("a").expect("a");
+        write("b").expect("b");
+        ledger.commit().expect("commit");
+        // Outside a batch, each write commits by itself.
+        write("c").expect("c");
+        ledger.rollback();
+        let memory = ledger.load().expect("loads");
+        assert_eq!(memory.tracked.len(), 3);
+        let known = ledger.recordings().expect("recordings");
+        assert_eq!(known.baselined.len(), 3);
+        assert!(
+            !known.links["b"]["https://v.example/1"],
+            "known, not to announce"
         );
     }
 

@@ -11,14 +11,14 @@ use tokio::time::Instant;
 use tracing::{error, info, warn};
 
 use crate::adapters::ledger::Ledger;
-use crate::app::announcer::Announcer;
+use crate::app::announcer::{Announcer, Core};
 use crate::app::sink::Sink;
 use crate::app::status::Shared;
 use crate::app::telemetry::Telemetry;
 use crate::config::Config;
-use crier_core::catalog::{Catalog, Settings};
+use crier_core::catalog::Settings;
 use crier_core::routing::Router;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Holds `state_dir/crier.lock` for as long as it lives: two bots on one ledger would double-post.
 pub struct StateLock {
@@ -84,7 +84,7 @@ pub async fn run(
         _ = terminate.recv() => return Ok(()),
     };
     let (feed_tx, feed_rx) = tokio::sync::watch::channel(None);
-    let mut feed = match config.http_listen {
+    let feed = match config.http_listen {
         Some(addr) => {
             tokio::spawn(
                 crate::adapters::http::serve(addr, telemetry.clone(), feed_rx, source.hook.take())
@@ -97,22 +97,28 @@ pub async fn run(
         }
         None => None,
     };
-    let ledger = Ledger::open(&config.state_dir)?;
-    info!(ledger = %ledger.path().display(), events = %config.catalog.events_dir.display(), commit = source.commit.as_ref().map(super::super::adapters::source::git::Checkout::short), "starting");
-    let mut announcer = Announcer::new(
-        sink,
-        ledger,
-        config.rules.clone(),
-        config.digest.clone(),
-        config.catalog.timezone,
-        Utc::now(),
-    )?
-    .with_telemetry(telemetry.clone())
-    .with_router(router);
+    info!(ledger = %config.state_dir.join("ledger.sqlite3").display(), events = %config.catalog.events_dir.display(), commit = source.commit.as_ref().map(super::super::adapters::source::git::Checkout::short), "starting");
+    let mut announcer = {
+        let state_dir = config.state_dir.clone();
+        let (rules, digest) = (config.rules.clone(), config.digest.clone());
+        let zone = config.catalog.timezone;
+        // Opening the ledger reads every row: on the announcer's thread, as is everything it does
+        // with SQLite or with the whole catalog (see `Announcer::blocking`).
+        Announcer::start(sink, move || {
+            Core::open(Ledger::open(&state_dir)?, rules, digest, zone, Utc::now())
+        })
+        .await?
+        .with_telemetry(telemetry.clone())
+        .with_router(router)
+    };
+    let publisher = Arc::new(Mutex::new(Publisher {
+        status,
+        telemetry: telemetry.clone(),
+        feed,
+    }));
     let settings = config.catalog.clone();
-    announcer.replace_catalog(load(&settings).await?, Utc::now());
     // Commands can answer from the catalog before the first announcements go out.
-    publish(&announcer, &status, &telemetry, feed.as_mut());
+    load(&announcer, &publisher, &settings).await?;
     let mut next_rescan = Instant::now() + config.rescan_interval;
     tokio::pin!(fatal);
     loop {
@@ -120,7 +126,7 @@ pub async fn run(
             Ok(sent) => {
                 telemetry.set_ledger(Ok(()));
                 if sent > 0 {
-                    publish(&announcer, &status, &telemetry, feed.as_mut());
+                    publish(&announcer, &publisher).await;
                 }
             }
             Err(e) => {
@@ -157,8 +163,7 @@ pub async fn run(
                         continue;
                     }
                 }
-                reload(&mut announcer, &settings).await;
-                publish(&announcer, &status, &telemetry, feed.as_mut());
+                reload(&announcer, &publisher, &settings).await;
             }
             _ = tokio::signal::ctrl_c() => break,
             _ = terminate.recv() => break,
@@ -168,8 +173,7 @@ pub async fn run(
             }
         }
         if Instant::now() >= next_rescan {
-            reload(&mut announcer, &settings).await;
-            publish(&announcer, &status, &telemetry, feed.as_mut());
+            reload(&announcer, &publisher, &settings).await;
             next_rescan = Instant::now() + config.rescan_interval;
         }
     }
@@ -177,28 +181,68 @@ pub async fn run(
     Ok(())
 }
 
-/// Publishes the announcer's state for the commands, the metrics and the calendar feed.
-fn publish<S: Sink>(
-    announcer: &Announcer<S>,
-    status: &Shared,
-    telemetry: &Telemetry,
-    feed: Option<&mut FeedPublisher>,
-) {
-    match announcer.status(Utc::now()) {
-        Ok(snapshot) => {
-            let next = snapshot.next.first().map_or(0, |n| n.due.timestamp());
-            telemetry.next_announcement.set(next);
-            if let Some(feed) = feed {
-                if let Some(events) = feed.refresh(&snapshot, Utc::now()) {
-                    telemetry
-                        .feed_events
-                        .set(i64::try_from(events).unwrap_or(i64::MAX));
-                }
+/// Where the announcer's state goes after each change: the status for the commands, the metrics, and
+/// the calendar feed.
+struct Publisher {
+    status: Shared,
+    telemetry: Arc<Telemetry>,
+    feed: Option<FeedPublisher>,
+}
+
+impl Publisher {
+    fn publish(&mut self, core: &Core) {
+        let snapshot = match core.status(Utc::now()) {
+            Ok(snapshot) => snapshot,
+            Err(e) => {
+                warn!(error = %e, "cannot read the ledger for the status");
+                return;
             }
-            status.set(snapshot);
+        };
+        let next = snapshot.next.first().map_or(0, |n| n.due.timestamp());
+        self.telemetry.next_announcement.set(next);
+        if let Some(feed) = &mut self.feed {
+            if let Some(events) = feed.refresh(&snapshot, Utc::now()) {
+                self.telemetry
+                    .feed_events
+                    .set(i64::try_from(events).unwrap_or(i64::MAX));
+            }
         }
-        Err(e) => warn!(error = %e, "cannot read the ledger for the status"),
+        // The status it replaces (and with it, after a reload, the old catalog) is freed here, on
+        // the announcer's thread, unless a command is still reading it.
+        self.status.set(snapshot);
     }
+}
+
+/// Publishes the announcer's state, on the announcer's thread (the feed reads and writes the ledger).
+async fn publish<S: Sink>(announcer: &Announcer<S>, publisher: &Arc<Mutex<Publisher>>) {
+    let publisher = publisher.clone();
+    announcer
+        .blocking(move |core| lock(&publisher).publish(core))
+        .await;
+}
+
+/// On the announcer's thread: reads the site into the announcer (a catalog of 10,000 events is a few
+/// hundred milliseconds of parsing, and its indexes are built there too), then publishes the
+/// announcer's state. A failed read keeps the last catalog; the state is published either way.
+async fn load<S: Sink>(
+    announcer: &Announcer<S>,
+    publisher: &Arc<Mutex<Publisher>>,
+    settings: &Settings,
+) -> anyhow::Result<()> {
+    let publisher = publisher.clone();
+    let settings = settings.clone();
+    announcer
+        .blocking(move |core| {
+            let loaded = crate::adapters::site_files::load_at(&settings, Utc::now())
+                .map(|catalog| core.replace_catalog(catalog, Utc::now()));
+            lock(&publisher).publish(core);
+            Ok(loaded?)
+        })
+        .await
+}
+
+fn lock(publisher: &Mutex<Publisher>) -> std::sync::MutexGuard<'_, Publisher> {
+    publisher.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Builds `/events.ics` once per catalog change (and hourly, as events leave its 30-day window),
@@ -280,18 +324,13 @@ impl FeedPublisher {
     }
 }
 
-async fn load(settings: &Settings) -> anyhow::Result<Catalog> {
-    let settings = settings.clone();
-    Ok(tokio::task::spawn_blocking(move || {
-        crate::adapters::site_files::load_at(&settings, Utc::now())
-    })
-    .await??)
-}
-
-async fn reload<S: Sink>(announcer: &mut Announcer<S>, settings: &Settings) {
-    match load(settings).await {
-        Ok(catalog) => announcer.replace_catalog(catalog, Utc::now()),
+async fn reload<S: Sink>(
+    announcer: &Announcer<S>,
+    publisher: &Arc<Mutex<Publisher>>,
+    settings: &Settings,
+) {
+    if let Err(e) = load(announcer, publisher, settings).await {
         // A folder that vanished (an unmounted volume) keeps the last catalog rather than dropping it.
-        Err(e) => warn!(error = %format!("{e:#}"), "reload failed; keeping the last catalog"),
+        warn!(error = %format!("{e:#}"), "reload failed; keeping the last catalog");
     }
 }

@@ -36,20 +36,34 @@ pub struct SpeakerEntry {
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     pub events: Vec<Event>,
-    /// Each event's title and id, lower-cased, by event index.
-    titles: Vec<(String, String)>,
+    /// Every event's title and id, lower-cased, one after the other in one string: one allocation
+    /// for the catalog rather than two per event (fewer small blocks left scattered across the
+    /// allocator's heaps after each reload).
+    folded: String,
+    /// Where each event's title and then its id end in `folded`, two per event.
+    folded_ends: Vec<usize>,
+    /// Event indexes in the order of their ids, for [`Snapshot::get`]: the announcer keeps no map of
+    /// its own, so the events are held once, here.
+    by_id: Vec<usize>,
     /// Speakers by lower-cased name.
     speakers: BTreeMap<String, SpeakerEntry>,
 }
 
 impl Snapshot {
-    /// Sorts the events (by start, then id) and indexes them.
+    /// Sorts the events (by start, then id) and indexes them, in place: the events are not copied.
     pub fn new(mut events: Vec<Event>) -> Snapshot {
-        events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
-        let titles = events
-            .iter()
-            .map(|e| (e.title.to_lowercase(), e.id.to_lowercase()))
-            .collect();
+        // Unstable (no scratch buffer of half the events): ids are unique, so the order is total.
+        events.sort_unstable_by(|a, b| a.start.cmp(&b.start).then_with(|| a.id.cmp(&b.id)));
+        let mut folded = String::new();
+        let mut folded_ends = Vec::with_capacity(2 * events.len());
+        for event in &events {
+            for text in [&event.title, &event.id] {
+                // `str::to_lowercase`, not per char: a final sigma folds as the query's does.
+                folded.push_str(&text.to_lowercase());
+                folded_ends.push(folded.len());
+            }
+        }
+        folded.shrink_to_fit();
         let mut speakers: BTreeMap<String, SpeakerEntry> = BTreeMap::new();
         for (ei, event) in events.iter().enumerate() {
             for (ti, talk) in event.talks.iter().enumerate() {
@@ -71,11 +85,24 @@ impl Snapshot {
                 }
             }
         }
+        let mut by_id: Vec<usize> = (0..events.len()).collect();
+        by_id.sort_unstable_by(|&a, &b| events[a].id.cmp(&events[b].id));
         Snapshot {
             events,
-            titles,
+            folded,
+            folded_ends,
+            by_id,
             speakers,
         }
+    }
+
+    /// The event with this id.
+    pub fn get(&self, id: &str) -> Option<&Event> {
+        let at = self
+            .by_id
+            .binary_search_by(|&i| self.events[i].id.as_str().cmp(id))
+            .ok()?;
+        self.events.get(self.by_id[at])
     }
 
     /// The index of the first event that starts at or after `now`.
@@ -92,8 +119,15 @@ impl Snapshot {
 
     /// An event's lower-cased title and id.
     pub fn folded(&self, index: usize) -> (&str, &str) {
-        let (title, id) = &self.titles[index];
-        (title, id)
+        let start = match index {
+            0 => 0,
+            _ => self.folded_ends[2 * index - 1],
+        };
+        let (title_end, id_end) = (self.folded_ends[2 * index], self.folded_ends[2 * index + 1]);
+        (
+            &self.folded[start..title_end],
+            &self.folded[title_end..id_end],
+        )
     }
 
     /// The speaker named `name` (any case).

@@ -26,6 +26,10 @@ pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    // One thread for the run loop, the HTTP listener and the Events tab sync, which mostly wait on
+    // I/O. Two kinds of work have a thread of their own: the Discord gateway and its commands, which
+    // must answer within 3 s whatever else is going on (see `discord::run_gateway`), and the
+    // announcer's catalog and ledger work, which is the slow part (see `announcer::Core`).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

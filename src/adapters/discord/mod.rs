@@ -373,7 +373,43 @@ impl Sink for DiscordSink {
 
 /// Connects to the gateway and answers slash commands until the connection ends for good.
 /// Returns an error (with a message a person can act on) for a bad token or disallowed intents.
+///
+/// The gateway and the commands run on a thread of their own, with a current-thread runtime: an
+/// interaction must be answered within 3 s, and a command is a few hundred microseconds of work on
+/// the published status, so one thread that does nothing else answers at once whatever the rest of
+/// the bot is doing (a catalog load, a batch of ledger writes, a feed rebuild, a slow disk). A
+/// multi-threaded runtime would not promise that: a task waits in the queue of a worker that is
+/// busy until another worker steals it, and each worker is one more malloc arena. The commands share
+/// nothing with the announcer but the status behind its lock, which a command holds only to clone
+/// an `Arc`.
 pub async fn run_gateway(
+    http: Http,
+    config: DiscordConfig,
+    status: Shared,
+    tab: crate::app::status::SharedTab,
+    telemetry: std::sync::Arc<crate::app::telemetry::Telemetry>,
+) -> anyhow::Result<()> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("crier-discord".into())
+        .spawn(move || {
+            let result = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(anyhow::Error::from)
+                .and_then(|runtime| {
+                    runtime.block_on(gateway(http, config, status, tab, telemetry))
+                });
+            // The receiver is gone only when crier is stopping.
+            let _ = done.send(result);
+        })?;
+    result
+        .await
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("the Discord thread stopped (it panicked)")))
+}
+
+/// The gateway connection, on its own runtime (see [`run_gateway`]).
+async fn gateway(
     http: Http,
     config: DiscordConfig,
     status: Shared,
