@@ -21,6 +21,7 @@
 pub mod autocomplete;
 pub mod events;
 pub mod group;
+pub mod lookup;
 pub mod paging;
 pub mod speakers;
 pub mod talks;

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::events::{find_event, next_event};
 use super::group;
+use super::lookup::{find_event, next_event};
 use super::{Answer, Index};
 use crate::catalog::Talk;
 use crate::embed::{self, Embed, BLUE, DESCRIPTION_MAX, TITLE_MAX};
