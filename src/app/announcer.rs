@@ -20,6 +20,7 @@ use tracing::{error, info, warn};
 
 use crate::adapters::ledger::{Ledger, LedgerError, Progress};
 use crate::app::sink::{Outgoing, Sink, SinkError};
+use crier_core::backoff::Backoff;
 use crier_core::catalog::{Catalog, Event};
 use crier_core::recordings;
 use crier_core::render::{self, Message};
@@ -836,7 +837,9 @@ impl Core {
     }
 }
 
-/// 1s, 2s, 4s, ... at most 5 minutes.
+/// 1s, 2s, 4s, ... at most 5 minutes, for the `attempt`-th failed send of one announcement (the
+/// attempts are counted per announcement, so a flaky channel never slows another's retries).
 fn backoff(attempt: u32) -> Duration {
-    Duration::from_secs(1u64 << attempt.saturating_sub(1).min(8)).min(Duration::from_secs(300))
+    const SEND: Backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(300));
+    SEND.delay_for(attempt)
 }

@@ -26,6 +26,7 @@ use crate::app::sink::{Outgoing, Sink, SinkError};
 use crate::app::status::Shared;
 use crate::config::DiscordConfig;
 use crate::secret::Secret;
+use crier_core::backoff::Backoff;
 use crier_core::schedule::{Key, Kind};
 use errors::Class;
 
@@ -81,13 +82,13 @@ pub async fn preflight_until_reachable(
     config: &DiscordConfig,
     routes: &crier_core::routing::Routes,
 ) -> anyhow::Result<Ready> {
-    let mut wait = Duration::from_secs(1);
+    let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(60));
     loop {
         match preflight(http, config, routes).await {
             Err(e) if e.downcast_ref::<Unreachable>().is_some() => {
+                let wait = backoff.fail();
                 warn!(error = %e, retry_in = ?wait, "Discord is not reachable yet");
                 tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(60));
             }
             other => return other,
         }
