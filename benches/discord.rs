@@ -18,7 +18,7 @@
 //!    (until every event is baselined in the ledger), steady, and the 4 s after each of two reloads
 //!    (one file written and renamed into place; 1,000 files deleted and 1,000 new ones written),
 //!    each beside the floor (a REST round trip to the fake, sent half-way between two commands),
-//!    then the bot's peak resident set size (`VmHWM`) after all of it.
+//!    then the bot's peak resident set size (`VmHWM`), and again after ten more reloads.
 //!
 //! Run: `cargo bench --bench discord`, or `cargo bench --bench discord -- commands` (or
 //! `-- lateness`, `-- events_tab`, `-- load`) for one part. `CRIER_BIN=path` runs another build of
@@ -599,6 +599,8 @@ const LOAD_KINDS: [&str; 6] = [
 const RELOAD_WINDOW: Duration = Duration::from_secs(4);
 /// Files deleted, and as many new ones written, in the second reload.
 const REPLACED: usize = 1_000;
+/// Reloads after the measured phases, for the resident size of a bot that has run a while.
+const MORE_RELOADS: usize = 10;
 
 /// Dispatches the `n`-th command of the load test, without waiting for its answer.
 fn dispatch(fake: &FakeDiscord, n: usize, speakers: &[String]) -> String {
@@ -771,6 +773,25 @@ fn load() {
     // Every answer has had time to arrive (the fake refuses those after 3 s, and records them).
     std::thread::sleep(Duration::from_secs(1));
     let rss = peak_rss(&bot);
+    // A bot reloads many times a day: ten more reloads, each rewriting 100 files (a line added), show
+    // whether the resident size settles or climbs with each (freed catalogs the next does not fit).
+    let mut files: Vec<_> = std::fs::read_dir(site.join("events"))
+        .expect("events")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    files.sort();
+    for round in 0..MORE_RELOADS {
+        for path in files.iter().skip(round * 7 % 10).step_by(10).take(100) {
+            let text = std::fs::read_to_string(path).expect("read");
+            let tmp = path.with_extension("md.tmp");
+            std::fs::write(&tmp, format!("{}\n<!-- {round} -->\n", text.trim_end()))
+                .expect("write");
+            std::fs::rename(&tmp, path).expect("rename");
+        }
+        std::thread::sleep(Duration::from_millis(1500));
+    }
+    let rss_later = peak_rss(&bot);
     let _ = bot.kill();
     let _ = bot.wait();
 
@@ -874,7 +895,8 @@ fn load() {
     }
     println!();
     println!(
-        "peak RSS with {} events, after the first start, two reloads and {} commands: {rss}",
+        "peak RSS with {} events, after the first start, two reloads and {} commands: {rss}; \
+         after {MORE_RELOADS} more reloads of 100 files: {rss_later}",
         group(generated.events),
         sent.commands.len()
     );
