@@ -97,15 +97,8 @@ pub fn event_line(event: &Event) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answers::fixture::{self, meetup, now, Catalog};
+    use crate::answers::fixture::{self, embed_of, meetup, now, Catalog};
     use crate::answers::{speakers, talks, upcoming};
-
-    fn embed_of(answer: Answer) -> Embed {
-        match answer {
-            Answer::Embed(embed) | Answer::Page(embed, _) => embed,
-            other => panic!("an embed: {other:?}"),
-        }
-    }
 
     fn none() -> HashMap<String, u64> {
         HashMap::new()

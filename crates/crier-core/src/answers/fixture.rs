@@ -10,6 +10,14 @@ use super::{Index, SpeakerTalks};
 use crate::catalog::{Event, Link, Speaker, Talk};
 
 /// "Now" in every answer test: events are placed in hours from it.
+/// The embed an answer shows, whole or as a page; any other answer fails the test.
+pub fn embed_of(answer: super::Answer) -> crate::embed::Embed {
+    match answer {
+        super::Answer::Embed(embed) | super::Answer::Page(embed, _) => embed,
+        other => panic!("an embed: {other:?}"),
+    }
+}
+
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp(1_900_000_000, 0).expect("valid")
 }

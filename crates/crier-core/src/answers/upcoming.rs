@@ -73,16 +73,8 @@ fn upcoming_line(event: &Event) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answers::fixture::{self, now};
+    use crate::answers::fixture::{self, embed_of, now};
     use crate::answers::list_page;
-    use crate::embed::Embed;
-
-    fn embed_of(answer: Answer) -> Embed {
-        match answer {
-            Answer::Embed(embed) | Answer::Page(embed, _) => embed,
-            other => panic!("an embed: {other:?}"),
-        }
-    }
 
     #[test]
     fn upcoming_lists_ten_events_a_page_with_their_talks() {
