@@ -10,7 +10,7 @@
 
 #[path = "support/corpus.rs"]
 mod shared_corpus;
-use shared_corpus::{corpus, load};
+use shared_corpus::{corpus, load_with};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -23,6 +23,8 @@ struct Truth {
     folder: String,
     events_dir: String,
     timezone: String,
+    /// `[catalog] dates_timezone`, for a folder whose generator's date rule crier cannot see.
+    dates_timezone: Option<String>,
     #[serde(rename = "event")]
     events: Vec<TruthEvent>,
 }
@@ -109,7 +111,7 @@ fn event_files(dir: &Path) -> Vec<PathBuf> {
                 .to_string();
             if path.is_dir() {
                 pending.push(path);
-            } else if name.ends_with(".md")
+            } else if (name.ends_with(".md") || name.ends_with(".yml") || name.ends_with(".yaml"))
                 && !name.starts_with(['_', '.'])
                 && name != "skeleton.md"
             {
@@ -122,7 +124,14 @@ fn event_files(dir: &Path) -> Vec<PathBuf> {
 
 fn score(truth: &Truth, root: &Path) -> Report {
     let events_dir = root.join(&truth.events_dir);
-    let catalog = load(&events_dir, truth.timezone.parse().expect("zone"));
+    let catalog = load_with(
+        &events_dir,
+        truth.timezone.parse().expect("zone"),
+        truth
+            .dates_timezone
+            .as_deref()
+            .map(|z| z.parse().expect("dates zone")),
+    );
     let by_file: BTreeMap<String, &Event> = catalog
         .events
         .iter()
@@ -323,4 +332,34 @@ fn parisjug_hugo_agenda_headings() {
 #[test]
 fn pyladies_vancouver_hugo_talk_lines() {
     check("pyladies-vancouver", 0.90);
+}
+
+#[test]
+fn leicesterjs_eleventy_utc_times_and_talk_lists() {
+    check("leicesterjs", 0.95);
+}
+
+#[test]
+fn gnulinuxlatino_hugo_academic_talk_pages() {
+    check("gnulinuxlatino", 0.0);
+}
+
+#[test]
+fn parisjs_front_matter_only_with_authors() {
+    check("parisjs", 0.95);
+}
+
+#[test]
+fn devsgowhere_astro_split_dates_and_scraped_bodies() {
+    check("devsgowhere", 0.0);
+}
+
+#[test]
+fn leidendevs_zola_talk_and_speaker_slugs() {
+    check("leidendevs", 0.95);
+}
+
+#[test]
+fn cologne_js_yaml_lists_of_talks() {
+    check("cologne-js", 0.0);
 }

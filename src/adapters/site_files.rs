@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crier_core::catalog::{
-    is_markdown_file, Catalog, FileText, Position, Problem, Settings, SiteFiles, MAX_FILE_BYTES,
+    is_event_file, is_markdown_file, site, Catalog, FileText, Position, Problem, Settings,
+    SiteFiles, MAX_FILE_BYTES,
 };
 
 /// The events folder could not be read at all (as opposed to problems in its files).
@@ -45,7 +46,15 @@ pub fn list(settings: &Settings) -> Result<SiteFiles, LoadError> {
             if settings.speakers_dir != settings.people_dir {
                 people.extend(markdown_files(&settings.speakers_dir));
             }
-            (people, markdown_files(&settings.presentations_dir))
+            let mut presentations = markdown_files(&settings.presentations_dir);
+            // Zola and Hugo sites keep talk pages in `talks/` (or `sessions/`) beside the events.
+            let root = settings.site_root();
+            if settings.presentations_dir == root.join("presentations") {
+                for folder in ["talks", "sessions"] {
+                    presentations.extend(markdown_files(&root.join(folder)));
+                }
+            }
+            (people, presentations)
         },
     );
     let (events, problems) = events?;
@@ -54,7 +63,37 @@ pub fn list(settings: &Settings) -> Result<SiteFiles, LoadError> {
         people,
         presentations,
         problems,
+        site_config: site_config_files(settings),
     })
+}
+
+/// The candidate generator configuration files of the site, nearest folder first, walking up from
+/// the events folder: no further than the git checkout's root, a folder with `.git`, or eight
+/// levels. The core tells a generator's file from another tool's (crier's own `config.toml`).
+fn site_config_files(settings: &Settings) -> Vec<PathBuf> {
+    const MAX_LEVELS: usize = 8;
+    let mut folder = fs::canonicalize(&settings.events_dir).ok();
+    let limit = settings
+        .root_limit
+        .as_ref()
+        .and_then(|l| fs::canonicalize(l).ok());
+    let mut found = Vec::new();
+    for _ in 0..MAX_LEVELS {
+        let Some(dir) = folder else {
+            break;
+        };
+        found.extend(
+            site::MARKERS
+                .iter()
+                .map(|name| dir.join(name))
+                .filter(|path| path.is_file()),
+        );
+        if Some(&dir) == limit.as_ref() || dir.join(".git").exists() {
+            break;
+        }
+        folder = dir.parent().map(Path::to_path_buf);
+    }
+    found
 }
 
 /// The event files of a folder and its subfolders, sorted, with problems for files that must not be read.
@@ -83,7 +122,7 @@ fn event_files(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Problem>), LoadError> {
                 }
                 continue;
             }
-            if !is_markdown_file(&path) {
+            if !is_event_file(&path) {
                 continue;
             }
             if kind.is_symlink() {

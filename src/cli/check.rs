@@ -13,7 +13,15 @@ use crier_core::catalog::Catalog;
 use crier_core::routing::Router;
 use crier_core::schedule::Rules;
 
-pub fn command(config: Config, events: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+/// `--explain`, with or without a file.
+pub type Explain = Option<Option<PathBuf>>;
+
+pub fn command(
+    mut config: Config,
+    events: Option<PathBuf>,
+    explain: Explain,
+) -> anyhow::Result<ExitCode> {
+    config.catalog.explain = explain.is_some();
     let events = events_to_read(&config, events);
     let mut router = router(&config, false);
     if let Some(dir) = &events {
@@ -28,6 +36,10 @@ pub fn command(config: Config, events: Option<PathBuf>) -> anyhow::Result<ExitCo
     if uses_discord {
         unroutable(&catalog, &router, &rules, chrono::Utc::now(), &mut out)?;
     }
+    if let Some(only) = &explain {
+        print_explanations(&catalog, only.as_deref(), &mut out)?;
+    }
+    print_date_rule(&catalog, &mut out)?;
     let has_errors = print_problems(&catalog, &mut out)?;
     out.flush()?;
     // The process ends here: freeing 10,000 events one by one would only delay the exit.
@@ -41,7 +53,12 @@ pub fn command(config: Config, events: Option<PathBuf>) -> anyhow::Result<ExitCo
 
 /// `crier check --git URL`: the site as of the branch's last commit, read from a temporary clone.
 /// Problems are reported with paths inside the repository (`events/2024-05-01.md`), as in CI.
-pub fn command_git(config: Config, url: &str, branch: Option<String>) -> anyhow::Result<ExitCode> {
+pub fn command_git(
+    config: Config,
+    url: &str,
+    branch: Option<String>,
+    explain: Explain,
+) -> anyhow::Result<ExitCode> {
     use crate::adapters::source::git;
     let url = match crate::config::source::check_url(url) {
         Ok(url) => url,
@@ -82,9 +99,66 @@ pub fn command_git(config: Config, url: &str, branch: Option<String>) -> anyhow:
     );
     let back = std::env::current_dir()?;
     std::env::set_current_dir(&checkout.dir)?;
-    let result = command(config, Some(source.path));
+    let result = command(config, Some(source.path), explain);
     std::env::set_current_dir(back)?;
     result
+}
+
+/// Says once how dates without an offset were read, and why, when any file wrote one.
+fn print_date_rule(catalog: &Catalog, out: &mut impl Write) -> io::Result<()> {
+    if let (Some(rule), n @ 1..) = (&catalog.dates, catalog.offsetless_files) {
+        let files = if n == 1 {
+            "1 file"
+        } else {
+            &format!("{n} files")
+        };
+        writeln!(
+            out,
+            "dates: {} ({files}). Set `[catalog] dates_timezone` to read them otherwise",
+            rule.why
+        )?;
+    }
+    Ok(())
+}
+
+/// What crier understood of each event file (or of `only`): title, start and its source, talks.
+fn print_explanations(
+    catalog: &Catalog,
+    only: Option<&std::path::Path>,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let only = only.map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()));
+    let mut shown = 0;
+    for (path, explained) in &catalog.explanations {
+        if let Some(only) = &only {
+            let this = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            if &this != only {
+                continue;
+            }
+        }
+        shown += 1;
+        let title = catalog
+            .events
+            .iter()
+            .find(|e| &e.source == path)
+            .map_or("(not read: see its problems below)", |e| e.title.as_str());
+        writeln!(out, "{}: {title}", path.display())?;
+        writeln!(out, "  start: {}", explained.start)?;
+        for line in &explained.talks {
+            writeln!(out, "  {line}")?;
+        }
+        if explained.talks.is_empty() {
+            let why = explained
+                .no_talks
+                .as_deref()
+                .unwrap_or("no talk list in the front matter, and none found in the body");
+            writeln!(out, "  talks: none ({why})")?;
+        }
+    }
+    if let (Some(only), 0) = (&only, shown) {
+        writeln!(out, "{}: not an event file of this site", only.display())?;
+    }
+    Ok(())
 }
 
 /// Prints every problem, then one summary line. Returns whether there were errors.

@@ -43,6 +43,11 @@ pub enum Command {
         /// With --git: the branch (default: the repository's default branch).
         #[arg(long, value_name = "BRANCH", requires = "git")]
         branch: Option<String>,
+        /// Also print what crier understood of each event (or of FILE only): the start and where it
+        /// came from (which key, which zone and why), and each talk and speaker with the key or rule
+        /// that produced it.
+        #[arg(long, value_name = "FILE", num_args = 0..=1)]
+        explain: Option<Option<PathBuf>>,
     },
     /// Lists upcoming events with their talks and speakers.
     List {
@@ -99,9 +104,12 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Check {
             git: Some(url),
             branch,
+            explain,
             ..
-        } => check::command_git(config, &url, branch),
-        Command::Check { events, .. } => check::command(config, events),
+        } => check::command_git(config, &url, branch, explain),
+        Command::Check {
+            events, explain, ..
+        } => check::command(config, events, explain),
         Command::List { all, json, events } => list::command(config, events, all, json),
         Command::Run { json } => run::command(config, json),
         Command::Schedule => schedule::command(&config),
@@ -131,10 +139,20 @@ pub(crate) fn load_catalog(mut config: Config, events: Option<PathBuf>) -> anyho
     let events = events_to_read(&config, events);
     if let Some(dir) = events {
         // `--events` moves the whole site: presentations/ and people/ sit beside it.
+        // The git tree's root bounds the search for the site's generator only when this is that tree.
+        let root_limit = config
+            .catalog
+            .root_limit
+            .take()
+            .filter(|root| std::fs::canonicalize(root).is_ok_and(|root| dir.starts_with(root)));
         config.catalog = crier_core::catalog::Settings {
             timezone: config.catalog.timezone,
             default_time: config.catalog.default_time,
             reach: config.catalog.reach,
+            dates_timezone: config.catalog.dates_timezone,
+            vocabulary: config.catalog.vocabulary.clone(),
+            explain: config.catalog.explain,
+            root_limit,
             ..crier_core::catalog::Settings::for_events_dir(dir)
         };
     }

@@ -58,11 +58,29 @@ pub(super) fn resolve(
     if let Some(text) = &raw.default_time {
         catalog.default_time = parse_default_time(text).map_err(|m| at.error("default_time", m))?;
     }
+    if let Some(reading) = &raw.catalog {
+        if let Some(name) = &reading.dates_timezone {
+            catalog.dates_timezone = Some(
+                datetime::parse_iana(name).map_err(|m| at.error("catalog.dates_timezone", m))?,
+            );
+        }
+        if let Some(keys) = &reading.speaker_keys {
+            catalog.vocabulary.speaker_keys.clone_from(keys);
+        }
+        if let Some(keys) = &reading.talk_keys {
+            catalog.vocabulary.talk_keys.clone_from(keys);
+        }
+        if let Some(body) = reading.body_talks {
+            catalog.vocabulary.body_talks = body;
+        }
+    }
     Ok(catalog)
 }
 
-/// Points `catalog` at `events_dir` in the git source's tree, with its sibling folders beside it.
-pub(super) fn follow_tree(catalog: &mut Settings, events_dir: &Path) {
+/// Points `catalog` at `events_dir` in the git source's tree, with its sibling folders beside it; the
+/// site's generator is looked for no higher than the tree's root.
+pub(super) fn follow_tree(catalog: &mut Settings, events_dir: &Path, tree_root: &Path) {
+    catalog.root_limit = Some(tree_root.to_path_buf());
     let beside = Settings::for_events_dir(events_dir);
     catalog.events_dir = beside.events_dir;
     catalog.presentations_dir = beside.presentations_dir;

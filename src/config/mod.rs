@@ -99,7 +99,11 @@ impl Config {
             at,
         )?;
         if let Some(source) = &source {
-            catalog::follow_tree(&mut catalog, &source::events_dir(&state_dir, source));
+            catalog::follow_tree(
+                &mut catalog,
+                &source::events_dir(&state_dir, source),
+                &source::tree_root(&state_dir),
+            );
         }
         let routes = routes(raw.routes, &discord, &rules, at)?;
         catalog.reach = catalog::reach(&routes, &rules, rescan_interval);

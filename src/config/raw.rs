@@ -41,16 +41,25 @@ const KEYS: &[&str] = &[
     "source.token_file",
     "source.username",
     "source.webhook_secret_file",
+    "catalog.dates_timezone",
+    "catalog.speaker_keys",
+    "catalog.talk_keys",
+    "catalog.body_talks",
 ];
 
 /// Keys whose variable is a list, written comma-separated.
-const LISTS: &[&str] = &["reminders.offsets"];
+const LISTS: &[&str] = &[
+    "reminders.offsets",
+    "catalog.speaker_keys",
+    "catalog.talk_keys",
+];
 
 /// Keys whose variable is a boolean.
 const BOOLEANS: &[&str] = &[
     "reminders.announce_new",
     "discord.publish",
     "discord.scheduled_events",
+    "catalog.body_talks",
 ];
 
 /// The file as written. Unknown keys are errors: a typo in a config file must not be silently ignored.
@@ -70,8 +79,19 @@ pub(super) struct RawConfig {
     pub discord: Option<RawDiscord>,
     pub http: Option<RawHttp>,
     pub source: Option<RawSource>,
+    pub catalog: Option<RawCatalog>,
     /// Read by [`crier_core::routing::parse`], which names the route and key of each error.
     pub routes: Option<toml::Value>,
+}
+
+/// `[catalog]`: corrections for a site that crier's common vocabulary misreads.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCatalog {
+    pub dates_timezone: Option<String>,
+    pub speaker_keys: Option<Vec<String>>,
+    pub talk_keys: Option<Vec<String>>,
+    pub body_talks: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

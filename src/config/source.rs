@@ -62,7 +62,12 @@ pub fn current_dir(root: &Path) -> PathBuf {
 
 /// The events folder the catalog reads for `source`: inside the current tree.
 pub fn events_dir(state_dir: &Path, source: &GitSource) -> PathBuf {
-    current_dir(&root(state_dir)).join(&source.path)
+    tree_root(state_dir).join(&source.path)
+}
+
+/// The root of the checked-out tree that `current` names.
+pub fn tree_root(state_dir: &Path) -> PathBuf {
+    current_dir(&root(state_dir))
 }
 
 /// Checks a `source.git` value: an http(s) URL with no credentials in it.

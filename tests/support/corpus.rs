@@ -23,9 +23,17 @@ pub fn corpus(folder: &str) -> Option<PathBuf> {
 }
 
 /// Loads an events folder read in `zone`, asserting that no file has an error.
+#[allow(dead_code)] // Not every test file that includes this module uses it.
 pub fn load(events: &Path, zone: chrono_tz::Tz) -> Catalog {
+    load_with(events, zone, None)
+}
+
+/// [`load`], with `[catalog] dates_timezone` set to `dates_zone`.
+#[allow(dead_code)] // Not every test file that includes this module uses it.
+pub fn load_with(events: &Path, zone: chrono_tz::Tz, dates_zone: Option<chrono_tz::Tz>) -> Catalog {
     let mut settings = Settings::for_events_dir(events);
     settings.timezone = zone;
+    settings.dates_timezone = dates_zone;
     let catalog = crier::site_files::load(&settings).expect("the folder is readable");
     let errors: Vec<String> = catalog
         .problems

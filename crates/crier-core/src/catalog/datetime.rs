@@ -154,9 +154,21 @@ pub fn parse_ymd(text: &str) -> Option<(NaiveDate, &str)> {
 
 /// Reads the date at the start of a Jekyll-style file name (`2025-06-08-in-person.md`).
 pub fn date_from_file_name(name: &str) -> Option<NaiveDate> {
-    let (date, rest) = parse_ymd(name)?;
+    let (date, rest) = parse_ymd(name).or_else(|| compact_ymd(name))?;
     // `2025-06-08.md` or `2025-06-08-slug.md`; not `2025-06-080.md`.
     matches!(rest.chars().next(), None | Some('-' | '_' | '.')).then_some(date)
+}
+
+/// `20250722-slug` (Astro and scraper-made folders write the date without separators).
+fn compact_ymd(name: &str) -> Option<(NaiveDate, &str)> {
+    let digits = name.get(..8)?;
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year = digits[..4].parse().ok()?;
+    let date =
+        NaiveDate::from_ymd_opt(year, digits[4..6].parse().ok()?, digits[6..].parse().ok()?)?;
+    (1990..=2200).contains(&year).then_some((date, &name[8..]))
 }
 
 /// Parses a time of day: `18:00`, `18:00:00`, `7pm`, `7:30 PM`, `19.00`.

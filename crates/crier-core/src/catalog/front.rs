@@ -25,7 +25,7 @@ impl<'a> Front<'a> {
     /// Parses the front matter of a split file. A syntax error is reported at its line in the file.
     pub fn parse(path: &Path, split: &Split<'a>) -> Result<Front<'a>, Problem> {
         let value = match split.syntax {
-            Syntax::Yaml => serde_yaml::from_str::<Value>(split.front).map_err(|e| {
+            Syntax::Yaml | Syntax::Data => serde_yaml::from_str::<Value>(split.front).map_err(|e| {
                 let at = e
                     .location()
                     .map(|l| Position::new(split.front_line + l.line() - 1, l.column()));
@@ -56,6 +56,12 @@ impl<'a> Front<'a> {
         let values = match value {
             Value::Mapping(m) => m,
             Value::Null => Mapping::new(),
+            // A data file that is a bare list: the talks of the event its name dates (cologne-js).
+            Value::Sequence(items) if split.syntax == Syntax::Data => {
+                let mut map = Mapping::new();
+                map.insert(Value::from("talks"), Value::Sequence(items));
+                map
+            }
             _ => {
                 return Err(Problem::error(
                     path,
@@ -64,6 +70,8 @@ impl<'a> Front<'a> {
                 ))
             }
         };
+        let mut values = values;
+        flatten_theme_tables(&mut values);
         Ok(Front {
             values,
             text: split.front,
@@ -144,6 +152,22 @@ impl<'a> Front<'a> {
             .lines()
             .enumerate()
             .map(move |(i, line)| (first + i, line))
+    }
+}
+
+/// Zola keeps a page's own keys under `[extra]`, and Hugo themes under `params`: they are read as
+/// top-level keys, where the file does not write the same key at the top.
+fn flatten_theme_tables(values: &mut Mapping) {
+    for table in ["extra", "params"] {
+        let Some(Value::Mapping(inner)) = values.get(table).cloned() else {
+            continue;
+        };
+        values.remove(table);
+        for (key, value) in inner {
+            if !values.contains_key(&key) {
+                values.insert(key, value);
+            }
+        }
     }
 }
 

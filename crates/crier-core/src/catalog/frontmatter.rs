@@ -8,6 +8,8 @@
 pub enum Syntax {
     Yaml,
     Toml,
+    /// A whole data file (`2016-07-12.yml`): YAML without delimiters or body.
+    Data,
 }
 
 /// A file split at its front matter delimiters.
@@ -32,6 +34,20 @@ pub enum SplitError {
     Unclosed { syntax: Syntax },
 }
 
+impl<'a> Split<'a> {
+    /// A data file: all of it is the front matter, and there is no body.
+    pub fn data(text: &'a str) -> Split<'a> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Split {
+            syntax: Syntax::Data,
+            front: text,
+            front_line: 1,
+            body: "",
+            body_line: text.lines().count() + 1,
+        }
+    }
+}
+
 /// Splits `text` at its front matter. A UTF-8 byte order mark and trailing blanks on delimiter lines are
 /// tolerated, since editors on Windows add both.
 pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
@@ -50,7 +66,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         let trimmed = raw.trim_end();
         let closes = match syntax {
             // YAML also allows `...` as a document end marker.
-            Syntax::Yaml => trimmed == "---" || trimmed == "...",
+            Syntax::Yaml | Syntax::Data => trimmed == "---" || trimmed == "...",
             Syntax::Toml => trimmed == "+++",
         };
         if closes {

@@ -29,6 +29,9 @@ pub struct Library {
     /// People and speaker pages by lower-case file stem (`jane-doe`), as Hugo resolves a ref or a slug
     /// whatever its case. `speakers/` wins over `people/`.
     by_slug: HashMap<String, Speaker>,
+    /// Talk pages by lower-case file stem, for sites that link talks by slug (Zola's
+    /// `talks = ["approval-testing"]` into `content/talks/`).
+    talks_by_slug: HashMap<String, Talk>,
     /// Problems of the library's own files.
     pub problems: Vec<Problem>,
 }
@@ -86,6 +89,11 @@ impl Library {
             .collect();
         for (path, talk, problems) in talks {
             library.problems.extend(problems);
+            if let Some(talk) = &talk {
+                library
+                    .talks_by_slug
+                    .insert(file_stem(&path).to_lowercase(), talk.clone());
+            }
             library.presentations.insert(path, talk);
         }
         library
@@ -134,6 +142,14 @@ impl Library {
         let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
         let slug = last.strip_suffix(".md").unwrap_or(last).to_lowercase();
         self.by_slug.get(&slug)
+    }
+
+    /// The talk page a slug or a link names (`approval-testing`, `/talks/approval-testing/`).
+    pub fn presentation_by_slug(&self, slug_or_link: &str) -> Option<Talk> {
+        let trimmed = slug_or_link.trim().trim_end_matches('/');
+        let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
+        let slug = last.strip_suffix(".md").unwrap_or(last).to_lowercase();
+        self.talks_by_slug.get(&slug).cloned()
     }
 
     /// `presentations/x.md` lives in the configured presentations folder; other relative paths are
@@ -251,13 +267,21 @@ fn read_presentation(
             ));
             stem
         });
-        let mut speakers = Vec::new();
-        for entry in string_list(front.get("speakers")) {
+        let mut speakers: Vec<Speaker> = Vec::new();
+        let key = super::people::TALK_SPEAKER_KEYS
+            .iter()
+            .copied()
+            .find(|k| front.get(k).is_some())
+            .unwrap_or("speakers");
+        for entry in string_list(front.get(key)) {
             if !entry.ends_with(".md") {
-                speakers.push(Speaker {
-                    name: entry,
-                    url: None,
-                });
+                for person in
+                    super::people::people(&serde_yaml::Value::from(entry.as_str()), library)
+                {
+                    if !speakers.iter().any(|s| s.name == person.name) {
+                        speakers.push(person);
+                    }
+                }
                 continue;
             }
             match library.person(&entry) {
@@ -265,7 +289,7 @@ fn read_presentation(
                 Err(Missing::Broken) => {}
                 Err(Missing::NotFound(message)) => problems.push(Problem::error(
                     path,
-                    front.position_after("speakers", &entry),
+                    front.position_after(key, &entry),
                     message,
                 )),
             }

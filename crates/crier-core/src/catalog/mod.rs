@@ -11,13 +11,16 @@ pub mod datetime;
 pub mod front;
 pub mod frontmatter;
 pub mod library;
+pub mod loose_date;
 pub mod model;
 pub mod names;
 pub mod page;
+pub mod people;
 pub mod problem;
 pub mod reader;
 pub mod recording_links;
 pub mod recurrence;
+pub mod site;
 pub mod talks;
 
 use std::collections::{HashMap, HashSet};
@@ -54,6 +57,36 @@ pub struct Settings {
     /// How far ahead a recurring series is expanded (the longest reminder offset and a margin): the
     /// announcer needs no occurrence beyond it. The next occurrence is listed whatever its distance.
     pub reach: std::time::Duration,
+    /// The zone of dates written without an offset, when the site's generator's own rule is wrong for
+    /// this site (see [`site::date_rule`]); `None` follows the generator.
+    pub dates_timezone: Option<Tz>,
+    /// How this site names its people and talks, where crier's common vocabulary misses them.
+    pub vocabulary: Vocabulary,
+    /// Record, for each event, where its start and talks came from (`crier check --explain`).
+    pub explain: bool,
+    /// The folder above which no site configuration is looked for (a git checkout's root).
+    pub root_limit: Option<PathBuf>,
+}
+
+/// The organiser's corrections for a site that crier's common vocabulary misreads.
+#[derive(Debug, Clone)]
+pub struct Vocabulary {
+    /// Front-matter keys that hold the speakers, tried before the common ones (`presenter`, ...).
+    pub speaker_keys: Vec<String>,
+    /// Front-matter keys that hold the list of talks, tried before the common ones (`talks`, ...).
+    pub talk_keys: Vec<String>,
+    /// Whether the body is read for talks when the front matter lists none.
+    pub body_talks: bool,
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Vocabulary {
+            speaker_keys: Vec::new(),
+            talk_keys: Vec::new(),
+            body_talks: true,
+        }
+    }
 }
 
 impl Settings {
@@ -69,6 +102,10 @@ impl Settings {
             timezone: chrono_tz::Asia::Jerusalem,
             default_time: NaiveTime::from_hms_opt(18, 0, 0).unwrap_or(NaiveTime::MIN),
             reach: DEFAULT_REACH,
+            dates_timezone: None,
+            vocabulary: Vocabulary::default(),
+            explain: false,
+            root_limit: None,
         }
     }
 
@@ -96,6 +133,13 @@ pub struct Catalog {
     /// Presentations and people files read.
     pub presentation_files: usize,
     pub people_files: usize,
+    /// The site's generator, if its configuration was found.
+    pub generator: Option<site::Generator>,
+    /// How offset-less dates were read, and how many files wrote one.
+    pub dates: Option<site::DateRule>,
+    pub offsetless_files: usize,
+    /// Where each event's start and talks came from, by file (with `Settings::explain`).
+    pub explanations: Vec<(PathBuf, reader::Explanation)>,
 }
 
 /// One file's text as the site holds it, with its modification time (the feed's `LAST-MODIFIED`).
@@ -116,6 +160,8 @@ pub struct SiteFiles {
     pub presentations: Vec<PathBuf>,
     /// Files found but not to be read (a link out of the folder, say), as problems.
     pub problems: Vec<Problem>,
+    /// Candidate generator configuration files ([`site::MARKERS`]), nearest folder first.
+    pub site_config: Vec<PathBuf>,
 }
 
 impl Catalog {
@@ -131,13 +177,25 @@ impl Catalog {
             people,
             presentations,
             mut problems,
+            site_config,
         } = files;
+        let configs: Vec<(PathBuf, String)> = site_config
+            .iter()
+            .filter_map(|path| read(path).ok().map(|f| (path.clone(), f.text)))
+            .collect();
+        let generator = site::detect(&configs);
+        let dates = site::date_rule(
+            generator.as_ref(),
+            settings.dates_timezone,
+            settings.timezone,
+        );
         let library = Library::read(settings, &people, &presentations, &read);
         let outcomes: Vec<_> = paths
             .par_iter()
             .map(|path| match read(path) {
                 Ok(file) => {
-                    let mut outcome = reader::read_event(path, &file.text, settings, &library);
+                    let mut outcome =
+                        reader::read_event(path, &file.text, settings, &library, &dates);
                     if let Some((event, _)) = &mut outcome.event {
                         event.modified = file.modified;
                     }
@@ -156,8 +214,16 @@ impl Catalog {
         let mut identities = Vec::with_capacity(outcomes.len());
         let mut series = Vec::new();
         let mut overrides = Vec::new();
+        let mut offsetless_files = 0;
+        let mut explanations = Vec::new();
+        let mut unknown_keys = reader::UnknownKeys::default();
         for outcome in outcomes {
             problems.extend(outcome.problems);
+            offsetless_files += usize::from(outcome.offsetless);
+            unknown_keys.add(outcome.unknown_keys);
+            if let Some(explained) = outcome.explanation {
+                explanations.push(explained);
+            }
             if let Some(one) = outcome.series {
                 series.push(one);
             } else if let Some((event, identity)) = outcome.event {
@@ -169,6 +235,7 @@ impl Catalog {
                 }
             }
         }
+        problems.extend(unknown_keys.problems());
         problems.extend(identify_shared_links(&mut events, &identities));
         problems.extend(library.problems.iter().cloned());
         problems.extend(recurrence::attach_overrides(&mut series, overrides));
@@ -179,6 +246,10 @@ impl Catalog {
             problems,
             presentation_files: library.presentation_count(),
             people_files: library.people_count(),
+            generator,
+            dates: Some(dates),
+            offsetless_files,
+            explanations,
         };
         catalog.reject_duplicate_ids();
         catalog
@@ -321,4 +392,22 @@ pub fn is_markdown_file(path: &Path) -> bool {
     }
     let lower = name.to_ascii_lowercase();
     lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// A data file that may be an event: `2016-07-12.yml`, a YAML list of talks or a map of event keys
+/// (cologne-js keeps its events so). Same exclusions as [`is_markdown_file`].
+pub fn is_data_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if name.starts_with(['.', '#', '_']) || name.ends_with('~') {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".yml") || lower.ends_with(".yaml")
+}
+
+/// A file of the events folder that crier reads as an event: markdown, or a data file.
+pub fn is_event_file(path: &Path) -> bool {
+    is_markdown_file(path) || is_data_file(path)
 }

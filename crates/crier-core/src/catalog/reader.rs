@@ -15,10 +15,13 @@ use super::datetime::{self, DateParts};
 use super::front::{non_empty_text, scalar_text, string_list, uncut_text, Front};
 use super::frontmatter::{self, SplitError};
 use super::library::{Library, Missing};
+use super::loose_date;
 use super::model::{Event, Link, Speaker, Talk};
 use super::page::{date_from_path, file_identity, slug_title};
+use super::people;
 use super::problem::{Position, Problem};
 use super::recurrence::{self, Given, RuleSpec, Series};
+use super::site::DateRule;
 use super::Settings;
 
 /// Keys of crier's native format (a superset of rust.org.il's).
@@ -121,23 +124,6 @@ const SITE_KEYS: &[&str] = &[
 /// Other names themes give crier's keys, tried in this order when the key itself is not written.
 const ALIASES: &[(&str, &[&str])] = &[
     (
-        "date",
-        &[
-            "event_date",
-            "eventDate",
-            "start_date",
-            "startDate",
-            "date_start",
-            "start",
-            "datetime",
-        ],
-    ),
-    (
-        "end",
-        &["end_date", "endDate", "date_end", "end_time", "endTime"],
-    ),
-    ("time", &["start_time", "startTime"]),
-    (
         "register",
         &[
             "registration",
@@ -166,6 +152,98 @@ const ALIASES: &[(&str, &[&str])] = &[
     ("timezone", &["tz", "time_zone", "timeZone"]),
 ];
 
+/// Keys that give the event's start date (and maybe its time), in the order they are tried: the
+/// event-specific keys first, `date` last, since many themes use `date` for when the page was
+/// published and a key of their own for the event.
+const START_KEYS: &[&str] = &[
+    "event_date",
+    "eventDate",
+    "start_date",
+    "startDate",
+    "date_start",
+    "started_at",
+    "starts_at",
+    "start_at",
+    "start_datetime",
+    "startDateTime",
+    "start",
+    "begin",
+    "datetime",
+    "date",
+];
+
+/// Keys that give the start's time alone, tried when the date has none.
+const TIME_KEYS: &[&str] = &[
+    "time",
+    "start_time",
+    "startTime",
+    "time_start",
+    "start",
+    "starts",
+    "begin",
+];
+
+/// Keys that give the end's date (and maybe its time).
+const END_DATE_KEYS: &[&str] = &[
+    "end_date",
+    "endDate",
+    "date_end",
+    "ended_at",
+    "ends_at",
+    "end_at",
+    "end_datetime",
+    "endDateTime",
+    "finish",
+];
+
+/// Keys that give the end's time alone.
+const END_TIME_KEYS: &[&str] = &["end_time", "endTime", "time_end", "ends"];
+
+/// Where an event's date came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum DateSource {
+    Key(String),
+    Name,
+    /// A labelled line of the body (its line within the body).
+    Body(usize),
+}
+
+impl DateSource {
+    fn key(&self) -> Option<&str> {
+        match self {
+            DateSource::Key(key) => Some(key),
+            _ => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            DateSource::Key(key) => format!("`{key}`"),
+            DateSource::Name => "the file's name".to_string(),
+            DateSource::Body(line) => format!("the body's `Date:` line ({line})"),
+        }
+    }
+}
+
+/// A date value: ISO first (`2025-06-08 18:00 +0200`), then the forms people write (`14/08/2025`,
+/// `Thursday, 14 August 2025`).
+fn read_date(text: &str) -> Result<DateParts, String> {
+    match datetime::parse_date(text) {
+        Ok(parts) => Ok(parts),
+        // An ISO date with a time or zone that cannot be read (`2030-01-01 19:00 Mars/Olympus`) is
+        // that error, not a date to find elsewhere in the text.
+        Err(message) if datetime::parse_ymd(text.trim()).is_some() => Err(message),
+        Err(message) => match super::loose_date::parse(text) {
+            Some(loose) => Ok(DateParts {
+                date: loose.date,
+                time: loose.time,
+                zone: None,
+            }),
+            None => Err(message),
+        },
+    }
+}
+
 /// What reading one event file gave.
 #[derive(Debug, Default)]
 pub struct FileOutcome {
@@ -177,6 +255,69 @@ pub struct FileOutcome {
     /// Set beside `event` when the file replaces one date of a series (`series:`).
     pub given: Option<Given>,
     pub problems: Vec<Problem>,
+    /// The start was written with a time and no offset, and read by the site's date rule.
+    pub offsetless: bool,
+    /// Keys crier does not know and that are no typo of one it does (reported once per site).
+    pub unknown_keys: Vec<UnknownKey>,
+    /// Where the start and talks came from (with `Settings::explain`).
+    pub explanation: Option<(std::path::PathBuf, Explanation)>,
+}
+
+/// How crier understood one event file, for `crier check --explain`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Explanation {
+    /// The start, and the key, zone and rule it came from.
+    pub start: String,
+    /// Each talk with its speakers and the key or rule that produced it.
+    pub talks: Vec<String>,
+    /// Why no talks were read, when none were.
+    pub no_talks: Option<String>,
+}
+
+/// A key of a file that crier does not read.
+#[derive(Debug, Clone)]
+pub struct UnknownKey {
+    pub key: String,
+    pub path: std::path::PathBuf,
+    pub at: Option<Position>,
+}
+
+/// Unknown keys of the whole site, one warning per key: a theme's own keys (`heroImage`, `edition`)
+/// are in every file, and one line about each says all there is to say.
+#[derive(Debug, Default)]
+pub struct UnknownKeys {
+    by_key: std::collections::BTreeMap<String, (UnknownKey, usize)>,
+}
+
+impl UnknownKeys {
+    pub fn add(&mut self, keys: Vec<UnknownKey>) {
+        for key in keys {
+            let entry = self
+                .by_key
+                .entry(key.key.clone())
+                .or_insert_with(|| (key.clone(), 0));
+            // Keep the first file by path, so that the report does not depend on reading order.
+            if key.path < entry.0.path {
+                entry.0 = key;
+            }
+            entry.1 += 1;
+        }
+    }
+
+    pub fn problems(self) -> impl Iterator<Item = Problem> {
+        self.by_key.into_values().map(|(first, count)| {
+            let also = match count {
+                1 => String::new(),
+                2 => " (and in 1 other file)".to_string(),
+                n => format!(" (and in {} other files)", n - 1),
+            };
+            Problem::warning(
+                &first.path,
+                first.at,
+                format!("key `{}` is not one crier reads{also}; ignored", first.key),
+            )
+        })
+    }
 }
 
 /// Where an event's identity came from.
@@ -191,10 +332,24 @@ pub struct Identity {
 }
 
 /// Reads one event file's text.
-pub fn read_event(path: &Path, text: &str, settings: &Settings, library: &Library) -> FileOutcome {
+pub fn read_event(
+    path: &Path,
+    text: &str,
+    settings: &Settings,
+    library: &Library,
+    dates: &DateRule,
+) -> FileOutcome {
     let mut problems = Vec::new();
     let mut recurring = Recurring::default();
-    let event = match frontmatter::split(text) {
+    let mut offsetless = false;
+    let mut unknown_keys = Vec::new();
+    let mut explained = settings.explain.then(Explanation::default);
+    let split = if super::is_data_file(path) {
+        Ok(frontmatter::Split::data(text))
+    } else {
+        frontmatter::split(text)
+    };
+    let event = match split {
         Ok(split) => match Front::parse(path, &split) {
             Ok(mut front) => {
                 front.aliases(ALIASES);
@@ -204,8 +359,12 @@ pub fn read_event(path: &Path, text: &str, settings: &Settings, library: &Librar
                     body: split.body,
                     settings,
                     library,
+                    dates,
                     problems: &mut problems,
                     recurring: &mut recurring,
+                    offsetless: &mut offsetless,
+                    unknown_keys: &mut unknown_keys,
+                    explained: explained.as_mut(),
                 }
                 .read()
             }
@@ -243,6 +402,9 @@ pub fn read_event(path: &Path, text: &str, settings: &Settings, library: &Librar
         series,
         given: recurring.given.filter(|_| ok),
         problems,
+        offsetless,
+        unknown_keys,
+        explanation: explained.map(|e| (path.to_path_buf(), e)),
     }
 }
 
@@ -259,8 +421,12 @@ struct EventReader<'r, 'a> {
     body: &'a str,
     settings: &'r Settings,
     library: &'r Library,
+    dates: &'r DateRule,
     problems: &'r mut Vec<Problem>,
     recurring: &'r mut Recurring,
+    offsetless: &'r mut bool,
+    unknown_keys: &'r mut Vec<UnknownKey>,
+    explained: Option<&'r mut Explanation>,
 }
 
 impl EventReader<'_, '_> {
@@ -453,20 +619,27 @@ impl EventReader<'_, '_> {
         }
     }
 
-    /// Unknown keys are warnings, with the closest known key: a typo must not pass silently, but it
-    /// must not hide the event either.
+    /// Unknown keys: a typo of a key crier knows is a warning at its line, with the key it resembles
+    /// (it must not pass silently, nor hide the event); any other key is a theme's own and is reported
+    /// once for the whole site.
     fn check_keys(&mut self) {
         let keys: Vec<String> = self.front.values.keys().filter_map(scalar_text).collect();
         for key in keys {
-            if EVENT_KEYS.contains(&key.as_str())
-                || SITE_KEYS.contains(&key.as_str())
-                || super::recording_links::is_recording_key(&key)
+            if is_known_key(&key)
+                || self.settings.vocabulary.speaker_keys.contains(&key)
+                || self.settings.vocabulary.talk_keys.contains(&key)
             {
                 continue;
             }
-            let hint = crate::text::did_you_mean(&key, EVENT_KEYS.iter().copied())
-                .unwrap_or_else(|| format!("crier knows {}", EVENT_KEYS.join(", ")));
-            self.warning(&key, format!("unknown key `{key}`, ignored; {hint}"));
+            if let Some(hint) = crate::text::did_you_mean(&key, EVENT_KEYS.iter().copied()) {
+                self.warning(&key, format!("unknown key `{key}`, ignored; {hint}"));
+            } else {
+                self.unknown_keys.push(UnknownKey {
+                    at: self.front.key_position(&key),
+                    key,
+                    path: self.path.to_path_buf(),
+                });
+            }
         }
     }
 
@@ -493,6 +666,12 @@ impl EventReader<'_, '_> {
     }
 
     /// The start instant, whether its time was written, the zone's name, and the end of a `time` range.
+    ///
+    /// The date is looked for where a reader would look, in this order: the front matter's start keys
+    /// (an event-specific key such as `startDate` or `started_at` before `date`, which on many sites
+    /// is when the page was published), the file or folder name, and a labelled line of the body. A
+    /// source that cannot be read is a warning when another gives the date; the file is dropped, with
+    /// an error, only when none does.
     fn start(
         &mut self,
         zone: Tz,
@@ -503,76 +682,136 @@ impl EventReader<'_, '_> {
         Option<NaiveTime>,
     )> {
         let from_name = date_from_path(self.path);
-        let parts = match self.front.get("date") {
-            Some(value) => {
-                if let Some(text) = scalar_text(value) {
-                    match datetime::parse_date(&text) {
-                        Ok(parts) => Some(parts),
-                        Err(message) => {
-                            self.error("date", message);
-                            return None;
-                        }
+        let mut unreadable: Option<(String, String)> = None;
+        let mut found: Option<(String, DateParts)> = None;
+        for key in START_KEYS {
+            let Some(value) = self.front.get(key) else {
+                continue;
+            };
+            let Some(text) = scalar_text(value).map(|t| t.trim().to_string()) else {
+                if !value.is_null() && unreadable.is_none() {
+                    unreadable = Some((key.to_string(), format!("`{key}` is not a date")));
+                }
+                continue;
+            };
+            if text.is_empty() {
+                continue;
+            }
+            match read_date(&text) {
+                Ok(parts) => {
+                    found = Some((key.to_string(), parts));
+                    break;
+                }
+                // `start = "19:00"` is the start's time, read below.
+                Err(_) if datetime::parse_clock(&text).is_some() => {}
+                Err(message) => {
+                    if unreadable.is_none() {
+                        unreadable = Some((key.to_string(), message));
                     }
-                } else {
-                    self.error(
-                        "date",
-                        "`date` has no value; write it as YYYY-MM-DD, e.g. `date: 2025-06-08`",
-                    );
-                    return None;
                 }
             }
-            None => None,
-        };
-        let parts = match (parts, from_name) {
-            (Some(parts), Some(named)) => {
-                if parts.date != named {
+        }
+        let (source, parts) = match (found, from_name) {
+            (Some((key, parts)), named) => {
+                if let Some(named) = named.filter(|n| *n != parts.date) {
                     // Jekyll names start with the date; Hugo's date sits in folders and names.
                     let fix = if super::page::is_jekyll_name(self.path) {
                         format!("Rename the file to start with {}", parts.date)
                     } else {
-                        "Fix whichever is wrong, the file's name or `date`".to_string()
+                        format!("Fix whichever is wrong, the file's name or `{key}`")
                     };
                     self.warning(
-                        "date",
+                        &key,
                         format!(
-                            "the file's name says {named} but `date` says {}; `date` wins. {fix}",
+                            "the file's name says {named} but `{key}` says {}; `{key}` wins. {fix}",
                             parts.date
                         ),
                     );
                 }
-                parts
+                (DateSource::Key(key), parts)
             }
-            (Some(parts), None) => parts,
-            (None, Some(named)) => DateParts {
-                date: named,
-                time: None,
-                zone: None,
-            },
+            (None, Some(named)) => (
+                DateSource::Name,
+                DateParts {
+                    date: named,
+                    time: None,
+                    zone: None,
+                },
+            ),
             (None, None) => {
-                self.problems.push(Problem::error(
-                    self.path,
-                    Some(Position::new(1, 1)),
-                    "no usable date: add `date: YYYY-MM-DD` (and `time: \"18:00\"`) to the front matter, or start the file name with the date",
-                ));
-                return None;
+                let Some((loose, line)) = loose_date::labelled_in_body(self.body) else {
+                    let (at, message) = match &unreadable {
+                        Some((key, message)) => (
+                            self.front.key_position(key),
+                            format!("{message}; and neither the file's name nor a `Date:` line of the body gives one. Write it as `{key}: YYYY-MM-DD`"),
+                        ),
+                        None => (
+                            Some(Position::new(1, 1)),
+                            "no usable date: add `date: YYYY-MM-DD` (and `time: \"18:00\"`) to the front matter, or start the file name with the date".to_string(),
+                        ),
+                    };
+                    self.problems.push(Problem::error(self.path, at, message));
+                    return None;
+                };
+                (
+                    DateSource::Body(line),
+                    DateParts {
+                        date: loose.date,
+                        time: loose.time,
+                        zone: None,
+                    },
+                )
             }
         };
-        let range = self.time_key()?;
+        if let Some((key, message)) = unreadable {
+            if source != DateSource::Key(key.clone()) {
+                let used = source.describe();
+                self.warning(&key, format!("{message}; {used} is used instead"));
+            }
+        }
+        let range = self.time_key();
+        // A time written in the date value itself may come without an offset: that is read as the
+        // site's generator reads it, unless the line's comment or the file names a zone.
+        let written_zone = parts.zone.clone().or_else(|| self.comment_zone(&source));
+        let combined = parts.time.is_some() && range.is_none();
+        let (zone_spec, zone_why) = match (&written_zone, combined) {
+            (Some(spec), _) => (Some(spec.clone()), "as written".to_string()),
+            (None, true) if self.front.get("timezone").is_none() => {
+                *self.offsetless = true;
+                (
+                    Some(datetime::ZoneSpec::Named(self.dates.zone)),
+                    self.dates.why.clone(),
+                )
+            }
+            (None, _) => (None, self.zone_why(zone)),
+        };
         let time = range.map(|r| r.start).or(parts.time);
         let resolved = match datetime::resolve(
             parts.date,
             time.unwrap_or(self.settings.default_time),
-            parts.zone.as_ref(),
+            zone_spec.as_ref(),
             zone,
         ) {
             Ok(resolved) => resolved,
             Err(message) => {
-                self.error("date", message);
+                self.error(source.key().unwrap_or("date"), message);
                 return None;
             }
         };
         if let Some(message) = resolved.warning {
-            self.warning("date", message);
+            self.warning(source.key().unwrap_or("date"), message);
+        }
+        if let Some(explained) = &mut self.explained {
+            let time_part = match (time, range) {
+                (Some(_), Some(_)) => " with the time from its time key",
+                (Some(_), None) => "",
+                (None, _) => " (no time: time_known false)",
+            };
+            explained.start = format!(
+                "{} from {}{time_part}; zone: {zone_why}",
+                resolved.instant.to_rfc3339(),
+                source.describe()
+            );
         }
         Some((
             resolved.instant,
@@ -582,99 +821,174 @@ impl EventReader<'_, '_> {
         ))
     }
 
-    /// The `time` key: `Some(None)` when absent, `Some(Some(range))` when read, `None` when the value is
-    /// not a time (the error is already reported).
-    fn time_key(&mut self) -> Option<Option<datetime::TimeRange>> {
-        let Some(value) = self.front.get("time") else {
-            return Some(None);
-        };
-        let Some(text) = scalar_text(value).filter(|_| value.is_string()) else {
-            self.error(
-                "time",
-                "`time` is not a time of day; write it quoted, e.g. `time: \"18:00\"`",
-            );
-            return None;
+    /// A zone named in a comment on the line the date was read from (`# UTC date and time`).
+    fn comment_zone(&self, source: &DateSource) -> Option<datetime::ZoneSpec> {
+        let key = source.key()?;
+        let (raw, _) = self.front.raw_value(key)?;
+        super::site::zone_in_comment(raw)
+    }
+
+    /// Why dates with a time but no offset are in `zone`.
+    fn zone_why(&self, zone: Tz) -> String {
+        if self.front.get("timezone").is_some() {
+            format!("{zone}, the file's `timezone`")
+        } else {
+            format!("{zone}, the configured `timezone`")
+        }
+    }
+
+    /// The start's time from a time key (`time`, `startTime`, `start = "19:00"`), with the end of a
+    /// range. An unreadable time is a warning: the event keeps its date, without a time.
+    fn time_key(&mut self) -> Option<datetime::TimeRange> {
+        let (key, value) = TIME_KEYS
+            .iter()
+            .find_map(|k| self.front.get(k).map(|v| (*k, v)))?;
+        // Unquoted `18:00` is the number 1080 to a YAML 1.1 reader; the line still says 18:00.
+        let raw = self
+            .front
+            .raw_value(key)
+            .map(|(raw, at)| (raw.to_string(), at));
+        let text = match scalar_text(value) {
+            Some(text) if value.is_string() => text,
+            Some(_) => raw
+                .as_ref()
+                .map(|(r, _)| r.trim_matches(['"', '\'']).to_string())?,
+            None => return None,
         };
         if text.trim().is_empty() {
-            return Some(None);
+            return None;
         }
-        if let Some((raw, at)) = self.front.raw_value("time") {
+        if let Some((raw, at)) = &raw {
             let looks_sexagesimal =
                 raw.contains(':') && raw.chars().all(|c| c.is_ascii_digit() || c == ':');
             if looks_sexagesimal {
                 self.problems.push(Problem::warning(
                     self.path,
-                    Some(at),
+                    Some(*at),
                     format!(
-                        "unquoted `time: {raw}` is read by YAML 1.1 readers such as Jekyll's as the number {}; quote it: `time: \"{raw}\"`",
+                        "unquoted `{key}: {raw}` is read by YAML 1.1 readers such as Jekyll's as the number {}; quote it: `{key}: \"{raw}\"`",
                         sexagesimal(raw)
                     ),
                 ));
             }
         }
         match datetime::parse_time_range(&text) {
-            Ok(range) => Some(Some(range)),
+            Ok(range) => Some(range),
+            // A key that also names a date (`start: 2025-06-08 18:00`) was read as the date.
+            Err(_) if read_date(&text).is_ok() => None,
             Err(message) => {
-                self.error("time", message);
+                self.warning(
+                    key,
+                    format!("{message}; the event is kept at its date, without a time"),
+                );
                 None
             }
         }
     }
 
-    /// `end` (a time, or a date and time), else `duration`, else the end of a `time` range.
+    /// `end` (a time, or a date and time), else an end date and end time (`endDate` + `endTime`), else
+    /// `duration`, else the end of a `time` range. An end that cannot be read, or is not after the
+    /// start, is a warning: the start is certain, so the event is kept, without an end.
     fn end(
         &mut self,
         start: chrono::DateTime<chrono::FixedOffset>,
         zone: Tz,
         range_end: Option<NaiveTime>,
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-        let on_start_day = |time: NaiveTime| {
-            let date: NaiveDate = start.date_naive();
+        let on_day = |date: NaiveDate, time: NaiveTime, same_day: bool| {
             let end = datetime::resolve(date, time, None, zone).ok()?.instant;
             // A range past midnight (`22:00-01:00`) ends the next day.
-            let end = if end <= start {
+            let end = if same_day && end <= start {
                 end + chrono::Duration::days(1)
             } else {
                 end
             };
             Some(end.with_timezone(start.offset()))
         };
-        if let Some(text) = self.text("end") {
+        let end_time = END_TIME_KEYS
+            .iter()
+            .find_map(|k| self.text(k).map(|t| (*k, t)));
+        let end_date = END_DATE_KEYS
+            .iter()
+            .find_map(|k| self.text(k).map(|t| (*k, t)));
+        let (key, end) = if let Some(text) = self.text("end") {
             if let Some(time) = datetime::parse_clock(&text) {
-                return on_start_day(time);
-            }
-            return match datetime::parse_date(&text).and_then(|p| {
-                datetime::resolve(
-                    p.date,
-                    p.time.unwrap_or(NaiveTime::MIN),
-                    p.zone.as_ref(),
-                    zone,
+                ("end", Ok(on_day(start.date_naive(), time, true)))
+            } else {
+                (
+                    "end",
+                    self.end_date_time(
+                        &text,
+                        end_time.as_ref().map(|(_, t)| t.as_str()),
+                        zone,
+                        start,
+                    ),
                 )
-            }) {
-                Ok(r) if r.instant > start => Some(r.instant),
-                Ok(_) => {
-                    self.error("end", "`end` is not after the start; fix the date or time");
-                    None
-                }
-                Err(message) => {
-                    self.error("end", message);
-                    None
-                }
-            };
+            }
+        } else if let Some((key, text)) = end_date {
+            (
+                key,
+                self.end_date_time(
+                    &text,
+                    end_time.as_ref().map(|(_, t)| t.as_str()),
+                    zone,
+                    start,
+                ),
+            )
+        } else if let Some((key, text)) = end_time {
+            match datetime::parse_clock(&text) {
+                Some(time) => (key, Ok(on_day(start.date_naive(), time, true))),
+                None => (
+                    key,
+                    Err(format!(
+                        "`{text}` is not a time of day; write it as \"21:00\""
+                    )),
+                ),
+            }
+        } else if let Some(text) = self.text("duration") {
+            match humantime::parse_duration(&text) {
+                Ok(d) => ("duration", Ok(chrono::Duration::from_std(d).ok().map(|d| start + d))),
+                Err(e) => ("duration", Err(format!("`duration: {text}` is not a duration ({e}); write it like `2h` or `1h 30m`"))),
+            }
+        } else {
+            return range_end.and_then(|t| on_day(start.date_naive(), t, true));
+        };
+        match end {
+            Ok(Some(end)) if end > start => Some(end),
+            // Zero-length events (an end equal to the start) are common in generated files.
+            Ok(Some(end)) if end == start => None,
+            Ok(Some(_)) => {
+                self.warning(key, format!("`{key}` is not after the start; the event is kept without an end. Fix the date or time"));
+                None
+            }
+            Ok(None) => None,
+            Err(message) => {
+                self.warning(key, format!("{message}; the event is kept without an end"));
+                None
+            }
         }
-        if let Some(text) = self.text("duration") {
-            return match humantime::parse_duration(&text) {
-                Ok(d) => chrono::Duration::from_std(d).ok().map(|d| start + d),
-                Err(e) => {
-                    self.error(
-                        "duration",
-                        format!("`duration: {text}` is not a duration ({e}); write it like `2h` or `1h 30m`"),
-                    );
-                    None
-                }
-            };
-        }
-        range_end.and_then(on_start_day)
+    }
+
+    /// An end written as a date, with or without a time (or with the time in a key of its own).
+    fn end_date_time(
+        &self,
+        text: &str,
+        time: Option<&str>,
+        zone: Tz,
+        start: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, String> {
+        let parts = read_date(text)?;
+        let time = parts
+            .time
+            .or_else(|| time.and_then(datetime::parse_clock))
+            // An end date without a time: the end of that day's evening is unknown, so the end is
+            // the start's time on that day (a multi-day event keeps its daily hours).
+            .unwrap_or_else(|| start.time());
+        let zone_spec = parts.zone.clone().or_else(|| {
+            (parts.time.is_some() && self.front.get("timezone").is_none())
+                .then_some(datetime::ZoneSpec::Named(self.dates.zone))
+        });
+        datetime::resolve(parts.date, time, zone_spec.as_ref(), zone).map(|r| Some(r.instant))
     }
 
     fn online(&mut self) -> Option<bool> {
@@ -813,7 +1127,7 @@ impl EventReader<'_, '_> {
         let word = first
             .trim_matches(|c: char| "*_#>!.".contains(c) || c.is_whitespace())
             .to_lowercase();
-        if is_cancel_word(&word) {
+        if is_cancel_word(&word) || says_cancelled(&word) {
             return true;
         }
         // The first heading, if it says so in so many words.
@@ -841,10 +1155,10 @@ impl EventReader<'_, '_> {
                 Ok(d) => offsets.push(d),
                 Err(e) => {
                     let at = self.front.position_after("reminders", &text);
-                    self.problems.push(Problem::error(
+                    self.problems.push(Problem::warning(
                         self.path,
                         at,
-                        format!("reminder `{text}` is not a duration ({e}); write it like `7d`, `1d` or `2h`"),
+                        format!("reminder `{text}` is not a duration ({e}), left out (the other reminders stand); write it like `7d`, `1d` or `2h`"),
                     ));
                 }
             }
@@ -852,80 +1166,165 @@ impl EventReader<'_, '_> {
         Some(offsets)
     }
 
-    /// Talks from `schedule:` (rust.org.il), `talks:` (native, Jekyll), else from the body (legacy).
+    /// The talks: from the front matter's talk lists (`talks`, `sessions`, `schedule`, ...), else one
+    /// talk when the page is itself a talk or names one presenter, else from the body.
     fn talks(&mut self, title: &str) -> Vec<Talk> {
         let mut talks = Vec::new();
-        if let Some(schedule) = self.front.get("schedule") {
-            for entry in string_list(Some(schedule)) {
-                self.presentation_entry("schedule", &entry, &mut talks);
-            }
-        }
-        match self.front.get("talks") {
-            Some(Value::Sequence(items)) => {
-                for (index, item) in items.iter().enumerate() {
-                    self.talk_entry(index, item, &mut talks);
+        let mut listed = false;
+        let keys: Vec<String> = self
+            .settings
+            .vocabulary
+            .talk_keys
+            .iter()
+            .cloned()
+            .chain(people::TALK_LIST_KEYS.iter().map(|k| (*k).to_string()))
+            .collect();
+        for key in &keys {
+            let Some(value) = self.front.get(key) else {
+                continue;
+            };
+            // An agenda (`schedule: [mingling]`) may list no talk and leave them to the body; a
+            // `talks:` key, even empty, says the front matter is where the talks are.
+            let agenda = is_agenda_key(key);
+            listed |= !agenda;
+            match value {
+                Value::Sequence(items) => {
+                    for (index, item) in items.iter().enumerate() {
+                        self.list_item(key, agenda, index, item, &mut talks);
+                    }
                 }
+                Value::Mapping(_) => self.list_item(key, agenda, 0, value, &mut talks),
+                Value::Bool(false) | Value::Null => {}
+                Value::String(_) if agenda => {
+                    for entry in string_list(Some(value)) {
+                        self.presentation_entry(key, &entry, &mut talks);
+                    }
+                }
+                _ => self.warning(
+                    key,
+                    format!("`{key}` must be a list of talks (`- title: ...`) or `false`; no talks read from it"),
+                ),
             }
-            Some(Value::Bool(false) | Value::Null) => {}
-            Some(_) => self.error(
-                "talks",
-                "`talks` must be a list of talks (`- title: ...`) or `false`",
-            ),
-            None => {}
         }
-        // A body lists the talks when the front matter does not: no `talks:` key, and no `schedule:`
-        // entry that names a presentation (`schedule: [mingling]` or an empty one leaves it to the body).
-        if talks.is_empty() && self.front.get("talks").is_none() {
-            let front_speakers = self.front_speakers();
-            talks = super::talks::from_body(self.body, title, self.library, &front_speakers);
+        let front_speakers = self.front_speakers();
+        // Talks listed without their speakers, on a page that names its speakers: one talk is
+        // theirs; several are left without names (which speaker gave which is not written).
+        if talks.len() == 1 && talks[0].speakers.is_empty() && !front_speakers.is_empty() {
+            talks[0].speakers.clone_from(&front_speakers);
+        }
+        if !talks.is_empty() || listed {
+            return talks;
+        }
+        // A Hugo Academic / Wowchemy talk page (`event:` and `event_url:`) is one talk: the page.
+        let talk_page = self.front.get("event").is_some()
+            && (self.front.get("event_url").is_some()
+                || self.front.written_name("register") == "event_url");
+        if talk_page || front_speakers.len() == 1 {
+            let rule = if talk_page {
+                "the page is a talk (`event` and `event_url`, the Hugo Academic talk page)"
+            } else {
+                "the front matter names one presenter and no talk titles: one talk, titled like the event"
+            };
+            self.explain_rule(rule);
+            return vec![Talk::new(title.trim().to_string(), front_speakers)];
+        }
+        if !self.settings.vocabulary.body_talks {
+            if let Some(explained) = &mut self.explained {
+                explained.no_talks = Some(
+                    "`body_talks = false` in the configuration: the body is not read for talks"
+                        .into(),
+                );
+            }
+            return Vec::new();
+        }
+        let talks = super::talks::from_body(self.body, title, self.library, &front_speakers);
+        if !talks.is_empty() {
+            self.explain_rule("the body");
         }
         talks
     }
 
-    /// `speakers = ["slug"]` (Hugo) or `speakers: [Name]`: the people the event itself names.
+    fn explain_rule(&mut self, rule: &str) {
+        if let Some(explained) = &mut self.explained {
+            explained.no_talks = None;
+            explained.talks.push(format!("rule: {rule}"));
+        }
+    }
+
+    /// The people the event itself names (`speaker`, `presenters`, ..., or the configured keys).
+    /// Names that are the page's own author get a warning: a key read as people that may only say who
+    /// wrote the page.
     fn front_speakers(&mut self) -> Vec<Speaker> {
-        let mut speakers = Vec::new();
-        for entry in string_list(
-            self.front
-                .get("speakers")
-                .or_else(|| self.front.get("speaker")),
-        ) {
-            if entry.ends_with(".md") {
-                if let Ok(person) = self.library.person(&entry) {
-                    speakers.push(person);
-                    continue;
-                }
+        let keys: Vec<String> = self
+            .settings
+            .vocabulary
+            .speaker_keys
+            .iter()
+            .cloned()
+            .chain(people::SPEAKER_KEYS.iter().map(|k| (*k).to_string()))
+            .collect();
+        let Some((key, value)) = keys
+            .iter()
+            .find_map(|k| self.front.get(k).map(|v| (k.clone(), v)))
+        else {
+            return Vec::new();
+        };
+        let speakers = people::people(value, self.library);
+        for entry in string_list(Some(value)) {
+            // A bare slug that names no page: shown as words, with a warning (a Hugo site's
+            // `speakers = ["jane-doe"]` whose page is missing).
+            let slug = !entry.contains(' ') && entry.contains('-') && entry == entry.to_lowercase();
+            if slug && self.library.person_by_slug(&entry).is_none() {
+                let at = self.front.position_after(&key, &entry);
+                self.problems.push(Problem::warning(
+                    self.path,
+                    at,
+                    format!("speaker `{entry}` has no page in speakers/ or people/; shown as written. Add speakers/{entry}.md with `title: Full Name`"),
+                ));
             }
-            match self.library.person_by_slug(&entry) {
-                Some(person) => speakers.push(person.clone()),
-                None if entry.contains(' ') => speakers.push(Speaker {
-                    name: entry,
-                    url: None,
-                }),
-                None => {
-                    let at = self.front.position_after("speakers", &entry);
-                    self.problems.push(Problem::warning(
-                        self.path,
-                        at,
-                        format!("speaker `{entry}` has no page in speakers/ or people/; shown as `{}`. Add speakers/{entry}.md with `title: Full Name`", super::body::slug_words(&entry)),
-                    ));
-                    speakers.push(Speaker {
-                        name: super::body::slug_words(&entry),
-                        url: None,
-                    });
-                }
+        }
+        let authors: Vec<String> = ["author", "authors"]
+            .iter()
+            .filter_map(|k| self.front.get(k))
+            .flat_map(|v| people::people(v, self.library))
+            .map(|s| s.name.to_lowercase())
+            .collect();
+        if let Some(same) = speakers
+            .iter()
+            .find(|s| authors.contains(&s.name.to_lowercase()))
+        {
+            let name = same.name.clone();
+            self.warning(
+                &key,
+                format!("`{key}` names {name}, who is also the page's `author`; crier announces {name} as a speaker. If {name} only wrote the page, take the name out of `{key}`"),
+            );
+        }
+        if let Some(explained) = &mut self.explained {
+            if !speakers.is_empty() {
+                let names: Vec<&str> = speakers.iter().map(|s| s.name.as_str()).collect();
+                explained
+                    .talks
+                    .push(format!("people: `{key}` names {}", names.join(", ")));
             }
         }
         speakers
     }
 
-    /// A `presentations/x.md` entry; words such as `mingling` and `break` are agenda items, not talks.
+    /// A `presentations/x.md` entry, or a talk page's slug; words such as `mingling` and `break` are
+    /// agenda items, not talks.
     fn presentation_entry(&mut self, key: &str, entry: &str, talks: &mut Vec<Talk>) {
         if !entry.ends_with(".md") {
+            if let Some(talk) = self.library.presentation_by_slug(entry) {
+                self.explain_talk(&talk, &format!("`{key}` names the talk page `{entry}`"));
+                talks.push(talk);
+            }
             return;
         }
         match self.library.presentation(entry) {
-            Ok(talk) => talks.push(talk),
+            Ok(talk) => {
+                self.explain_talk(&talk, &format!("`{key}` names `{entry}`"));
+                talks.push(talk);
+            }
             Err(Missing::Broken) => {
                 let at = self.front.position_after(key, entry);
                 self.problems.push(Problem::warning(
@@ -936,48 +1335,109 @@ impl EventReader<'_, '_> {
             }
             Err(Missing::NotFound(message)) => {
                 let at = self.front.position_after(key, entry);
-                self.problems.push(Problem::error(self.path, at, message));
+                self.problems.push(Problem::warning(
+                    self.path,
+                    at,
+                    format!("{message}; the talk is left out, the event is kept"),
+                ));
             }
         }
     }
 
-    fn talk_entry(&mut self, index: usize, item: &Value, talks: &mut Vec<Talk>) {
+    fn explain_talk(&mut self, talk: &Talk, rule: &str) {
+        if let Some(explained) = &mut self.explained {
+            let names: Vec<&str> = talk.speakers.iter().map(|s| s.name.as_str()).collect();
+            explained.talks.push(format!(
+                "\"{}\" by {}: {rule}",
+                talk.title,
+                if names.is_empty() {
+                    "(no speaker named)".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ));
+        }
+    }
+
+    /// One item of a talk list: a talk page (path or slug), a title, or a map with a title and its
+    /// speakers. In an agenda (`schedule`, `agenda`, `program`) an item is a talk only when it names a
+    /// speaker: the others are slots (doors, pizza, networking).
+    fn list_item(
+        &mut self,
+        key: &str,
+        agenda: bool,
+        index: usize,
+        item: &Value,
+        talks: &mut Vec<Talk>,
+    ) {
         let map = match item {
             Value::Mapping(map) => map,
             other => {
                 if let Some(text) = non_empty_text(Some(other)) {
-                    if text.ends_with(".md") {
-                        self.presentation_entry("talks", &text, talks);
+                    let is_page =
+                        text.ends_with(".md") || self.library.presentation_by_slug(&text).is_some();
+                    if is_page || agenda {
+                        self.presentation_entry(key, &text, talks);
+                    } else if looks_like_slug(&text) {
+                        let at = self.front.position_after(key, &text);
+                        self.problems.push(Problem::warning(
+                            self.path,
+                            at,
+                            format!("talk `{text}` names no page in talks/ or presentations/; left out. Fix the name, or add the talk's page"),
+                        ));
                     } else {
-                        talks.push(Talk::new(text, Vec::new()));
+                        let talk = Talk::new(text, Vec::new());
+                        self.explain_talk(&talk, &format!("`{key}` item {}", index + 1));
+                        talks.push(talk);
                     }
                 }
                 return;
             }
         };
-        let Some(title) = non_empty_text(map.get("title")) else {
-            self.warning(
-                "talks",
-                format!(
-                    "talk {} has no `title`, left out; add `title: ...`",
-                    index + 1
-                ),
-            );
-            return;
-        };
+        let speaker_keys: Vec<String> = self
+            .settings
+            .vocabulary
+            .speaker_keys
+            .iter()
+            .cloned()
+            .chain(people::TALK_SPEAKER_KEYS.iter().map(|k| (*k).to_string()))
+            .collect();
         let mut speakers = Vec::new();
-        for key in ["speakers", "speaker"] {
-            match map.get(key) {
-                Some(Value::Sequence(items)) => {
-                    for item in items {
-                        self.speaker(item, &mut speakers);
+        let mut blank_speaker = false;
+        for speaker_key in &speaker_keys {
+            if let Some(value) = map.get(speaker_key.as_str()) {
+                let found = people::people(value, self.library);
+                blank_speaker |= found.is_empty() && is_blank(value);
+                for person in found {
+                    if !speakers.iter().any(|s: &Speaker| s.name == person.name) {
+                        speakers.push(person);
                     }
                 }
-                Some(item) => self.speaker(item, &mut speakers),
-                None => {}
             }
         }
-        let length_minutes = match map.get("length") {
+        let title = people::TALK_TITLE_KEYS
+            .iter()
+            // `name` titles a talk only beside a speaker key; alone it may be the speaker's name.
+            .filter(|k| **k != "name" || !speakers.is_empty())
+            .find_map(|k| non_empty_text(map.get(*k)));
+        let Some(title) = title else {
+            if !agenda {
+                self.warning(
+                    key,
+                    format!(
+                        "talk {} of `{key}` has no `title`, left out; add `title: ...`",
+                        index + 1
+                    ),
+                );
+            }
+            return;
+        };
+        // A slot of an agenda, or an item whose speaker is left blank (an announcement in a list
+        // of talks), is no talk.
+        if (agenda && speakers.is_empty()) || blank_speaker {
+            return;
+        }
+        let length_minutes = match map.get("length").or_else(|| map.get("duration")) {
             Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
             Some(Value::String(s)) => {
                 let s = s.trim().trim_end_matches("utes").trim_end_matches("in");
@@ -989,49 +1449,56 @@ impl EventReader<'_, '_> {
             _ => None,
         }
         .filter(|&n| n > 0);
-        talks.push(Talk {
+        let talk = Talk {
             title,
             speakers,
             length_minutes,
             language: non_empty_text(map.get("language")),
-            abstract_md: non_empty_text(map.get("abstract"))
-                .or_else(|| non_empty_text(map.get("description"))),
+            abstract_md: ["abstract", "description", "extract", "summary"]
+                .iter()
+                .find_map(|k| non_empty_text(map.get(*k))),
             recordings: super::recording_links::read(|key| map.get(key)),
-        });
+        };
+        self.explain_talk(&talk, &format!("`{key}` item {}", index + 1));
+        talks.push(talk);
     }
+}
 
-    /// A speaker: a name, a `people/x.md` file, or a map with `name` and links.
-    fn speaker(&mut self, item: &Value, speakers: &mut Vec<Speaker>) {
-        match item {
-            Value::Mapping(map) => {
-                let Some(name) = non_empty_text(map.get("name")) else {
-                    return;
-                };
-                let url = super::library::person_url(|key| non_empty_text(map.get(key)));
-                speakers.push(Speaker { name, url });
-            }
-            other => {
-                let Some(text) = non_empty_text(Some(other)) else {
-                    return;
-                };
-                if !text.ends_with(".md") {
-                    speakers.push(Speaker {
-                        name: text,
-                        url: None,
-                    });
-                    return;
-                }
-                match self.library.person(&text) {
-                    Ok(person) => speakers.push(person),
-                    Err(Missing::Broken) => {}
-                    Err(Missing::NotFound(message)) => {
-                        let at = self.front.position_after("talks", &text);
-                        self.problems.push(Problem::error(self.path, at, message));
-                    }
-                }
-            }
-        }
+/// Lists that are an evening's agenda: their items are slots, and only those naming a speaker are
+/// talks.
+fn is_agenda_key(key: &str) -> bool {
+    matches!(key, "schedule" | "agenda" | "program" | "programme")
+}
+
+/// `approval-testing-a-better-way`: a page's slug, not a title.
+fn looks_like_slug(text: &str) -> bool {
+    !text.contains(' ') && text.contains('-') && text == text.to_lowercase()
+}
+
+/// A speaker value left empty: `speaker:`, `speaker: ""`, `speaker: {name: ""}`.
+fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Mapping(map) => map.values().all(is_blank),
+        Value::Sequence(items) => items.iter().all(is_blank),
+        _ => false,
     }
+}
+
+/// Whether crier reads `key`, or knows it as a site's own key that says nothing to announce.
+fn is_known_key(key: &str) -> bool {
+    EVENT_KEYS.contains(&key)
+        || SITE_KEYS.contains(&key)
+        || START_KEYS.contains(&key)
+        || TIME_KEYS.contains(&key)
+        || END_DATE_KEYS.contains(&key)
+        || END_TIME_KEYS.contains(&key)
+        || people::SPEAKER_KEYS.contains(&key)
+        || people::NEVER_SPEAKERS.contains(&key)
+        || people::TALK_LIST_KEYS.contains(&key)
+        || matches!(key, "event" | "event_url")
+        || super::recording_links::is_recording_key(key)
 }
 
 /// The integer a YAML 1.1 reader makes of `18:00` (base 60): 1080.
@@ -1061,6 +1528,23 @@ fn is_cancel_word(word: &str) -> bool {
             | "odwołane"
             | "בוטל"
     )
+}
+
+/// A sentence that says the event is off: a cancel word right after the verb that makes it one
+/// ("This meetup was cancelled due to ...", "La soirée est annulée", "Das Treffen wurde abgesagt").
+/// A cancel word elsewhere ("cancelled talks from last time") says nothing about this event.
+fn says_cancelled(line: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "is", "was", "been", "be", "est", "été", "sera", "wurde", "ist", "wird", "fue", "está",
+        "sido", "será", "è", "stato", "wordt", "werd", "is",
+    ];
+    let words: Vec<&str> = line
+        .split(|c: char| !c.is_alphanumeric() && c != 'é')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .any(|pair| VERBS.contains(&pair[0]) && is_cancel_word(pair[1]))
 }
 
 /// A title with a cancellation marker taken off (`[Annulée] Soirée`, `CANCELLED: Meetup`,
