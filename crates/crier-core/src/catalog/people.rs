@@ -79,6 +79,40 @@ const COMPANY_SUFFIXES: &[&str] = &[
     "inc", "ltd", "llc", "gmbh", "ag", "co", "jr", "sr", "phd", "md",
 ];
 
+/// Whether a name is an organisation's rather than a person's: a group's handle (`Cologne.js team`,
+/// `enter.js`, `Cologne.js/mobile.cologne`) or a team. An item of a talk list "by" the organisers is
+/// an announcement of theirs, not a talk.
+pub fn is_organisation(name: &str) -> bool {
+    name.split(|c: char| c.is_whitespace() || c == '/')
+        .any(|word| {
+            let lower = word.to_lowercase();
+            let dotted = lower
+                .split('.')
+                .skip(1)
+                .any(|part| part.chars().count() >= 2 && part.chars().all(char::is_alphabetic));
+            dotted
+                || matches!(
+                    lower.as_str(),
+                    "team" | "crew" | "organizers" | "organisers" | "staff"
+                )
+        })
+}
+
+/// Whether `value` names only organisations (see [`is_organisation`]), and at least one.
+pub fn names_only_organisations(value: &Value) -> bool {
+    let mut names = Vec::new();
+    raw_names(value, &mut names);
+    !names.is_empty() && names.iter().all(|n| is_organisation(n))
+}
+
+fn raw_names(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Sequence(items) => items.iter().for_each(|v| raw_names(v, out)),
+        Value::Mapping(map) => out.extend(non_empty_text(map.get("name"))),
+        other => out.extend(non_empty_text(Some(other))),
+    }
+}
+
 /// Whether a name is a placeholder rather than a person.
 pub fn is_placeholder(name: &str) -> bool {
     let lower = name.trim().to_lowercase();
@@ -107,12 +141,19 @@ fn collect(value: &Value, library: &Library, out: &mut Vec<Speaker>) {
                 // A map keyed by slug (`speakers: {jane-doe: ...}`) is not a shape crier reads.
                 return;
             };
-            let name = tidy(&name);
-            if is_placeholder(&name) {
-                return;
-            }
             let url = person_url(|key| non_empty_text(map.get(key)));
-            push(out, Speaker { name, url });
+            let names = names_of(&name);
+            // The links of a map are one person's: two names in its `name` share none of them.
+            let url = url.filter(|_| names.len() == 1);
+            for name in names {
+                push(
+                    out,
+                    Speaker {
+                        name,
+                        url: url.clone(),
+                    },
+                );
+            }
         }
         other => {
             if let Some(text) = scalar_text(other) {
@@ -153,35 +194,30 @@ fn from_text(text: &str, library: &Library, out: &mut Vec<Speaker>) {
         }
         return;
     }
-    let text = tidy(text);
-    if is_placeholder(&text) {
-        return;
+    for name in names_of(text) {
+        push(out, Speaker { name, url: None });
     }
-    // "Ann Lee, Bo Chen" is two people, but only when every part reads as a name: "Smith, Jr." or a
-    // company in the field stays one entry as written.
+}
+
+/// The people a name field holds: none for a placeholder or an organisation; several for "Ann Lee,
+/// Bo Chen" or "Ann Lee/Bo Chen", but only when every part reads as a name ("Smith, Jr." or a company
+/// in the field stays one entry as written).
+fn names_of(text: &str) -> Vec<String> {
+    let text = tidy(text);
+    if is_placeholder(&text) || is_organisation(&text) {
+        return Vec::new();
+    }
     let company = text
         .split([',', ' '])
         .any(|w| COMPANY_SUFFIXES.contains(&w.trim_end_matches('.').to_lowercase().as_str()));
-    // `Ann Lee/Bo Chen`: a slash between two names, as between two people.
-    let slashed = text.replace('/', ", ");
     let joined = if text.contains("://") {
         text.clone()
     } else {
-        slashed
+        text.replace('/', ", ")
     };
     match split_names(&joined).filter(|names| names.len() > 1 && !company) {
-        Some(names) => {
-            for name in names {
-                push(out, Speaker { name, url: None });
-            }
-        }
-        None => push(
-            out,
-            Speaker {
-                name: text,
-                url: None,
-            },
-        ),
+        Some(names) => names,
+        None => vec![text],
     }
 }
 
@@ -265,6 +301,19 @@ mod tests {
         assert!(names("{name: ''}").is_empty());
         assert_eq!(names("Paul Muston,"), ["Paul Muston"]);
         assert_eq!(names("Mark"), ["Mark"]);
+    }
+
+    #[test]
+    fn organisations_are_not_people() {
+        assert!(names("Cologne.js team").is_empty());
+        assert!(names("{name: enter.js}").is_empty());
+        assert!(names("Cologne.js/mobile.cologne").is_empty());
+        assert_eq!(names("J.R. Smith"), ["J.R. Smith"]);
+        assert_eq!(names("Ann Lee/Bo Chen"), ["Ann Lee", "Bo Chen"]);
+        let value: Value = serde_yaml::from_str("{name: Cologne.js team}").expect("yaml");
+        assert!(names_only_organisations(&value));
+        let value: Value = serde_yaml::from_str("{name: TBA}").expect("yaml");
+        assert!(!names_only_organisations(&value));
     }
 
     #[test]

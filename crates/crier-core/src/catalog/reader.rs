@@ -1407,7 +1407,8 @@ impl EventReader<'_, '_> {
         for speaker_key in &speaker_keys {
             if let Some(value) = map.get(speaker_key.as_str()) {
                 let found = people::people(value, self.library);
-                blank_speaker |= found.is_empty() && is_blank(value);
+                blank_speaker |= found.is_empty()
+                    && (is_blank(value) || people::names_only_organisations(value));
                 for person in found {
                     if !speakers.iter().any(|s: &Speaker| s.name == person.name) {
                         speakers.push(person);
