@@ -257,6 +257,11 @@ fn check_start(at: &str, expected: &TruthEvent, event: &Event, mismatches: &mut 
 /// Checks a folder: every file read, every hand-checked event right, and talks and speakers at
 /// `floor` precision and recall or better.
 fn check(folder: &str, floor: f64) {
+    check_with(folder, floor, floor, floor);
+}
+
+/// [`check`] with its own floors: precision, talk recall and speaker recall.
+fn check_with(folder: &str, precision: f64, talk_recall: f64, speaker_recall: f64) {
     let truth = truth(folder);
     let Some(root) = corpus(&truth.folder) else {
         return;
@@ -296,10 +301,13 @@ fn check(folder: &str, floor: f64) {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    for (what, score) in [("talk", report.talks), ("speaker", report.speakers)] {
+    for (what, score, recall) in [
+        ("talk", report.talks, talk_recall),
+        ("speaker", report.speakers, speaker_recall),
+    ] {
         assert!(
-            score.precision() >= floor && score.recall() >= floor,
-            "{folder}: {what} precision {:.3}, recall {:.3}, below {floor}",
+            score.precision() >= precision && score.recall() >= recall,
+            "{folder}: {what} precision {:.3}, recall {:.3}, below {precision} and {recall}",
             score.precision(),
             score.recall()
         );
@@ -308,22 +316,22 @@ fn check(folder: &str, floor: f64) {
 
 #[test]
 fn rust_org_il_presentations_and_people() {
-    check("rust.org.il", 0.95);
+    check_with("rust.org.il", 0.98, 0.95, 0.95);
 }
 
 #[test]
 fn rust_org_il_2024_legacy_bodies() {
-    check("rust.org.il-2024", 0.95);
+    check("rust.org.il-2024", 0.98);
 }
 
 #[test]
 fn berline_rs_jekyll_talk_lists() {
-    check("berline.rs", 0.95);
+    check("berline.rs", 0.98);
 }
 
 #[test]
 fn parisjug_hugo_agenda_headings() {
-    check("parisjug", 0.95);
+    check_with("parisjug", 0.98, 0.95, 0.95);
 }
 
 /// Below the 0.95 of the others: the hand-checked file counts two featured speakers whose talks the
@@ -331,22 +339,25 @@ fn parisjug_hugo_agenda_headings() {
 /// `Name - Role` under "PyCascades team:", which crier does not read as talks.
 #[test]
 fn pyladies_vancouver_hugo_talk_lines() {
-    check("pyladies-vancouver", 0.90);
+    check_with("pyladies-vancouver", 0.98, 0.90, 0.90);
 }
 
 #[test]
 fn leicesterjs_eleventy_utc_times_and_talk_lists() {
-    check("leicesterjs", 0.95);
+    check("leicesterjs", 0.98);
 }
 
+/// Each page is one talk (the Hugo Academic theme's talk page), and crier reads all 74. Its guests
+/// are named only in the summary's prose ("Roberto Fonseca Andrade es el invitado de esta noche"),
+/// which crier never reads for names: speaker recall is 0 by design, and no name is wrong.
 #[test]
 fn gnulinuxlatino_hugo_academic_talk_pages() {
-    check("gnulinuxlatino", 0.0);
+    check_with("gnulinuxlatino", 0.98, 0.95, 0.0);
 }
 
 #[test]
 fn parisjs_front_matter_only_with_authors() {
-    check("parisjs", 0.95);
+    check("parisjs", 0.98);
 }
 
 #[test]
@@ -356,10 +367,10 @@ fn devsgowhere_astro_split_dates_and_scraped_bodies() {
 
 #[test]
 fn leidendevs_zola_talk_and_speaker_slugs() {
-    check("leidendevs", 0.95);
+    check("leidendevs", 0.98);
 }
 
 #[test]
 fn cologne_js_yaml_lists_of_talks() {
-    check("cologne-js", 0.95);
+    check_with("cologne-js", 0.98, 0.95, 0.95);
 }

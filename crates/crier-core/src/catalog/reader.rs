@@ -1219,6 +1219,21 @@ impl EventReader<'_, '_> {
         let talk_page = self.front.get("event").is_some()
             && (self.front.get("event_url").is_some()
                 || self.front.written_name("register") == "event_url");
+        if front_speakers.len() == 1 && !talk_page && self.settings.vocabulary.body_talks {
+            // The body may title the presenter's talk ("with Dr. X presenting **Title**"): taken
+            // only when it is one talk by that same presenter.
+            let body = super::talks::from_body(self.body, title, self.library, &front_speakers);
+            if let [talk] = body.as_slice() {
+                let same = talk.speakers.len() == 1
+                    && talk.speakers[0]
+                        .name
+                        .eq_ignore_ascii_case(&front_speakers[0].name);
+                if same {
+                    self.explain_rule("the body titles the front matter's one presenter's talk");
+                    return body;
+                }
+            }
+        }
         if talk_page || front_speakers.len() == 1 {
             let rule = if talk_page {
                 "the page is a talk (`event` and `event_url`, the Hugo Academic talk page)"
