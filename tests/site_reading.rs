@@ -401,7 +401,7 @@ fn check_says_once_how_offset_less_dates_were_read_and_explains_an_event() {
     );
     assert!(text.contains("people: `speaker` names Ann Lee"), "{text}");
     assert!(
-        text.contains("rule: the front matter names one presenter"),
+        text.contains("\"Second\" by Ann Lee: the front matter names one presenter"),
         "{text}"
     );
 }

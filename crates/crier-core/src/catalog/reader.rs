@@ -1227,9 +1227,13 @@ impl EventReader<'_, '_> {
                 let same = talk.speakers.len() == 1
                     && talk.speakers[0]
                         .name
-                        .eq_ignore_ascii_case(&front_speakers[0].name);
+                        .eq_ignore_ascii_case(&front_speakers[0].name)
+                    && talk.title != title.trim();
                 if same {
-                    self.explain_rule("the body titles the front matter's one presenter's talk");
+                    self.explain_talk(
+                        talk,
+                        "the body titles the front matter's one presenter's talk",
+                    );
                     return body;
                 }
             }
@@ -1240,8 +1244,9 @@ impl EventReader<'_, '_> {
             } else {
                 "the front matter names one presenter and no talk titles: one talk, titled like the event"
             };
-            self.explain_rule(rule);
-            return vec![Talk::new(title.trim().to_string(), front_speakers)];
+            let talk = Talk::new(title.trim().to_string(), front_speakers);
+            self.explain_talk(&talk, rule);
+            return vec![talk];
         }
         if !self.settings.vocabulary.body_talks {
             if let Some(explained) = &mut self.explained {
@@ -1253,17 +1258,10 @@ impl EventReader<'_, '_> {
             return Vec::new();
         }
         let talks = super::talks::from_body(self.body, title, self.library, &front_speakers);
-        if !talks.is_empty() {
-            self.explain_rule("the body");
+        for talk in &talks {
+            self.explain_talk(talk, "a line-up in the body");
         }
         talks
-    }
-
-    fn explain_rule(&mut self, rule: &str) {
-        if let Some(explained) = &mut self.explained {
-            explained.no_talks = None;
-            explained.talks.push(format!("rule: {rule}"));
-        }
     }
 
     /// The people the event itself names (`speaker`, `presenters`, ..., or the configured keys).
