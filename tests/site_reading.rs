@@ -432,3 +432,63 @@ fn the_catalog_table_of_the_configuration_is_read() {
     assert_eq!(bad.code, Some(2), "{}{}", bad.stdout, bad.stderr);
     assert!(bad.stderr.contains("Europe/Paris"), "{}", bad.stderr);
 }
+
+#[test]
+fn ids_point_into_the_sites_data_files() {
+    let site = Site::with_events([(
+        "2030-05-02-may.md",
+        "---\ntitle: May\ndate: 2030-05-02\ntalks: [async-rust]\n---\n",
+    )]);
+    site.write(
+        "_data/speakers.yml",
+        "jane:\n  name: Jane Doe\n  github: janedoe\n",
+    );
+    site.write(
+        "_data/talks.yml",
+        "- id: async-rust\n  title: Async Rust in practice\n  speakers: [jane]\n",
+    );
+    site.write("_data/navigation.yml", "- title: Home\n  url: /\n");
+    let catalog = load(&site);
+    assert!(catalog.problems.is_empty(), "{:#?}", catalog.problems);
+    let event = only_event(&catalog);
+    assert_eq!(titles(event), ["Async Rust in practice"]);
+    assert_eq!(speakers(event), [vec!["Jane Doe"]]);
+    assert_eq!(
+        event.talks[0].speakers[0].url.as_deref(),
+        Some("https://github.com/janedoe")
+    );
+}
+
+#[test]
+fn an_ambiguous_numeric_date_is_read_the_way_the_sites_other_files_write_theirs() {
+    let ambiguous = ("c.md", "---\ntitle: c\ndate: 03/04/2030\n---\n");
+    // Two files show month first (the second number is above 12).
+    let site = Site::with_events([
+        ("a.md", "---\ntitle: a\ndate: 01/20/2030\n---\n"),
+        ("b.md", "---\ntitle: b\ndate: 02/21/2030\n---\n"),
+        ambiguous,
+    ]);
+    let catalog = load(&site);
+    let c = catalog.events.iter().find(|e| e.title == "c").expect("c");
+    assert_eq!(c.start.date_naive().to_string(), "2030-03-04");
+    let warning = catalog
+        .problems
+        .iter()
+        .find(|p| p.path.ends_with("c.md"))
+        .expect("a warning on the ambiguous file");
+    assert!(!warning.is_error());
+    assert!(
+        warning
+            .message
+            .contains("read month first, as 2 other files"),
+        "{warning}"
+    );
+    // A site that writes day first reads it day first.
+    let site = Site::with_events([
+        ("a.md", "---\ntitle: a\ndate: 20/01/2030\n---\n"),
+        ambiguous,
+    ]);
+    let catalog = load(&site);
+    let c = catalog.events.iter().find(|e| e.title == "c").expect("c");
+    assert_eq!(c.start.date_naive().to_string(), "2030-04-03");
+}

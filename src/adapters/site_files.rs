@@ -64,7 +64,36 @@ pub fn list(settings: &Settings) -> Result<SiteFiles, LoadError> {
         presentations,
         problems,
         site_config: site_config_files(settings),
+        data: data_files(settings),
     })
+}
+
+/// The site's data files: `_data/` (Jekyll, Eleventy) and `data/` (Hugo, Zola) at the site's root
+/// and at its parent (a Hugo site's `content/` sits beside `data/`).
+fn data_files(settings: &Settings) -> Vec<PathBuf> {
+    let root = settings.site_root();
+    let mut files = Vec::new();
+    for base in [Some(root.as_path()), root.parent()].into_iter().flatten() {
+        for folder in ["_data", "data"] {
+            let Ok(entries) = fs::read_dir(base.join(folder)) else {
+                continue;
+            };
+            files.extend(
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        let name = p.to_string_lossy().to_lowercase();
+                        p.is_file()
+                            && [".yml", ".yaml", ".json", ".toml"]
+                                .iter()
+                                .any(|ext| name.ends_with(ext))
+                    }),
+            );
+        }
+    }
+    files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
+    files
 }
 
 /// The candidate generator configuration files of the site, nearest folder first, walking up from

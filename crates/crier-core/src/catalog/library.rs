@@ -53,6 +53,7 @@ impl Library {
         settings: &Settings,
         people_files: &[PathBuf],
         presentation_files: &[PathBuf],
+        data_files: &[PathBuf],
         read: &R,
     ) -> Library
     where
@@ -79,6 +80,17 @@ impl Library {
                     .insert(file_stem(&path).to_lowercase(), person.clone());
             }
             library.people.insert(path, person);
+        }
+        // Data files after the pages: a person page wins over a data entry of the same id.
+        // People before talks: a talk's `speakers: [jane]` names an entry of the people's file.
+        let (people_data, talk_data): (Vec<&PathBuf>, Vec<&PathBuf>) = data_files
+            .iter()
+            .partition(|p| data_kind(p) == Some(DataKind::People));
+        for path in people_data.into_iter().chain(talk_data) {
+            let Ok(file) = read(path) else {
+                continue;
+            };
+            library.read_data(path, &file.text);
         }
         let talks: Vec<_> = presentation_files
             .par_iter()
@@ -144,6 +156,80 @@ impl Library {
         self.by_slug.get(&slug)
     }
 
+    /// A site's data file (`_data/speakers.yml`, Hugo's or Zola's `data/talks.toml`): people or talks
+    /// by id, for the keys that name them by id (`speakers: [jane]`). A file is people or talks by its
+    /// name; its entries are a map of id to fields, or a list of maps each with an `id` (or `slug`,
+    /// `key`). Anything else in it is not crier's to read and is passed over without a word: data
+    /// folders hold all sorts (navigation, sponsors).
+    fn read_data(&mut self, path: &Path, text: &str) {
+        let Some(kind) = data_kind(path) else {
+            return;
+        };
+        let people = kind == DataKind::People;
+        let lower = path.to_string_lossy().to_lowercase();
+        let value: Option<serde_yaml::Value> = if lower.ends_with(".toml") {
+            text.parse::<toml::Table>()
+                .ok()
+                .and_then(|t| serde_yaml::to_value(t).ok())
+        } else {
+            // YAML is a superset of JSON.
+            serde_yaml::from_str(text).ok()
+        };
+        let entries: Vec<(String, serde_yaml::Mapping)> = match value {
+            Some(serde_yaml::Value::Mapping(map)) => map
+                .into_iter()
+                .filter_map(|(id, fields)| match fields {
+                    serde_yaml::Value::Mapping(fields) => {
+                        Some((super::front::scalar_text(&id)?, fields))
+                    }
+                    _ => None,
+                })
+                .collect(),
+            Some(serde_yaml::Value::Sequence(items)) => items
+                .into_iter()
+                .filter_map(|item| match item {
+                    serde_yaml::Value::Mapping(fields) => {
+                        let id = ["id", "slug", "key"]
+                            .iter()
+                            .find_map(|k| non_empty_text(fields.get(*k)))?;
+                        Some((id, fields))
+                    }
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (id, fields) in entries {
+            let id = id.to_lowercase();
+            if people {
+                let Some(name) = ["name", "title", "full_name"]
+                    .iter()
+                    .find_map(|k| non_empty_text(fields.get(*k)))
+                else {
+                    continue;
+                };
+                let url = person_url(|key| non_empty_text(fields.get(key)));
+                self.by_slug.entry(id).or_insert(Speaker { name, url });
+            } else if let Some(title) = ["title", "name"]
+                .iter()
+                .find_map(|k| non_empty_text(fields.get(*k)))
+            {
+                let speakers = super::people::TALK_SPEAKER_KEYS
+                    .iter()
+                    .find_map(|k| fields.get(*k))
+                    .map(|v| super::people::people(v, self))
+                    .unwrap_or_default();
+                let talk = Talk {
+                    abstract_md: ["abstract", "description", "summary"]
+                        .iter()
+                        .find_map(|k| non_empty_text(fields.get(*k))),
+                    ..Talk::new(title, speakers)
+                };
+                self.talks_by_slug.entry(id).or_insert(talk);
+            }
+        }
+    }
+
     /// The talk page a slug or a link names (`approval-testing`, `/talks/approval-testing/`).
     pub fn presentation_by_slug(&self, slug_or_link: &str) -> Option<Talk> {
         let trimmed = slug_or_link.trim().trim_end_matches('/');
@@ -163,6 +249,25 @@ impl Library {
             Some(rest) => dir.join(rest),
             None => self.site_root.join(entry),
         }
+    }
+}
+
+/// What a data file holds, by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DataKind {
+    People,
+    Talks,
+}
+
+fn data_kind(path: &Path) -> Option<DataKind> {
+    let stem = file_stem(path).to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| stem.contains(w));
+    if has(&["speaker", "people", "person", "member", "author"]) {
+        Some(DataKind::People)
+    } else if has(&["talk", "session", "presentation"]) {
+        Some(DataKind::Talks)
+    } else {
+        None
     }
 }
 

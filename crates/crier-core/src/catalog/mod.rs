@@ -162,6 +162,8 @@ pub struct SiteFiles {
     pub problems: Vec<Problem>,
     /// Candidate generator configuration files ([`site::MARKERS`]), nearest folder first.
     pub site_config: Vec<PathBuf>,
+    /// The site's data files (`_data/*.yml`, `data/*.toml`), where people and talks may be kept by id.
+    pub data: Vec<PathBuf>,
 }
 
 impl Catalog {
@@ -178,6 +180,7 @@ impl Catalog {
             presentations,
             mut problems,
             site_config,
+            data,
         } = files;
         let configs: Vec<(PathBuf, String)> = site_config
             .iter()
@@ -189,7 +192,7 @@ impl Catalog {
             settings.dates_timezone,
             settings.timezone,
         );
-        let library = Library::read(settings, &people, &presentations, &read);
+        let library = Library::read(settings, &people, &presentations, &data, &read);
         let outcomes: Vec<_> = paths
             .par_iter()
             .map(|path| match read(path) {
@@ -217,7 +220,9 @@ impl Catalog {
         let mut offsetless_files = 0;
         let mut explanations = Vec::new();
         let mut unknown_keys = reader::UnknownKeys::default();
-        for outcome in outcomes {
+        let order = DateOrderVote::count(&outcomes);
+        for mut outcome in outcomes {
+            order.settle(&mut outcome);
             problems.extend(outcome.problems);
             offsetless_files += usize::from(outcome.offsetless);
             unknown_keys.add(outcome.unknown_keys);
@@ -338,6 +343,51 @@ impl Catalog {
 /// them: each of those events takes its file as its identity instead, and one warning per link names
 /// the files. A link that belongs to one file stays its identity, so a postponed event whose file is
 /// renamed stays the same event.
+/// How the site's files write numeric dates: the files that show their order decide the ones that
+/// cannot (`03/04/2025`), as a reader of the site would.
+struct DateOrderVote {
+    day_first: usize,
+    month_first: usize,
+}
+
+impl DateOrderVote {
+    fn count(outcomes: &[reader::FileOutcome]) -> DateOrderVote {
+        let count = |order| {
+            outcomes
+                .iter()
+                .filter(|o| o.date_order.written == Some(order))
+                .count()
+        };
+        DateOrderVote {
+            day_first: count(loose_date::Order::DayFirst),
+            month_first: count(loose_date::Order::MonthFirst),
+        }
+    }
+
+    /// Reads an ambiguous date month-first when the site writes month-first, and says which way it
+    /// was read and why.
+    fn settle(&self, outcome: &mut reader::FileOutcome) {
+        let Some((month_first, at)) = outcome.date_order.month_first else {
+            return;
+        };
+        let Some((event, _)) = &mut outcome.event else {
+            return;
+        };
+        let (day, month) = (self.day_first, self.month_first);
+        let message = if month > day {
+            let shift = month_first - event.start;
+            event.start = month_first;
+            event.end = event.end.map(|end| end + shift);
+            format!("this date could be day or month first; read month first, as {month} other files of the site write theirs ({day} write day first). Write it as YYYY-MM-DD to be sure")
+        } else {
+            format!("this date could be day or month first; read day first, as {day} other files of the site write theirs ({month} write month first). Write it as YYYY-MM-DD to be sure")
+        };
+        outcome
+            .problems
+            .push(Problem::warning(&event.source, at, message));
+    }
+}
+
 fn identify_shared_links(events: &mut [Event], identities: &[reader::Identity]) -> Vec<Problem> {
     let mut by_link: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, event) in events.iter().enumerate() {

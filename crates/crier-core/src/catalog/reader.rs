@@ -244,6 +244,14 @@ fn read_date(text: &str) -> Result<DateParts, String> {
     }
 }
 
+/// How a date value that is not ISO was written (day or month first), if it is such a date.
+fn loose_order(text: &str) -> Option<loose_date::LooseDate> {
+    if datetime::parse_date(text).is_ok() {
+        return None;
+    }
+    loose_date::parse(text)
+}
+
 /// What reading one event file gave.
 #[derive(Debug, Default)]
 pub struct FileOutcome {
@@ -257,10 +265,22 @@ pub struct FileOutcome {
     pub problems: Vec<Problem>,
     /// The start was written with a time and no offset, and read by the site's date rule.
     pub offsetless: bool,
+    /// How the file wrote a numeric date (day or month first), for the site to decide ambiguous ones.
+    pub date_order: DateOrder,
     /// Keys crier does not know and that are no typo of one it does (reported once per site).
     pub unknown_keys: Vec<UnknownKey>,
     /// Where the start and talks came from (with `Settings::explain`).
     pub explanation: Option<(std::path::PathBuf, Explanation)>,
+}
+
+/// The order of a numeric date's day and month, as one file wrote it.
+#[derive(Debug, Clone, Default)]
+pub struct DateOrder {
+    /// `DayFirst` or `MonthFirst` when the file shows which (`14/08/2025`); `Ambiguous` when it
+    /// cannot (`03/04/2025`, read day-first); `None` for ISO dates and month names.
+    pub written: Option<loose_date::Order>,
+    /// For an ambiguous date: the start read month-first instead, and where the date is written.
+    pub month_first: Option<(chrono::DateTime<chrono::FixedOffset>, Option<Position>)>,
 }
 
 /// How crier understood one event file, for `crier check --explain`.
@@ -342,6 +362,7 @@ pub fn read_event(
     let mut problems = Vec::new();
     let mut recurring = Recurring::default();
     let mut offsetless = false;
+    let mut date_order = DateOrder::default();
     let mut unknown_keys = Vec::new();
     let mut explained = settings.explain.then(Explanation::default);
     let split = if super::is_data_file(path) {
@@ -363,6 +384,7 @@ pub fn read_event(
                     problems: &mut problems,
                     recurring: &mut recurring,
                     offsetless: &mut offsetless,
+                    date_order: &mut date_order,
                     unknown_keys: &mut unknown_keys,
                     explained: explained.as_mut(),
                 }
@@ -403,6 +425,7 @@ pub fn read_event(
         given: recurring.given.filter(|_| ok),
         problems,
         offsetless,
+        date_order,
         unknown_keys,
         explanation: explained.map(|e| (path.to_path_buf(), e)),
     }
@@ -425,6 +448,7 @@ struct EventReader<'r, 'a> {
     problems: &'r mut Vec<Problem>,
     recurring: &'r mut Recurring,
     offsetless: &'r mut bool,
+    date_order: &'r mut DateOrder,
     unknown_keys: &'r mut Vec<UnknownKey>,
     explained: Option<&'r mut Explanation>,
 }
@@ -800,6 +824,25 @@ impl EventReader<'_, '_> {
         };
         if let Some(message) = resolved.warning {
             self.warning(source.key().unwrap_or("date"), message);
+        }
+        let written = match &source {
+            DateSource::Key(key) => self.text(key).and_then(|t| loose_order(&t)),
+            DateSource::Body(_) => loose_date::labelled_in_body(self.body).map(|(l, _)| l),
+            DateSource::Name => None,
+        };
+        if let Some(loose) = written.filter(|l| l.order != loose_date::Order::Certain) {
+            self.date_order.written = Some(loose.order);
+            if let Some(other) = loose.month_first() {
+                let at = source.key().and_then(|k| self.front.key_position(k));
+                self.date_order.month_first = datetime::resolve(
+                    other,
+                    time.unwrap_or(self.settings.default_time),
+                    zone_spec.as_ref(),
+                    zone,
+                )
+                .ok()
+                .map(|r| (r.instant, at));
+            }
         }
         if let Some(explained) = &mut self.explained {
             let time_part = match (time, range) {
