@@ -126,6 +126,47 @@ const NOT_NAME_WORDS: &[&str] = &[
     "détails",
     "soirée",
     "présentation",
+    // Words of an agenda written in capitals ("Hackathon START", "SET UP INSTRUCTIONS FOR
+    // PARTICIPANTS"): a name in capitals is only told from them by the words themselves.
+    "start",
+    "starts",
+    "end",
+    "ends",
+    "hackathon",
+    "instructions",
+    "participants",
+    "remarks",
+    "session",
+    "sessions",
+    "ceremony",
+    "award",
+    "awards",
+    "supper",
+    // Words that join a phrase and sit in no name (a name's own small words are the particles).
+    "for",
+    "with",
+    "to",
+    "of",
+    "the",
+    "and",
+    "in",
+    "on",
+    // Roles after a name ("Zeng Linlin, MLOps Engineer").
+    "engineer",
+    "developer",
+    "manager",
+    "director",
+    "architect",
+    "consultant",
+    "scientist",
+    "researcher",
+    // Subjects of talks, never part of a name ("Talk & Tackle — Quantum Security").
+    "security",
+    "quantum",
+    "cloud",
+    "data",
+    "software",
+    "engineering",
 ];
 
 /// Words that open a title, never a name ("The Mood Machine", "How I learned...").

@@ -96,6 +96,29 @@ const NOT_TALKS: &[&str] = &[
     "links",
     "retransmission",
     "composition des équipes",
+    "opening address",
+    "opening addresses",
+    "opening remarks",
+    "opening & introduction",
+    "closing remarks",
+    "introductory remarks",
+    "remarks",
+];
+
+/// Titles that are only the name of a kind of slot ("Talks by Gen-C", "7 Dec - Closing"), matched
+/// against the whole title: as the first word of a longer title they may start a real one ("Closing
+/// the gap").
+const GENERIC_TITLES: &[&str] = &[
+    "talk",
+    "talks",
+    "session",
+    "sessions",
+    "presentation",
+    "presentations",
+    "opening",
+    "closing",
+    "introduction",
+    "intro",
 ];
 
 /// Headings of sections that hold no talk, whatever their lines look like (a blog post's title with
@@ -274,6 +297,7 @@ pub fn slot_title(heading: &str) -> Option<String> {
     let lower = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
     if title.is_empty()
         || NOT_TALKS.iter().any(|w| starts_with_word(lower, w))
+        || GENERIC_TITLES.contains(&lower.trim_end_matches(['.', '!', ':']))
         || PLACEHOLDERS
             .iter()
             .any(|w| lower.trim_end_matches(['.', '!']) == *w)

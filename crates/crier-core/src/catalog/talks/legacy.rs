@@ -223,7 +223,8 @@ fn item_talk(mut spans: Vec<Span>) -> Option<Talk> {
         (found.title.as_str(), tail_minutes.or(range_minutes))
     };
     let title = clean(title);
-    if title.is_empty() || found.speakers.is_empty() {
+    // An agenda slot that is no talk ("7.40pm: Remarks by Name") is none with a name after it.
+    if title.is_empty() || found.speakers.is_empty() || super::agenda::slot_title(title).is_none() {
         return None;
     }
     Some(talk(title.to_string(), found.speakers, minutes))

@@ -2,13 +2,15 @@
 //!
 //! Sites write a programme in one of a few families, and each has its own small reader: agenda
 //! headings with the speakers beneath ([`agenda`]), legacy bullets with linked speakers ([`legacy`]),
-//! and plain lines that pair a title with a name in many shapes ([`plain`]). What the readers share (a
-//! found talk, the speaker lookup) is in [`found`], which none of them imports back. The body is parsed
-//! once ([`Body`]); this module runs the readers over it and merges what they find into one list in
-//! page order, each talk once.
+//! plain lines that pair a title with a name in many shapes ([`plain`]), and labelled line-ups
+//! (`Topic:` then `Speaker:`, a role heading over a session's leader) ([`labelled`]). What the
+//! readers share (a found talk, the speaker lookup) is in [`found`], which none of them imports back.
+//! The body is parsed once ([`Body`]); this module runs the readers over it and merges what they find
+//! into one list in page order, each talk once.
 
 pub mod agenda;
 pub mod found;
+pub mod labelled;
 pub mod legacy;
 pub mod plain;
 
@@ -36,7 +38,12 @@ pub fn from_body(
     };
     // A page with an agenda of talk headings lists its talks there; its other lines are abstracts and
     // bios, where the line readers would only find false talks.
-    let mut found = outside_notices(agenda::talks(&body, &lookup));
+    // A page that labels its talks (`Topic:` then `Speaker:`) lists them there; the other readers
+    // would read its labels and bios as more talks.
+    let mut found = outside_notices(labelled::talks(&body, &lookup));
+    if found.is_empty() {
+        found = outside_notices(agenda::talks(&body, &lookup));
+    }
     if found.is_empty() {
         found = outside_notices(legacy::talks_from_lines(&body, event_title));
         // The lines the legacy reader took are talks already; the plain reader reads the others.
@@ -47,7 +54,8 @@ pub fn from_body(
     let mut talks = merge(found);
     if talks.is_empty() {
         talks.extend(
-            plain::single_session(&body, event_title)
+            labelled::led_session(&body, event_title)
+                .or_else(|| plain::single_session(&body, event_title))
                 .or_else(|| plain::listed_presenters(&body, event_title)),
         );
     }

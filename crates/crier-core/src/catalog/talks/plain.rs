@@ -272,9 +272,12 @@ pub fn talks(body: &Body, lookup: &SpeakerLookup<'_>, taken: &[usize]) -> Vec<Fo
                     if !continues {
                         continue;
                     }
+                    // A line in capitals under a name in capitals is an address block ("SUNTEC
+                    // TOWER FIVE", "SINGAPORE (038985)"), not a name and a title.
                     let title = match &readings[i + 1] {
                         Some(Reading::TitleLabel(title)) => Some(title.clone()),
-                        _ => Some(next.text()).filter(|t| is_title_like(t)),
+                        _ => Some(next.text())
+                            .filter(|t| is_title_like(t) && t.chars().any(char::is_lowercase)),
                     };
                     if let Some(title) = title {
                         push(&mut found, i, title, names.clone());
@@ -667,6 +670,9 @@ fn parenthesised(text: &str, strong: bool) -> Option<Reading> {
     let open = inner_end.rfind('(')?;
     let inner = &inner_end[open + 1..];
     let title = inner_end[..open].trim();
+    if is_acronym_of(inner.trim(), title) {
+        return None;
+    }
     let names = split_names(inner)?;
     let single = names.iter().all(|n| !n.contains(' '));
     if title.is_empty() || single && !strong {
@@ -678,6 +684,19 @@ fn parenthesised(text: &str, strong: bool) -> Option<Reading> {
         orientation: Some(Orientation::NameLast),
         weak: false,
     })
+}
+
+/// Whether `short` is the initials of `title`'s capitalised words ("Breast Cancer Foundation (BCF)"):
+/// an abbreviation in parentheses, not a speaker.
+fn is_acronym_of(short: &str, title: &str) -> bool {
+    let initials: String = title
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_uppercase())
+        .collect();
+    short.chars().count() >= 2
+        && short.chars().all(char::is_uppercase)
+        && initials.eq_ignore_ascii_case(short)
 }
 
 /// `Title, presented by Name`, `Title by Name`, and a lone `Presented by Name, their role`.
@@ -818,7 +837,7 @@ fn strip_label(text: &str) -> String {
     strip_talk_label(text).unwrap_or(text).to_string()
 }
 
-/// Short enough for a title, and not a sentence, a URL or a time.
+/// Short enough for a title, and not a sentence, a URL, a time or a date.
 fn is_title_like(text: &str) -> bool {
     let text = text.trim();
     let words = text.split_whitespace().count();
@@ -829,6 +848,118 @@ fn is_title_like(text: &str) -> bool {
         && text.chars().any(char::is_alphabetic)
         && !text.starts_with(|c: char| c.is_lowercase())
         && !strip_slot_time(text).1
+        && !is_sentence(text)
+        && !is_date_or_time(text)
+}
+
+/// Words a title does not end with: a clause cut off before its object ("... sessions on GitHub
+/// given", "... organised by").
+const DANGLING_WORDS: &[&str] = &[
+    "given", "by", "on", "from", "of", "to", "with", "the", "a", "an", "and", "or", "for", "in",
+    "at", "as", "into", "about", "is", "are", "will",
+];
+
+/// Modal verbs that, second in a line, make it a sentence ("Participants will need to bring ...").
+const SENTENCE_VERBS: &[&str] = &[
+    "will", "would", "should", "must", "can", "could", "need", "needs", "may", "shall",
+];
+
+/// Whether `text` reads as running text rather than a title: two sentences ("... hackathon. It is
+/// ..."), a subject and a modal verb to open it, a dangling last word, or a long run of words with
+/// none of the punctuation a long title has (`:`, ` - `, `?`, a parenthesis).
+fn is_sentence(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let two_sentences = words.windows(2).any(|pair| {
+        let stem = pair[0].trim_end_matches(['.', '!', '?']);
+        pair[0].len() > stem.len()
+            && pair[0].ends_with('.')
+            && stem.chars().count() > 2
+            && pair[1].starts_with(char::is_uppercase)
+    });
+    let modal_second = words
+        .get(1)
+        .is_some_and(|w| SENTENCE_VERBS.contains(&w.to_lowercase().as_str()));
+    let last = words
+        .last()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .unwrap_or_default();
+    let dangling = words.len() > 1 && DANGLING_WORDS.contains(&last.as_str());
+    let long_bare =
+        words.len() > 15 && !text.contains([':', '?', '(', '–', '—', '|']) && !text.contains(" - ");
+    two_sentences || modal_second || dangling || long_bare
+}
+
+/// Month and weekday names and their short forms, in lower case.
+const CALENDAR_WORDS: &[&str] = &[
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
+    "december",
+    "mon",
+    "monday",
+    "tue",
+    "tues",
+    "tuesday",
+    "wed",
+    "wednesday",
+    "thu",
+    "thur",
+    "thurs",
+    "thursday",
+    "fri",
+    "friday",
+    "sat",
+    "saturday",
+    "sun",
+    "sunday",
+];
+
+/// Whether `text` is only a date or a time of day ("6 Dec, 11.30am", "Tuesday 3 June"): an agenda's
+/// when, not a talk's title.
+fn is_date_or_time(text: &str) -> bool {
+    let mut any = false;
+    for word in text.split_whitespace() {
+        let word =
+            word.trim_matches(|c: char| matches!(c, ',' | '-' | '–' | '—' | '(' | ')' | '*'));
+        if word.is_empty() {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        let suffix =
+            lower.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '/' | ':'));
+        let number = lower.starts_with(|c: char| c.is_ascii_digit())
+            && ["", "st", "nd", "rd", "th", "am", "pm", "h"].contains(&suffix);
+        let clock = super::agenda::slot_time(word).is_some();
+        let calendar = CALENDAR_WORDS.contains(&lower.trim_end_matches('.'));
+        if !(number || clock || calendar || lower == "am" || lower == "pm") {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 fn is_role(text: &str) -> bool {
@@ -1024,5 +1155,36 @@ Food will be provided, sponsored by Demonware.
 * Eric Johnson, Principal Developer Advocate at AWS
 ";
         assert_eq!(read(text), []);
+    }
+
+    #[test]
+    fn dates_sentences_acronyms_and_agenda_words_are_not_talks() {
+        let text = "\
+* 6 Dec, 11.30am - Hackathon START
+* 7 Dec, 13.50pm - Closing
+
+**SET UP INSTRUCTIONS FOR PARTICIPANTS**
+Participants will need to bring their own laptop with a Kali Linux virtual machine
+
+- 7.00pm - 10.00pm: Talk & Tackle — Quantum Security
+
+Following on from the previous two introductory sessions on GitHub given by Ann Lee
+
+**Her Code, Her Cause** is a one-day hackathon. It is a community initiative by **Women Devs SG**
+
+- **Breast Cancer Foundation (BCF)**
+
+Talks by Gen-C (Generative AI Learning Community) - September 2025 edition
+
+- 7.40pm: Remarks by Emil Tan, Div0 Co-Founder (5mins)
+";
+        assert_eq!(read(text), []);
+        assert!(is_date_or_time("6 Dec, 11.30am"));
+        assert!(is_date_or_time("Tuesday 3 June"));
+        assert!(!is_date_or_time("Rust 2024"));
+        assert!(is_sentence(
+            "Following on from the previous two introductory sessions on GitHub given"
+        ));
+        assert!(!is_sentence("Threat Modeling 101: Is it Just STRIDE?"));
     }
 }
