@@ -360,9 +360,13 @@ fn parisjs_front_matter_only_with_authors() {
     check("parisjs", 0.98);
 }
 
+/// Below the others: the talks are only in bodies scraped from Meetup and Luma. crier reads the
+/// labelled line-ups (`**Topic:**` / `**Speaker:**`, role headings, `[Name](url) sharing on`) and
+/// never the prose ("Hosted by", a bio that opens with the name), so recall is about half; one talk
+/// it reads ("Lean Coffee Discussion", a Topic with a Speaker label) the truth calls a discussion.
 #[test]
 fn devsgowhere_astro_split_dates_and_scraped_bodies() {
-    check("devsgowhere", 0.0);
+    check_with("devsgowhere", 0.97, 0.55, 0.55);
 }
 
 #[test]
