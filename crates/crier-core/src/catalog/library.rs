@@ -14,6 +14,7 @@ use super::front::{non_empty_text, string_list, uncut_text, Front};
 use super::frontmatter;
 use super::model::{Speaker, Talk};
 use super::page::file_stem;
+use super::people::{person_url, PersonPages};
 use super::problem::{Position, Problem};
 use super::{FileText, Settings};
 
@@ -271,6 +272,16 @@ fn data_kind(path: &Path) -> Option<DataKind> {
     }
 }
 
+impl PersonPages for Library {
+    fn page(&self, entry: &str) -> Option<Speaker> {
+        self.person(entry).ok()
+    }
+
+    fn by_slug(&self, slug_or_link: &str) -> Option<Speaker> {
+        self.person_by_slug(slug_or_link).cloned()
+    }
+}
+
 fn not_found<'a>(entry: &str, path: &Path, known: impl Iterator<Item = &'a PathBuf>) -> String {
     let wanted = path.file_name().and_then(|n| n.to_str()).unwrap_or(entry);
     let names = known.filter_map(|p| p.file_name().and_then(|n| n.to_str()));
@@ -305,27 +316,6 @@ fn read_with_front<T>(
         Ok(front) => read(&front, split.body),
         Err(problem) => (None, vec![problem]),
     }
-}
-
-/// The best link to a person: their own page, else LinkedIn, else GitHub, else Twitter. Values may be
-/// full URLs or bare handles (`github: alefminus`).
-pub(crate) fn person_url(value: impl Fn(&str) -> Option<String>) -> Option<String> {
-    let link = |key: &str, base: &str| {
-        value(key).map(|v| {
-            if crate::text::has_web_scheme(&v) {
-                v
-            } else {
-                format!("{base}{}", v.trim_start_matches('@'))
-            }
-        })
-    };
-    link("url", "https://")
-        .or_else(|| link("home", "https://"))
-        .or_else(|| link("website", "https://"))
-        .or_else(|| link("linkedin", "https://www.linkedin.com/in/"))
-        .or_else(|| link("github", "https://github.com/"))
-        .or_else(|| link("twitter", "https://x.com/"))
-        .or_else(|| link("bluesky", "https://bsky.app/profile/"))
 }
 
 /// A `people/` file (`name`, `home`, `linkedin`, `github`, ...) or a Hugo `speakers/` page (`title`,

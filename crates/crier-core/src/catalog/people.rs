@@ -12,9 +12,38 @@
 use serde_yaml::Value;
 
 use super::front::{non_empty_text, scalar_text};
-use super::library::{person_url, Library};
 use super::model::Speaker;
 use super::names::split_names;
+
+/// Where the person pages of a site are found (the library of `people/` and `speakers/` pages and
+/// data files implements it); a trait so that this module need not know how they are read.
+pub trait PersonPages {
+    /// The person a path names (`people/jane-doe.md`), if that page exists and reads.
+    fn page(&self, entry: &str) -> Option<Speaker>;
+    /// The person a slug or a link to their page names (`jane-doe`, `/speakers/jane-doe/`).
+    fn by_slug(&self, slug_or_link: &str) -> Option<Speaker>;
+}
+
+/// The best link to a person: their own page, else LinkedIn, else GitHub, else Twitter. Values may be
+/// full URLs or bare handles (`github: alefminus`).
+pub fn person_url(value: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let link = |key: &str, base: &str| {
+        value(key).map(|v| {
+            if crate::text::has_web_scheme(&v) {
+                v
+            } else {
+                format!("{base}{}", v.trim_start_matches('@'))
+            }
+        })
+    };
+    link("url", "https://")
+        .or_else(|| link("home", "https://"))
+        .or_else(|| link("website", "https://"))
+        .or_else(|| link("linkedin", "https://www.linkedin.com/in/"))
+        .or_else(|| link("github", "https://github.com/"))
+        .or_else(|| link("twitter", "https://x.com/"))
+        .or_else(|| link("bluesky", "https://bsky.app/profile/"))
+}
 
 /// Event-level keys that name the speakers, in the order they are tried.
 pub const SPEAKER_KEYS: &[&str] = &[
@@ -120,13 +149,13 @@ pub fn is_placeholder(name: &str) -> bool {
 }
 
 /// The people `value` names: see the module's documentation for the shapes.
-pub fn people(value: &Value, library: &Library) -> Vec<Speaker> {
+pub fn people(value: &Value, library: &dyn PersonPages) -> Vec<Speaker> {
     let mut out = Vec::new();
     collect(value, library, &mut out);
     out
 }
 
-fn collect(value: &Value, library: &Library, out: &mut Vec<Speaker>) {
+fn collect(value: &Value, library: &dyn PersonPages, out: &mut Vec<Speaker>) {
     match value {
         Value::Sequence(items) => {
             for item in items {
@@ -164,19 +193,19 @@ fn collect(value: &Value, library: &Library, out: &mut Vec<Speaker>) {
 }
 
 /// A string: a person page's slug or path, a markdown link, or names.
-fn from_text(text: &str, library: &Library, out: &mut Vec<Speaker>) {
+fn from_text(text: &str, library: &dyn PersonPages, out: &mut Vec<Speaker>) {
     let text = text.trim();
     if text.is_empty() {
         return;
     }
     if text.ends_with(".md") {
-        if let Ok(person) = library.person(text) {
+        if let Some(person) = library.page(text) {
             push(out, person);
             return;
         }
     }
-    if let Some(person) = library.person_by_slug(text) {
-        push(out, person.clone());
+    if let Some(person) = library.by_slug(text) {
+        push(out, person);
         return;
     }
     if let Some(links) = markdown_links(text) {
@@ -261,9 +290,21 @@ fn push(out: &mut Vec<Speaker>, person: Speaker) {
 mod tests {
     use super::*;
 
+    /// A site without person pages.
+    struct NoPages;
+
+    impl PersonPages for NoPages {
+        fn page(&self, _: &str) -> Option<Speaker> {
+            None
+        }
+        fn by_slug(&self, _: &str) -> Option<Speaker> {
+            None
+        }
+    }
+
     fn names(yaml: &str) -> Vec<String> {
         let value: Value = serde_yaml::from_str(yaml).expect("yaml");
-        people(&value, &Library::default())
+        people(&value, &NoPages)
             .into_iter()
             .map(|s| s.name)
             .collect()
@@ -319,7 +360,7 @@ mod tests {
     #[test]
     fn a_map_gives_the_best_link() {
         let value: Value = serde_yaml::from_str("{name: Ann Lee, github: annlee}").expect("yaml");
-        let person = &people(&value, &Library::default())[0];
+        let person = &people(&value, &NoPages)[0];
         assert_eq!(person.url.as_deref(), Some("https://github.com/annlee"));
     }
 }
