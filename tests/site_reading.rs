@@ -492,3 +492,17 @@ fn an_ambiguous_numeric_date_is_read_the_way_the_sites_other_files_write_theirs(
     let c = catalog.events.iter().find(|e| e.title == "c").expect("c");
     assert_eq!(c.start.date_naive().to_string(), "2030-04-03");
 }
+
+#[test]
+fn a_data_file_without_a_date_says_why_it_is_not_read() {
+    let site = Site::with_events([("groups.yml", "- name: Rust\n- name: Go\n")]);
+    let catalog = load(&site);
+    assert!(catalog.events.is_empty());
+    let p = &catalog.problems[0];
+    assert!(p.is_error(), "{p}");
+    assert!(p.message.contains("name it YYYY-MM-DD.yml"), "{p}");
+    assert!(
+        p.message.contains("move it out of the events folder"),
+        "{p}"
+    );
+}

@@ -769,6 +769,10 @@ impl EventReader<'_, '_> {
                             self.front.key_position(key),
                             format!("{message}; and neither the file's name nor a `Date:` line of the body gives one. Write it as `{key}: YYYY-MM-DD`"),
                         ),
+                        None if super::is_data_file(self.path) => (
+                            Some(Position::new(1, 1)),
+                            "a data file in the events folder is read as an event (a list of talks, or a map of event keys), and this one has no date: name it YYYY-MM-DD.yml or add `date: YYYY-MM-DD`; if it is not an event, move it out of the events folder".to_string(),
+                        ),
                         None => (
                             Some(Position::new(1, 1)),
                             "no usable date: add `date: YYYY-MM-DD` (and `time: \"18:00\"`) to the front matter, or start the file name with the date".to_string(),
