@@ -84,6 +84,80 @@ fn catalog_load(c: &mut Criterion) {
         });
     });
     group.finish();
+
+    pieces(c, events, &settings);
+}
+
+/// The parts of a load, each timed on its own and on one thread, to see where the time goes:
+/// `cargo bench --bench catalog_load -- pieces`. The files are read into memory first, except for
+/// `read_limited` (crier's own read, to compare with `read_only`).
+fn pieces(c: &mut Criterion, events: usize, settings: &Settings) {
+    use crier::catalog::front::Front;
+    use crier::catalog::{frontmatter, Catalog, FileText};
+
+    let files = crier::site_files::list(settings).expect("the site lists");
+    let all: Vec<_> = files
+        .events
+        .iter()
+        .chain(&files.people)
+        .chain(&files.presentations)
+        .cloned()
+        .collect();
+    let texts: Vec<(std::path::PathBuf, String)> = all
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).expect("a generated file is UTF-8");
+            (path.clone(), text)
+        })
+        .collect();
+    let by_path: std::collections::HashMap<_, _> = texts.iter().cloned().collect();
+    let in_memory = |path: &Path| -> Result<FileText, crier::catalog::Problem> {
+        Ok(FileText {
+            text: by_path.get(path).cloned().unwrap_or_default(),
+            modified: None,
+        })
+    };
+
+    let mut group = c.benchmark_group(format!("catalog_pieces_{events}_events"));
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function("read_limited", |b| {
+        b.iter(|| {
+            all.iter()
+                .map(|path| crier::site_files::read_limited(path).map_or(0, |f| f.text.len()))
+                .sum::<usize>()
+        });
+    });
+    group.bench_function("split_serde_yaml", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .filter_map(|(_, text)| frontmatter::split(text).ok())
+                .filter_map(|split| serde_yaml::from_str::<serde_yaml::Value>(split.front).ok())
+                .count()
+        });
+    });
+    group.bench_function("split_front_parse", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .filter_map(|(path, text)| {
+                    let split = frontmatter::split(text).ok()?;
+                    Front::parse(path, &split).ok().map(|f| f.values.len())
+                })
+                .sum::<usize>()
+        });
+    });
+    group.bench_function("catalog_read_in_memory", |b| {
+        b.iter_with_large_drop(|| {
+            let files = crier::site_files::list(settings).expect("the site lists");
+            Catalog::read(settings, files, in_memory, chrono::Utc::now())
+        });
+    });
+    group.finish();
 }
 
 criterion_group!(benches, catalog_load);

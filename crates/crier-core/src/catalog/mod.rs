@@ -8,6 +8,7 @@
 
 pub mod body;
 pub mod datetime;
+pub mod flat_yaml;
 pub mod front;
 pub mod frontmatter;
 pub mod library;
