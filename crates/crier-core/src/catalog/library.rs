@@ -32,7 +32,9 @@ pub struct Library {
     by_slug: HashMap<String, Speaker>,
     /// Talk pages by lower-case file stem, for sites that link talks by slug (Zola's
     /// `talks = ["approval-testing"]` into `content/talks/`).
-    talks_by_slug: HashMap<String, Talk>,
+    talk_pages_by_slug: HashMap<String, PathBuf>,
+    /// Talks of the site's data files by id (`_data/talks.yml`).
+    data_talks: HashMap<String, Talk>,
     /// Problems of the library's own files.
     pub problems: Vec<Problem>,
 }
@@ -102,10 +104,11 @@ impl Library {
             .collect();
         for (path, talk, problems) in talks {
             library.problems.extend(problems);
-            if let Some(talk) = &talk {
+            // The slug points at the page's entry: the talk itself is held once.
+            if talk.is_some() {
                 library
-                    .talks_by_slug
-                    .insert(file_stem(&path).to_lowercase(), talk.clone());
+                    .talk_pages_by_slug
+                    .insert(file_stem(&path).to_lowercase(), path.clone());
             }
             library.presentations.insert(path, talk);
         }
@@ -226,7 +229,7 @@ impl Library {
                         .find_map(|k| non_empty_text(fields.get(*k))),
                     ..Talk::new(title, speakers)
                 };
-                self.talks_by_slug.entry(id).or_insert(talk);
+                self.data_talks.entry(id).or_insert(talk);
             }
         }
     }
@@ -236,7 +239,11 @@ impl Library {
         let trimmed = slug_or_link.trim().trim_end_matches('/');
         let last = trimmed.rsplit('/').next().unwrap_or(trimmed);
         let slug = last.strip_suffix(".md").unwrap_or(last).to_lowercase();
-        self.talks_by_slug.get(&slug).cloned()
+        self.talk_pages_by_slug
+            .get(&slug)
+            .and_then(|path| self.presentations.get(path))
+            .and_then(Clone::clone)
+            .or_else(|| self.data_talks.get(&slug).cloned())
     }
 
     /// `presentations/x.md` lives in the configured presentations folder; other relative paths are
