@@ -506,3 +506,16 @@ fn a_data_file_without_a_date_says_why_it_is_not_read() {
         "{p}"
     );
 }
+
+#[test]
+fn a_speaker_slug_without_a_page_is_shown_as_words_with_a_warning() {
+    let site = Site::with_events([(
+        "a.md",
+        "---\ntitle: Evening\ndate: 2030-05-02\nspeakers: [jane-doe]\n---\n",
+    )]);
+    let catalog = load(&site);
+    assert_eq!(speakers(only_event(&catalog)), [vec!["Jane Doe"]]);
+    let p = &catalog.problems[0];
+    assert!(!p.is_error(), "{p}");
+    assert!(p.message.contains("shown as `Jane Doe`"), "{p}");
+}

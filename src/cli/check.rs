@@ -54,7 +54,7 @@ pub fn command(
 /// `crier check --git URL`: the site as of the branch's last commit, read from a temporary clone.
 /// Problems are reported with paths inside the repository (`events/2024-05-01.md`), as in CI.
 pub fn command_git(
-    config: Config,
+    mut config: Config,
     url: &str,
     branch: Option<String>,
     explain: Explain,
@@ -97,6 +97,8 @@ pub fn command_git(
         checkout.short(),
         checkout.summary
     );
+    // The site's generator is looked for in the clone, not in the folders around it.
+    config.catalog.root_limit = Some(checkout.dir.clone());
     let back = std::env::current_dir()?;
     std::env::set_current_dir(&checkout.dir)?;
     let result = command(config, Some(source.path), explain);
@@ -128,20 +130,27 @@ fn print_explanations(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let only = only.map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()));
+    // One pass over the events, not one per file: `--explain` alone explains every file.
+    let titles: std::collections::HashMap<&std::path::Path, &str> = catalog
+        .events
+        .iter()
+        .map(|e| (e.source.as_path(), e.title.as_str()))
+        .collect();
     let mut shown = 0;
     for (path, explained) in &catalog.explanations {
         if let Some(only) = &only {
-            let this = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-            if &this != only {
+            // The name first: only a file of the same name is worth resolving.
+            if path.file_name() != only.file_name()
+                || &std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()) != only
+            {
                 continue;
             }
         }
         shown += 1;
-        let title = catalog
-            .events
-            .iter()
-            .find(|e| &e.source == path)
-            .map_or("(not read: see its problems below)", |e| e.title.as_str());
+        let title = titles
+            .get(path.as_path())
+            .copied()
+            .unwrap_or("(not read: see its problems below)");
         writeln!(out, "{}: {title}", path.display())?;
         writeln!(out, "  start: {}", explained.start)?;
         for line in &explained.talks {

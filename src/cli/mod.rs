@@ -140,11 +140,13 @@ pub(crate) fn load_catalog(mut config: Config, events: Option<PathBuf>) -> anyho
     if let Some(dir) = events {
         // `--events` moves the whole site: presentations/ and people/ sit beside it.
         // The git tree's root bounds the search for the site's generator only when this is that tree.
-        let root_limit = config
-            .catalog
-            .root_limit
-            .take()
-            .filter(|root| std::fs::canonicalize(root).is_ok_and(|root| dir.starts_with(root)));
+        let root_limit = config.catalog.root_limit.take().filter(|root| {
+            let (Ok(root), Ok(dir)) = (std::fs::canonicalize(root), std::fs::canonicalize(&dir))
+            else {
+                return false;
+            };
+            dir.starts_with(root)
+        });
         config.catalog = crier_core::catalog::Settings {
             timezone: config.catalog.timezone,
             default_time: config.catalog.default_time,

@@ -108,6 +108,12 @@ impl<'a> Front<'a> {
         }
     }
 
+    /// Whether the file writes `key`, under its own name, even where it was read as another key's
+    /// alias (`event_url` read as `register`).
+    pub fn wrote(&self, key: &str) -> bool {
+        self.get(key).is_some() || self.written.values().any(|w| w == key)
+    }
+
     /// The name `key` is written under in the file.
     pub fn written_name<'k>(&'k self, key: &'k str) -> &'k str {
         self.written.get(key).map_or(key, String::as_str)

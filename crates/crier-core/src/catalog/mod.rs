@@ -80,6 +80,20 @@ pub struct Vocabulary {
     pub body_talks: bool,
 }
 
+impl Vocabulary {
+    /// The configured keys, then `common`: the order in which a reader tries them. Borrowed, not
+    /// collected: it is asked for every file and every talk of a list.
+    pub fn keys<'k>(
+        configured: &'k [String],
+        common: &'k [&'k str],
+    ) -> impl Iterator<Item = &'k str> {
+        configured
+            .iter()
+            .map(String::as_str)
+            .chain(common.iter().copied())
+    }
+}
+
 impl Default for Vocabulary {
     fn default() -> Self {
         Vocabulary {
@@ -134,8 +148,6 @@ pub struct Catalog {
     /// Presentations and people files read.
     pub presentation_files: usize,
     pub people_files: usize,
-    /// The site's generator, if its configuration was found.
-    pub generator: Option<site::Generator>,
     /// How offset-less dates were read, and how many files wrote one.
     pub dates: Option<site::DateRule>,
     pub offsetless_files: usize,
@@ -252,7 +264,6 @@ impl Catalog {
             problems,
             presentation_files: library.presentation_count(),
             people_files: library.people_count(),
-            generator,
             dates: Some(dates),
             offsetless_files,
             explanations,
@@ -340,10 +351,6 @@ impl Catalog {
     }
 }
 
-/// A `register` link that several files share (a group page, a ticket shop's home) identifies none of
-/// them: each of those events takes its file as its identity instead, and one warning per link names
-/// the files. A link that belongs to one file stays its identity, so a postponed event whose file is
-/// renamed stays the same event.
 /// How the site's files write numeric dates: the files that show their order decide the ones that
 /// cannot (`03/04/2025`), as a reader of the site would.
 struct DateOrderVote {
@@ -389,6 +396,10 @@ impl DateOrderVote {
     }
 }
 
+/// A `register` link that several files share (a group page, a ticket shop's home) identifies none of
+/// them: each of those events takes its file as its identity instead, and one warning per link names
+/// the files. A link that belongs to one file stays its identity, so a postponed event whose file is
+/// renamed stays the same event.
 fn identify_shared_links(events: &mut [Event], identities: &[reader::Identity]) -> Vec<Problem> {
     let mut by_link: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, event) in events.iter().enumerate() {

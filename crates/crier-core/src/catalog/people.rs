@@ -142,6 +142,11 @@ fn raw_names(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// `jane-doe`, `approval-testing-a-better-way`: a page's slug, not a name or a title.
+pub fn looks_like_slug(text: &str) -> bool {
+    !text.contains(' ') && text.contains('-') && text == text.to_lowercase()
+}
+
 /// Whether a name is a placeholder rather than a person.
 pub fn is_placeholder(name: &str) -> bool {
     let lower = name.trim().to_lowercase();
@@ -211,7 +216,7 @@ fn from_text(text: &str, library: &dyn PersonPages, out: &mut Vec<Speaker>) {
     if let Some(links) = markdown_links(text) {
         for (name, url) in links {
             let name = tidy(&name);
-            if !is_placeholder(&name) {
+            if !is_placeholder(&name) && !is_organisation(&name) {
                 push(
                     out,
                     Speaker {
@@ -221,6 +226,17 @@ fn from_text(text: &str, library: &dyn PersonPages, out: &mut Vec<Speaker>) {
                 );
             }
         }
+        return;
+    }
+    // A slug whose page is missing (`speakers = ["jane-doe"]`): the name a reader would take from it.
+    if looks_like_slug(text) {
+        push(
+            out,
+            Speaker {
+                name: super::body::slug_words(text),
+                url: None,
+            },
+        );
         return;
     }
     for name in names_of(text) {

@@ -22,7 +22,7 @@ use super::people;
 use super::problem::{Position, Problem};
 use super::recurrence::{self, Given, RuleSpec, Series};
 use super::site::DateRule;
-use super::Settings;
+use super::{Settings, Vocabulary};
 
 /// Keys of crier's native format (a superset of rust.org.il's).
 pub const EVENT_KEYS: &[&str] = &[
@@ -204,7 +204,7 @@ const END_TIME_KEYS: &[&str] = &["end_time", "endTime", "time_end", "ends"];
 enum DateSource {
     Key(String),
     Name,
-    /// A labelled line of the body (its line within the body).
+    /// A labelled line of the body (its line in the file).
     Body(usize),
 }
 
@@ -220,7 +220,7 @@ impl DateSource {
         match self {
             DateSource::Key(key) => format!("`{key}`"),
             DateSource::Name => "the file's name".to_string(),
-            DateSource::Body(line) => format!("the body's `Date:` line ({line})"),
+            DateSource::Body(line) => format!("the body's `Date:` line (line {line})"),
         }
     }
 }
@@ -228,28 +228,29 @@ impl DateSource {
 /// A date value: ISO first (`2025-06-08 18:00 +0200`), then the forms people write (`14/08/2025`,
 /// `Thursday, 14 August 2025`).
 fn read_date(text: &str) -> Result<DateParts, String> {
+    read_date_written(text).map(|(parts, _)| parts)
+}
+
+/// [`read_date`], with the free-text reading when it was one (its day and month order, for the site
+/// to decide an ambiguous one).
+fn read_date_written(text: &str) -> Result<(DateParts, Option<loose_date::LooseDate>), String> {
     match datetime::parse_date(text) {
-        Ok(parts) => Ok(parts),
+        Ok(parts) => Ok((parts, None)),
         // An ISO date with a time or zone that cannot be read (`2030-01-01 19:00 Mars/Olympus`) is
         // that error, not a date to find elsewhere in the text.
         Err(message) if datetime::parse_ymd(text.trim()).is_some() => Err(message),
         Err(message) => match super::loose_date::parse(text) {
-            Some(loose) => Ok(DateParts {
-                date: loose.date,
-                time: loose.time,
-                zone: None,
-            }),
+            Some(loose) => Ok((
+                DateParts {
+                    date: loose.date,
+                    time: loose.time,
+                    zone: None,
+                },
+                Some(loose),
+            )),
             None => Err(message),
         },
     }
-}
-
-/// How a date value that is not ISO was written (day or month first), if it is such a date.
-fn loose_order(text: &str) -> Option<loose_date::LooseDate> {
-    if datetime::parse_date(text).is_ok() {
-        return None;
-    }
-    loose_date::parse(text)
 }
 
 /// What reading one event file gave.
@@ -378,6 +379,7 @@ pub fn read_event(
                     path,
                     front: &front,
                     body: split.body,
+                    body_line: split.body_line,
                     settings,
                     library,
                     dates,
@@ -442,6 +444,8 @@ struct EventReader<'r, 'a> {
     path: &'r Path,
     front: &'r Front<'a>,
     body: &'a str,
+    /// The line of the file the body starts on.
+    body_line: usize,
     settings: &'r Settings,
     library: &'r Library,
     dates: &'r DateRule,
@@ -707,7 +711,7 @@ impl EventReader<'_, '_> {
     )> {
         let from_name = date_from_path(self.path);
         let mut unreadable: Option<(String, String)> = None;
-        let mut found: Option<(String, DateParts)> = None;
+        let mut found: Option<(String, DateParts, Option<loose_date::LooseDate>)> = None;
         for key in START_KEYS {
             let Some(value) = self.front.get(key) else {
                 continue;
@@ -721,9 +725,9 @@ impl EventReader<'_, '_> {
             if text.is_empty() {
                 continue;
             }
-            match read_date(&text) {
-                Ok(parts) => {
-                    found = Some((key.to_string(), parts));
+            match read_date_written(&text) {
+                Ok((parts, loose)) => {
+                    found = Some((key.to_string(), parts, loose));
                     break;
                 }
                 // `start = "19:00"` is the start's time, read below.
@@ -735,8 +739,8 @@ impl EventReader<'_, '_> {
                 }
             }
         }
-        let (source, parts) = match (found, from_name) {
-            (Some((key, parts)), named) => {
+        let (source, parts, written) = match (found, from_name) {
+            (Some((key, parts, loose)), named) => {
                 if let Some(named) = named.filter(|n| *n != parts.date) {
                     // Jekyll names start with the date; Hugo's date sits in folders and names.
                     let fix = if super::page::is_jekyll_name(self.path) {
@@ -752,7 +756,7 @@ impl EventReader<'_, '_> {
                         ),
                     );
                 }
-                (DateSource::Key(key), parts)
+                (DateSource::Key(key), parts, loose)
             }
             (None, Some(named)) => (
                 DateSource::Name,
@@ -761,6 +765,7 @@ impl EventReader<'_, '_> {
                     time: None,
                     zone: None,
                 },
+                None,
             ),
             (None, None) => {
                 let Some((loose, line)) = loose_date::labelled_in_body(self.body) else {
@@ -782,12 +787,13 @@ impl EventReader<'_, '_> {
                     return None;
                 };
                 (
-                    DateSource::Body(line),
+                    DateSource::Body(self.body_line + line - 1),
                     DateParts {
                         date: loose.date,
                         time: loose.time,
                         zone: None,
                     },
+                    Some(loose),
                 )
             }
         };
@@ -829,11 +835,6 @@ impl EventReader<'_, '_> {
         if let Some(message) = resolved.warning {
             self.warning(source.key().unwrap_or("date"), message);
         }
-        let written = match &source {
-            DateSource::Key(key) => self.text(key).and_then(|t| loose_order(&t)),
-            DateSource::Body(_) => loose_date::labelled_in_body(self.body).map(|(l, _)| l),
-            DateSource::Name => None,
-        };
         if let Some(loose) = written.filter(|l| l.order != loose_date::Order::Certain) {
             self.date_order.written = Some(loose.order);
             if let Some(other) = loose.month_first() {
@@ -942,10 +943,11 @@ impl EventReader<'_, '_> {
         zone: Tz,
         range_end: Option<NaiveTime>,
     ) -> Option<chrono::DateTime<chrono::FixedOffset>> {
-        let on_day = |date: NaiveDate, time: NaiveTime, same_day: bool| {
+        let on_start_day = |time: NaiveTime| {
+            let date: NaiveDate = start.date_naive();
             let end = datetime::resolve(date, time, None, zone).ok()?.instant;
             // A range past midnight (`22:00-01:00`) ends the next day.
-            let end = if same_day && end <= start {
+            let end = if end <= start {
                 end + chrono::Duration::days(1)
             } else {
                 end
@@ -960,7 +962,7 @@ impl EventReader<'_, '_> {
             .find_map(|k| self.text(k).map(|t| (*k, t)));
         let (key, end) = if let Some(text) = self.text("end") {
             if let Some(time) = datetime::parse_clock(&text) {
-                ("end", Ok(on_day(start.date_naive(), time, true)))
+                ("end", Ok(on_start_day(time)))
             } else {
                 (
                     "end",
@@ -984,7 +986,7 @@ impl EventReader<'_, '_> {
             )
         } else if let Some((key, text)) = end_time {
             match datetime::parse_clock(&text) {
-                Some(time) => (key, Ok(on_day(start.date_naive(), time, true))),
+                Some(time) => (key, Ok(on_start_day(time))),
                 None => (
                     key,
                     Err(format!(
@@ -998,7 +1000,7 @@ impl EventReader<'_, '_> {
                 Err(e) => ("duration", Err(format!("`duration: {text}` is not a duration ({e}); write it like `2h` or `1h 30m`"))),
             }
         } else {
-            return range_end.and_then(|t| on_day(start.date_naive(), t, true));
+            return range_end.and_then(on_start_day);
         };
         match end {
             Ok(Some(end)) if end > start => Some(end),
@@ -1218,15 +1220,8 @@ impl EventReader<'_, '_> {
     fn talks(&mut self, title: &str) -> Vec<Talk> {
         let mut talks = Vec::new();
         let mut listed = false;
-        let keys: Vec<String> = self
-            .settings
-            .vocabulary
-            .talk_keys
-            .iter()
-            .cloned()
-            .chain(people::TALK_LIST_KEYS.iter().map(|k| (*k).to_string()))
-            .collect();
-        for key in &keys {
+        let settings = self.settings;
+        for key in Vocabulary::keys(&settings.vocabulary.talk_keys, people::TALK_LIST_KEYS) {
             let Some(value) = self.front.get(key) else {
                 continue;
             };
@@ -1263,9 +1258,7 @@ impl EventReader<'_, '_> {
             return talks;
         }
         // A Hugo Academic / Wowchemy talk page (`event:` and `event_url:`) is one talk: the page.
-        let talk_page = self.front.get("event").is_some()
-            && (self.front.get("event_url").is_some()
-                || self.front.written_name("register") == "event_url");
+        let talk_page = self.front.wrote("event") && self.front.wrote("event_url");
         if front_speakers.len() == 1 && !talk_page && self.settings.vocabulary.body_talks {
             // The body may title the presenter's talk ("with Dr. X presenting **Title**"): taken
             // only when it is one talk by that same presenter.
@@ -1315,17 +1308,10 @@ impl EventReader<'_, '_> {
     /// Names that are the page's own author get a warning: a key read as people that may only say who
     /// wrote the page.
     fn front_speakers(&mut self) -> Vec<Speaker> {
-        let keys: Vec<String> = self
-            .settings
-            .vocabulary
-            .speaker_keys
-            .iter()
-            .cloned()
-            .chain(people::SPEAKER_KEYS.iter().map(|k| (*k).to_string()))
-            .collect();
-        let Some((key, value)) = keys
-            .iter()
-            .find_map(|k| self.front.get(k).map(|v| (k.clone(), v)))
+        let settings = self.settings;
+        let Some((key, value)) =
+            Vocabulary::keys(&settings.vocabulary.speaker_keys, people::SPEAKER_KEYS)
+                .find_map(|k| self.front.get(k).map(|v| (k, v)))
         else {
             return Vec::new();
         };
@@ -1333,13 +1319,12 @@ impl EventReader<'_, '_> {
         for entry in string_list(Some(value)) {
             // A bare slug that names no page: shown as words, with a warning (a Hugo site's
             // `speakers = ["jane-doe"]` whose page is missing).
-            let slug = !entry.contains(' ') && entry.contains('-') && entry == entry.to_lowercase();
-            if slug && self.library.person_by_slug(&entry).is_none() {
-                let at = self.front.position_after(&key, &entry);
+            if people::looks_like_slug(&entry) && self.library.person_by_slug(&entry).is_none() {
+                let at = self.front.position_after(key, &entry);
                 self.problems.push(Problem::warning(
                     self.path,
                     at,
-                    format!("speaker `{entry}` has no page in speakers/ or people/; shown as written. Add speakers/{entry}.md with `title: Full Name`"),
+                    format!("speaker `{entry}` has no page in speakers/ or people/; shown as `{}`. Add speakers/{entry}.md with `title: Full Name`", super::body::slug_words(&entry)),
                 ));
             }
         }
@@ -1355,7 +1340,7 @@ impl EventReader<'_, '_> {
         {
             let name = same.name.clone();
             self.warning(
-                &key,
+                key,
                 format!("`{key}` names {name}, who is also the page's `author`; crier announces {name} as a speaker. If {name} only wrote the page, take the name out of `{key}`"),
             );
         }
@@ -1434,11 +1419,12 @@ impl EventReader<'_, '_> {
             Value::Mapping(map) => map,
             other => {
                 if let Some(text) = non_empty_text(Some(other)) {
-                    let is_page =
-                        text.ends_with(".md") || self.library.presentation_by_slug(&text).is_some();
-                    if is_page || agenda {
+                    if text.ends_with(".md") || agenda {
                         self.presentation_entry(key, &text, talks);
-                    } else if looks_like_slug(&text) {
+                    } else if let Some(talk) = self.library.presentation_by_slug(&text) {
+                        self.explain_talk(&talk, &format!("`{key}` names the talk page `{text}`"));
+                        talks.push(talk);
+                    } else if people::looks_like_slug(&text) {
                         let at = self.front.position_after(key, &text);
                         self.problems.push(Problem::warning(
                             self.path,
@@ -1454,18 +1440,13 @@ impl EventReader<'_, '_> {
                 return;
             }
         };
-        let speaker_keys: Vec<String> = self
-            .settings
-            .vocabulary
-            .speaker_keys
-            .iter()
-            .cloned()
-            .chain(people::TALK_SPEAKER_KEYS.iter().map(|k| (*k).to_string()))
-            .collect();
         let mut speakers = Vec::new();
         let mut blank_speaker = false;
-        for speaker_key in &speaker_keys {
-            if let Some(value) = map.get(speaker_key.as_str()) {
+        let settings = self.settings;
+        for speaker_key in
+            Vocabulary::keys(&settings.vocabulary.speaker_keys, people::TALK_SPEAKER_KEYS)
+        {
+            if let Some(value) = map.get(speaker_key) {
                 let found = people::people(value, self.library);
                 blank_speaker |= found.is_empty()
                     && (is_blank(value) || people::names_only_organisations(value));
@@ -1531,11 +1512,6 @@ fn is_agenda_key(key: &str) -> bool {
     matches!(key, "schedule" | "agenda" | "program" | "programme")
 }
 
-/// `approval-testing-a-better-way`: a page's slug, not a title.
-fn looks_like_slug(text: &str) -> bool {
-    !text.contains(' ') && text.contains('-') && text == text.to_lowercase()
-}
-
 /// A speaker value left empty: `speaker:`, `speaker: ""`, `speaker: {name: ""}`.
 fn is_blank(value: &Value) -> bool {
     match value {
@@ -1597,7 +1573,7 @@ fn is_cancel_word(word: &str) -> bool {
 fn says_cancelled(line: &str) -> bool {
     const VERBS: &[&str] = &[
         "is", "was", "been", "be", "est", "été", "sera", "wurde", "ist", "wird", "fue", "está",
-        "sido", "será", "è", "stato", "wordt", "werd", "is",
+        "sido", "será", "è", "stato", "wordt", "werd",
     ];
     let words: Vec<&str> = line
         .split(|c: char| !c.is_alphanumeric() && c != 'é')
