@@ -12,5 +12,6 @@ pub mod console;
 pub mod discord;
 pub mod http;
 pub mod ledger;
+pub mod override_files;
 pub mod site_files;
 pub mod source;

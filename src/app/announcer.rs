@@ -22,6 +22,7 @@ use crate::adapters::ledger::{Ledger, LedgerError, Progress};
 use crate::app::sink::{Outgoing, Sink, SinkError};
 use crier_core::backoff::Backoff;
 use crier_core::catalog::{Catalog, Event};
+use crier_core::l10n::{Choice, Policy, Wording};
 use crier_core::recordings;
 use crier_core::render::{self, Message};
 use crier_core::routing::{Destination, Router};
@@ -74,6 +75,9 @@ pub struct Core {
     unroutable: HashSet<String>,
     /// The recurring series of the latest load, for the calendar feed.
     series: Arc<Vec<crier_core::catalog::Series>>,
+    /// Every locale's messages, with the organiser's overrides, and which one each post is in.
+    wording: Arc<Wording>,
+    policy: Policy,
 }
 
 /// An event with announcements to send, as a tick planned it.
@@ -210,6 +214,21 @@ impl<S: Sink> Announcer<S> {
         self
     }
 
+    /// Writes posts in the language `policy` chooses, with `wording`'s messages.
+    pub fn with_messages(self, wording: Arc<Wording>, policy: Policy) -> Self {
+        {
+            let mut core = self.core();
+            core.wording = wording;
+            core.policy = policy;
+        }
+        self
+    }
+
+    /// New override files: posts from now on use them.
+    pub fn set_wording(&self, wording: Arc<Wording>) {
+        self.core().wording = wording;
+    }
+
     fn core(&self) -> MutexGuard<'_, Core> {
         lock(&self.core)
     }
@@ -301,16 +320,19 @@ impl<S: Sink> Announcer<S> {
         destination: Option<&Destination>,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, LedgerError> {
+        let route_locale = destination.and_then(|d| d.locale);
         let (message, previous) = {
             let (event, due) = (event.clone(), due.clone());
-            self.blocking(move |core| core.before_send(&event, &due, now))
+            self.blocking(move |core| core.before_send(&event, &due, route_locale, now))
                 .await?
         };
+        let wording = self.core().wording.clone();
         let result = self
             .sink
             .send(Outgoing {
                 key: &due.key,
                 message: &message,
+                wording: &wording,
                 due: due.due,
                 previous_message: previous.as_ref().map(|(id, channel)| {
                     crate::app::sink::Previous {
@@ -339,11 +361,13 @@ impl<S: Sink> Announcer<S> {
                 .record(&key, fire, Progress::Sending, None, None, now)
         })
         .await?;
+        let wording = self.core().wording.clone();
         let result = self
             .sink
             .send(Outgoing {
                 key: &post.key,
                 message: &post.message,
+                wording: &wording,
                 due: post.fire,
                 previous_message: None,
                 destination: post.destination.as_ref(),
@@ -410,6 +434,8 @@ impl Core {
             router: Router::fallback(),
             unroutable: HashSet::new(),
             series: Arc::default(),
+            wording: Wording::builtin(),
+            policy: Policy::default(),
         };
         core.timeline.set(DIGEST_ID, next_digest);
         Ok(core)
@@ -547,6 +573,8 @@ impl Core {
             problems: self.problems.clone(),
             next,
             recent: self.ledger.records(Some(20))?,
+            wording: self.wording.clone(),
+            policy: self.policy,
         })
     }
 
@@ -717,9 +745,14 @@ impl Core {
         &mut self,
         event: &Event,
         due: &Due,
+        route_locale: Option<Choice>,
         now: DateTime<Utc>,
     ) -> Result<(Message, Option<Posted>), LedgerError> {
-        let message = render::announcement(event, due.key.kind, due.previous_start, now);
+        let locale = self
+            .policy
+            .for_event(event.language.as_deref(), route_locale);
+        let texts = self.wording.texts(locale);
+        let message = render::announcement(event, due.key.kind, due.previous_start, now, &texts);
         let previous = match due.key.kind {
             Kind::Rescheduled | Kind::Cancelled => self.ledger.latest_message(&event.id)?,
             _ => None,
@@ -822,11 +855,15 @@ impl Core {
             .filter(|e| !e.cancelled && e.start > now)
             .take(10)
             .collect();
+        let destination = self.router.routes.default_destination().cloned();
+        let locale = self
+            .policy
+            .server(destination.as_ref().and_then(|d| d.locale));
         Some(DigestPost {
-            message: render::digest(&upcoming, now),
+            message: render::digest(&upcoming, now, &self.wording.texts(locale)),
             key,
             fire,
-            destination: self.router.routes.default_destination().cloned(),
+            destination,
         })
     }
 

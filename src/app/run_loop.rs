@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use tracing::{error, info, warn};
 
 use crate::adapters::ledger::Ledger;
+use crate::adapters::override_files::Overrides;
 use crate::app::announcer::{Announcer, Core};
 use crate::app::sink::Sink;
 use crate::app::status::Shared;
@@ -67,6 +68,7 @@ pub async fn run(
     router: Router,
     status: Shared,
     telemetry: Arc<Telemetry>,
+    mut overrides: Overrides,
     fatal: impl std::future::Future<Output = anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
     let _lock = lock;
@@ -110,6 +112,21 @@ pub async fn run(
         .await?
         .with_telemetry(telemetry.clone())
         .with_router(router)
+        .with_messages(overrides.wording(), config.messages.policy)
+    };
+    // The override files are watched like the event files (and read again at each rescan).
+    let (_messages_watch, mut messages_changed) = match overrides.dir() {
+        Some(dir) => match crate::adapters::source::folder::watch(
+            &[dir.to_path_buf()],
+            Duration::from_millis(300),
+        ) {
+            Ok((watch, changes)) => (Some(watch), Some(changes)),
+            Err(e) => {
+                warn!(error = %e, dir = %dir.display(), "cannot watch the message overrides; changes are picked up by the periodic rescan");
+                (None, None)
+            }
+        },
+        None => (None, None),
     };
     let publisher = Arc::new(Mutex::new(Publisher {
         status,
@@ -165,6 +182,14 @@ pub async fn run(
                 }
                 reload(&announcer, &publisher, &settings).await;
             }
+            Some(_) = async {
+                match messages_changed.as_mut() {
+                    Some(changes) => changes.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => {
+                refresh_wording(&mut overrides, &announcer, &publisher).await;
+            }
             _ = tokio::signal::ctrl_c() => break,
             _ = terminate.recv() => break,
             result = &mut fatal => {
@@ -173,12 +198,27 @@ pub async fn run(
             }
         }
         if Instant::now() >= next_rescan {
+            refresh_wording(&mut overrides, &announcer, &publisher).await;
             reload(&announcer, &publisher, &settings).await;
             next_rescan = Instant::now() + config.rescan_interval;
         }
     }
     info!("stopping");
     Ok(())
+}
+
+/// Reads the override files again; new wording goes to the announcer and, through the status, to
+/// the commands.
+async fn refresh_wording<S: Sink>(
+    overrides: &mut Overrides,
+    announcer: &Announcer<S>,
+    publisher: &Arc<Mutex<Publisher>>,
+) {
+    if let Some(wording) = overrides.refresh() {
+        info!("message overrides changed; new posts use them");
+        announcer.set_wording(wording);
+        publish(announcer, publisher).await;
+    }
 }
 
 /// Where the announcer's state goes after each change: the status for the commands, the metrics, and
@@ -300,11 +340,13 @@ impl FeedPublisher {
                 return None;
             }
         };
-        let built = crier_core::feed::build(
+        let built = crier_core::feed::build_in(
             events,
             &status.series,
             crier_core::feed::Scope::Recent { now },
             &|id| sequences.get(id).copied().unwrap_or(0),
+            &status.wording,
+            status.policy,
         );
         let events = built.events;
         let mut served = crate::adapters::http::ServedFeed::from(built);

@@ -14,6 +14,9 @@ use crier_core::schedule::Key;
 pub struct Outgoing<'a> {
     pub key: &'a Key,
     pub message: &'a Message,
+    /// The messages of every locale: a richer sink writes its labels (an embed's fields, a button)
+    /// in the message's own locale from here.
+    pub wording: &'a crier_core::l10n::Wording,
     pub due: DateTime<Utc>,
     /// The event's latest earlier announcement, to update it after a change.
     pub previous_message: Option<Previous<'a>>,

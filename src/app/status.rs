@@ -158,6 +158,10 @@ pub struct Status {
     pub next: Vec<Upcoming>,
     /// The ledger's latest results, most recent first.
     pub recent: Vec<Entry>,
+    /// The messages the commands answer with, and the server's language for a member whose own
+    /// crier has no messages in.
+    pub wording: Arc<crier_core::l10n::Wording>,
+    pub policy: crier_core::l10n::Policy,
 }
 
 impl Status {

@@ -30,6 +30,7 @@ pub fn command(
     }
     let rules = config.rules.clone();
     let uses_discord = config.discord.channel_id.is_some() || !config.routes.is_empty();
+    let messages = config.messages.clone();
     let catalog = load_catalog(config, events)?;
     let mut out = io::stdout().lock();
     // Only a configured server routes: with no channel at all, crier announces to the console.
@@ -40,7 +41,8 @@ pub fn command(
         print_explanations(&catalog, only.as_deref(), &mut out)?;
     }
     print_date_rule(&catalog, &mut out)?;
-    let has_errors = print_problems(&catalog, &mut out)?;
+    let message_errors = print_messages(&messages, &catalog, &router, &rules, &mut out)?;
+    let has_errors = print_problems(&catalog, &mut out)? || message_errors;
     out.flush()?;
     // The process ends here: freeing 10,000 events one by one would only delay the exit.
     std::mem::forget(catalog);
@@ -168,6 +170,106 @@ fn print_explanations(
         writeln!(out, "{}: not an event file of this site", only.display())?;
     }
     Ok(())
+}
+
+/// Checks the override files (`[messages] dir`) and the languages the events ask for: a Fluent
+/// syntax error is an error; an unknown id or variable, a language crier has no messages in, or a
+/// message that real events push past Discord's limits, a warning. Returns whether there were errors.
+fn print_messages(
+    messages: &crate::config::MessagesConfig,
+    catalog: &Catalog,
+    router: &Router,
+    rules: &Rules,
+    out: &mut impl Write,
+) -> io::Result<bool> {
+    use crier_core::l10n::{Choice, Locale};
+    let mut errors = false;
+    let files = match &messages.dir {
+        Some(dir) => crate::adapters::override_files::read(dir).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot read `[messages] dir` {}: {e}", dir.display()),
+            )
+        })?,
+        None => Vec::new(),
+    };
+    for file in &files {
+        for finding in &file.findings {
+            errors |= finding.error;
+            writeln!(
+                out,
+                "{}:{}:{}: {}: {}",
+                file.path.display(),
+                finding.line,
+                finding.column,
+                if finding.error { "error" } else { "warning" },
+                finding.message
+            )?;
+        }
+    }
+    let overridden: Vec<crier_core::l10n::Override> = files
+        .iter()
+        .filter(|f| !f.has_errors())
+        .filter_map(|f| {
+            f.locale.map(|locale| crier_core::l10n::Override {
+                locale,
+                text: f.text.clone(),
+            })
+        })
+        .collect();
+    let wording = crier_core::l10n::Wording::with_overrides(&overridden);
+    for problem in crier_core::l10n::commands::problems(&wording) {
+        writeln!(
+            out,
+            "{}: warning: {problem}",
+            messages
+                .dir
+                .as_deref()
+                .unwrap_or(std::path::Path::new("."))
+                .display()
+        )?;
+    }
+    // Events in a language crier has no messages in: said once per language.
+    let now = Utc::now();
+    let mut said = std::collections::HashSet::new();
+    let mut fitted = std::collections::HashSet::new();
+    for event in catalog.upcoming(now) {
+        let routed = router.route(event, rules);
+        let route_locale = routed
+            .as_ref()
+            .and_then(|r| r.destination.as_ref())
+            .and_then(|d| d.locale);
+        let by_event = route_locale.unwrap_or(messages.policy.choice) == Choice::Event;
+        if let (true, Some(language)) = (by_event, event.language.as_deref()) {
+            if Locale::from_language(language).is_none()
+                && said.insert(language.trim().to_lowercase())
+            {
+                writeln!(
+                    out,
+                    "{}: warning: `language: {}` is not a language crier has messages in; its events are announced in the fallback, {} (`[messages] fallback`)",
+                    event.source.display(),
+                    language.trim(),
+                    messages.policy.fallback.english_name()
+                )?;
+            }
+        }
+        // Overridden wording that real events push past Discord's limits: once per file.
+        let locale = messages
+            .policy
+            .for_event(event.language.as_deref(), route_locale);
+        if overridden.iter().any(|o| o.locale == locale) && fitted.insert(&event.source) {
+            let texts = wording.texts(locale);
+            for problem in crier_core::embed::overflows(event, &texts, now) {
+                writeln!(
+                    out,
+                    "{}: warning: `{}`: {problem}",
+                    event.source.display(),
+                    event.title
+                )?;
+            }
+        }
+    }
+    Ok(errors)
 }
 
 /// Prints every problem, then one summary line. Returns whether there were errors.

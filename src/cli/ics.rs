@@ -15,6 +15,9 @@ pub fn command(
     events: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     let state_dir = config.state_dir.clone();
+    let policy = config.messages.policy;
+    let overrides =
+        crate::adapters::override_files::Overrides::load(config.messages.dir.as_deref());
     let catalog = load_catalog(config, events)?;
     for problem in catalog.problems.iter().filter(|p| p.is_error()) {
         eprintln!("{problem}");
@@ -36,9 +39,14 @@ pub fn command(
             now: chrono::Utc::now(),
         }
     };
-    let feed = crier_core::feed::build(&catalog.events, &catalog.series, scope, &|id| {
-        sequences.get(id).copied().unwrap_or(0)
-    });
+    let feed = crier_core::feed::build_in(
+        &catalog.events,
+        &catalog.series,
+        scope,
+        &|id| sequences.get(id).copied().unwrap_or(0),
+        &overrides.wording(),
+        policy,
+    );
     if let Some(path) = out {
         write_atomically(&path, feed.body.as_bytes())?;
     } else {

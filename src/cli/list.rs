@@ -121,7 +121,11 @@ pub fn list_text(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
         let cancelled = if event.cancelled { "CANCELLED: " } else { "" };
         writeln!(out, "{cancelled}{}", event.title)?;
         writeln!(out, "  when:     {when} ({})", event.timezone)?;
-        let place = crier_core::render::place(event).unwrap_or_else(|| "not announced".into());
+        let place = crier_core::render::place(
+            event,
+            &crier_core::l10n::Wording::builtin().texts(crier_core::l10n::Locale::En),
+        )
+        .unwrap_or_else(|| "not announced".into());
         writeln!(out, "  where:    {place}")?;
         if let Some(language) = &event.language {
             writeln!(out, "  language: {language}")?;

@@ -6,6 +6,8 @@ mod check;
 mod health;
 mod ics;
 mod list;
+mod messages;
+mod preview;
 mod run;
 mod schedule;
 
@@ -83,6 +85,34 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         events: Option<PathBuf>,
     },
+    /// Prints the built-in messages of a language, each with where it appears and its variables:
+    /// copy one into `<locale>.ftl` in `[messages] dir` to change its wording.
+    Messages {
+        /// The language (en, he, fr, de, es; default: `[messages] locale`).
+        #[arg(long, value_name = "L")]
+        locale: Option<String>,
+    },
+    /// Prints the post for the event of FILE exactly as `crier run` would send it: the text the
+    /// console shows, or with --json the Discord message's body.
+    Preview {
+        /// An event file, as a path from the working directory.
+        file: PathBuf,
+        /// Which post.
+        #[arg(long, value_enum, default_value = "new")]
+        kind: preview::PreviewKind,
+        /// For a reminder: how long before the start (default: the first configured offset).
+        #[arg(long, value_name = "DURATION")]
+        offset: Option<String>,
+        /// The language (default: the one `run` would use for this event).
+        #[arg(long, value_name = "L")]
+        locale: Option<String>,
+        /// Print the Discord message's body as one JSON object, and nothing else.
+        #[arg(long)]
+        json: bool,
+        /// The events folder (default: `events_dir` from the configuration).
+        #[arg(long, value_name = "DIR")]
+        events: Option<PathBuf>,
+    },
     /// Exits 0 when the running bot is healthy (asks `http.listen`), else 1 with the reason.
     /// Without a listener, checks the configuration and that the state folder is writable.
     Health,
@@ -115,6 +145,25 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Schedule => schedule::command(&config),
         Command::Ics { all, out, events } => ics::command(config, all, out, events),
         Command::Health => health::command(&config),
+        Command::Messages { locale } => messages::command(&config, locale.as_deref()),
+        Command::Preview {
+            file,
+            kind,
+            offset,
+            locale,
+            json,
+            events,
+        } => preview::command(
+            config,
+            preview::Request {
+                file,
+                kind,
+                offset,
+                locale,
+                json,
+                events,
+            },
+        ),
     };
     match result {
         Ok(code) => code,

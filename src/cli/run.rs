@@ -34,6 +34,8 @@ pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let status = crate::app::status::Shared::default();
+    let overrides =
+        crate::adapters::override_files::Overrides::load(config.messages.dir.as_deref());
     let result = match token {
         None => {
             tracing::info!("no DISCORD_TOKEN: announcing to the console (standard output)");
@@ -47,10 +49,11 @@ pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
                 router,
                 status,
                 crate::app::telemetry::Telemetry::new(false),
+                overrides,
                 std::future::pending(),
             ))
         }
-        Some(token) => runtime.block_on(run_discord(config, lock, token, status)),
+        Some(token) => runtime.block_on(run_discord(config, lock, token, status, overrides)),
     };
     // A git fetch in flight is interrupted, not waited for: the ledger is not its business, and
     // the half-written tree it leaves is swept at the next start.
@@ -69,6 +72,7 @@ async fn run_discord(
     lock: crate::app::run_loop::StateLock,
     token: crate::adapters::discord::Token,
     status: crate::app::status::Shared,
+    overrides: crate::adapters::override_files::Overrides,
 ) -> anyhow::Result<()> {
     use crate::adapters::discord;
     tracing::info!(
@@ -111,6 +115,7 @@ async fn run_discord(
         status.clone(),
         tab,
         telemetry.clone(),
+        overrides.wording(),
     ));
     let fatal = async move {
         match gateway.await {
@@ -119,5 +124,8 @@ async fn run_discord(
         }
     };
     let router = router(&config, false);
-    crate::app::run_loop::run(config, lock, sink, router, status, telemetry, fatal).await
+    crate::app::run_loop::run(
+        config, lock, sink, router, status, telemetry, overrides, fatal,
+    )
+    .await
 }

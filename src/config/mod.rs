@@ -16,6 +16,7 @@
 
 mod catalog;
 mod discord;
+mod messages;
 mod origin;
 mod raw;
 mod reminders;
@@ -26,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use discord::DiscordConfig;
+pub use messages::MessagesConfig;
 pub use origin::ConfigError;
 pub use source::GitSource;
 
@@ -58,6 +60,8 @@ pub struct Config {
     pub routes: Routes,
     /// Follow a git repository (`[source] git`); `None`: read the folders in `catalog` as they are.
     pub source: Option<GitSource>,
+    /// `[messages]`: which language each post is in, and where the override files are.
+    pub messages: MessagesConfig,
 }
 
 impl Config {
@@ -105,6 +109,7 @@ impl Config {
                 &source::tree_root(&state_dir),
             );
         }
+        let messages = messages::resolve(raw.messages.unwrap_or_default(), at)?;
         let routes = routes(raw.routes, &discord, &rules, at)?;
         catalog.reach = catalog::reach(&routes, &rules, rescan_interval);
         Ok(Config {
@@ -118,6 +123,7 @@ impl Config {
             http_listen,
             routes,
             source,
+            messages,
         })
     }
 }

@@ -45,6 +45,9 @@ const KEYS: &[&str] = &[
     "catalog.speaker_keys",
     "catalog.talk_keys",
     "catalog.body_talks",
+    "messages.locale",
+    "messages.fallback",
+    "messages.dir",
 ];
 
 /// Keys whose variable is a list, written comma-separated.
@@ -80,6 +83,7 @@ pub(super) struct RawConfig {
     pub http: Option<RawHttp>,
     pub source: Option<RawSource>,
     pub catalog: Option<RawCatalog>,
+    pub messages: Option<RawMessages>,
     /// Read by [`crier_core::routing::parse`], which names the route and key of each error.
     pub routes: Option<toml::Value>,
 }
@@ -92,6 +96,15 @@ pub(super) struct RawCatalog {
     pub speaker_keys: Option<Vec<String>>,
     pub talk_keys: Option<Vec<String>>,
     pub body_talks: Option<bool>,
+}
+
+/// `[messages]`: the language of the posts and replies, and the organiser's own wording.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMessages {
+    pub locale: Option<String>,
+    pub fallback: Option<String>,
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -9,10 +9,11 @@
 use chrono::{DateTime, TimeZone};
 
 use crate::catalog::Talk;
+use crate::l10n::Texts;
 use crate::render::Message;
 use crate::schedule::Kind;
 use crate::talk_line;
-use crate::text::{chars, truncate};
+use crate::text::{chars, cut_at, truncate};
 
 pub const TITLE_MAX: usize = 256;
 pub const DESCRIPTION_MAX: usize = 4096;
@@ -23,6 +24,8 @@ pub const FOOTER_MAX: usize = 2048;
 pub const EMBED_TOTAL_MAX: usize = 6000;
 /// The most a message's content (outside any embed) may hold.
 pub const MESSAGE_MAX: usize = 2000;
+/// The most a button's label may hold.
+pub const BUTTON_LABEL_MAX: usize = 80;
 
 /// An embed as plain data: easy to check against the limits, then turned into serenity's builder.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -59,56 +62,89 @@ pub const RED: u32 = 0xe7_4c_3c;
 pub const GREY: u32 = 0x95_a5_a6;
 pub const PURPLE: u32 = 0x9b_59_b6;
 
-/// `<t:UNIX:F> (<t:UNIX:R>)`, or the date alone when the time is not known.
-pub fn when<Tz: TimeZone>(start: &DateTime<Tz>, time_known: bool) -> String {
+/// `<t:UNIX:F> (<t:UNIX:R>)`, or the date alone when the time is not known, said in `texts`.
+pub fn when<Tz: TimeZone>(start: &DateTime<Tz>, time_known: bool, texts: &Texts) -> String {
     let unix = start.timestamp();
     if time_known {
         format!("<t:{unix}:F> (<t:{unix}:R>)")
     } else {
-        format!("<t:{unix}:D>, time to be announced")
+        texts.say(
+            "time-to-be-announced",
+            &[("date", format!("<t:{unix}:D>").into())],
+        )
     }
 }
 
-/// Builds the embed of a message.
-pub fn embed(message: &Message) -> Embed {
-    let (color, prefix) = match message.kind {
-        Kind::New => (GREEN, "New event"),
-        Kind::Reminder(_) => (BLUE, message.headline.as_str()),
-        Kind::Rescheduled => (ORANGE, "Rescheduled"),
-        Kind::Cancelled => (RED, "Cancelled"),
-        Kind::Digest => (GREY, "Upcoming events"),
-        Kind::Recording(_) => (PURPLE, "Recording available"),
+/// The link button under a post: the recording for a recording, else the registration page (none
+/// for a cancellation), with its label in `texts`. Only web links: Discord refuses any other.
+pub fn link_button(message: &Message, texts: &Texts) -> Option<(String, String)> {
+    let web = |u: &&str| u.starts_with("https://") || u.starts_with("http://");
+    let register = message.register.as_deref().filter(web);
+    let recording = message.recording.as_deref().filter(web);
+    match (message.kind, recording, register) {
+        (Kind::Recording(_), Some(url), _) => Some((
+            cut_at(&texts.get("button-watch"), BUTTON_LABEL_MAX),
+            url.to_string(),
+        )),
+        (Kind::Recording(_) | Kind::Cancelled, _, _) => None,
+        (_, _, Some(url)) => Some((
+            cut_at(&texts.get("button-register"), BUTTON_LABEL_MAX),
+            url.to_string(),
+        )),
+        _ => None,
+    }
+}
+
+/// Builds the embed of a message, its labels in `texts` (the message's own language).
+pub fn embed(message: &Message, texts: &Texts) -> Embed {
+    let color = match message.kind {
+        Kind::New => GREEN,
+        Kind::Reminder(_) => BLUE,
+        Kind::Rescheduled => ORANGE,
+        Kind::Cancelled => RED,
+        Kind::Digest => GREY,
+        Kind::Recording(_) => PURPLE,
+    };
+    // The footer is the kind's heading; a move's old time is a field of its own.
+    let footer = match message.kind {
+        Kind::New => texts.get("post-new"),
+        Kind::Reminder(_) => message.headline.clone(),
+        Kind::Rescheduled => texts.get("post-rescheduled"),
+        Kind::Cancelled => texts.get("post-cancelled"),
+        Kind::Digest => texts.get("post-digest"),
+        Kind::Recording(_) => texts.get("post-recording"),
     };
     let embed = Embed {
         title: truncate(&message.title, TITLE_MAX),
         url: message.register.clone(),
         color,
-        footer: truncate(prefix, FOOTER_MAX),
+        footer: truncate(&footer, FOOTER_MAX),
         ..Embed::default()
     };
     match message.kind {
-        Kind::Digest => digest(embed, message),
-        Kind::Recording(_) => recording(embed, message),
-        _ => announcement(embed, message),
+        Kind::Digest => digest(embed, message, texts),
+        Kind::Recording(_) => recording(embed, message, texts),
+        _ => announcement(embed, message, texts),
     }
 }
 
 /// A digest: one line per event.
-fn digest(mut embed: Embed, message: &Message) -> Embed {
+fn digest(mut embed: Embed, message: &Message, texts: &Texts) -> Embed {
     let lines: Vec<String> = message
         .items
         .iter()
         .map(|item| {
             let title = link(&item.title, item.register.as_deref());
-            let cancelled = if item.cancelled { " (cancelled)" } else { "" };
-            format!(
-                "- {} {title}{cancelled}",
-                when(&item.start, item.time_known)
-            )
+            let title = if item.cancelled {
+                texts.say("title-cancelled", &[("title", title.into())])
+            } else {
+                title
+            };
+            format!("- {} {title}", when(&item.start, item.time_known, texts))
         })
         .collect();
     embed.description = if lines.is_empty() {
-        "Nothing scheduled yet.".into()
+        texts.get("digest-empty")
     } else {
         truncate(&lines.join("\n"), DESCRIPTION_MAX)
     };
@@ -116,13 +152,13 @@ fn digest(mut embed: Embed, message: &Message) -> Embed {
 }
 
 /// A recording: the talk, linked to the recording, with the event it was given at.
-fn recording(mut embed: Embed, message: &Message) -> Embed {
+fn recording(mut embed: Embed, message: &Message, texts: &Texts) -> Embed {
     embed.url = message.recording.clone();
     if let (Some(event), Some(start)) = (&message.event_title, &message.start) {
         embed.fields.push((
-            "Event".into(),
+            field_name(texts, "field-event"),
             truncate(
-                &format!("{event}, {}", when(start, message.time_known)),
+                &format!("{event}, {}", when(start, message.time_known, texts)),
                 FIELD_VALUE_MAX,
             ),
             false,
@@ -132,40 +168,46 @@ fn recording(mut embed: Embed, message: &Message) -> Embed {
         embed.description = truncate(&talk_line(talk), DESCRIPTION_MAX);
     }
     if let Some(language) = &message.language {
-        embed
-            .fields
-            .push(("Language".into(), truncate(language, FIELD_VALUE_MAX), true));
+        embed.fields.push((
+            field_name(texts, "field-language"),
+            truncate(language, FIELD_VALUE_MAX),
+            true,
+        ));
     }
     fit_total(&mut embed);
     embed
 }
 
 /// A new, reminded, moved or cancelled event: when and where as fields, the talks as the description.
-fn announcement(mut embed: Embed, message: &Message) -> Embed {
+fn announcement(mut embed: Embed, message: &Message, texts: &Texts) -> Embed {
     if let Some(start) = &message.start {
         let name = if message.kind == Kind::Rescheduled {
-            "Now"
+            "field-now"
         } else {
-            "When"
+            "field-when"
         };
-        embed
-            .fields
-            .push((name.into(), when(start, message.time_known), false));
+        embed.fields.push((
+            field_name(texts, name),
+            when(start, message.time_known, texts),
+            false,
+        ));
     }
     if let Some(previous) = &message.previous_start {
-        embed
-            .fields
-            .push(("Was".into(), when(previous, message.time_known), false));
+        embed.fields.push((
+            field_name(texts, "field-was"),
+            when(previous, message.time_known, texts),
+            false,
+        ));
     }
-    let texts = [
-        ("Repeats", &message.repeats, false),
-        ("Where", &message.place, true),
-        ("Language", &message.language, true),
+    let values = [
+        ("field-repeats", &message.repeats, false),
+        ("field-where", &message.place, true),
+        ("field-language", &message.language, true),
     ];
-    for (name, value, inline) in texts {
+    for (name, value, inline) in values {
         if let Some(value) = value {
             let value = truncate(value, FIELD_VALUE_MAX);
-            embed.fields.push((name.into(), value, inline));
+            embed.fields.push((field_name(texts, name), value, inline));
         }
     }
     let talks: Vec<String> = message
@@ -174,7 +216,7 @@ fn announcement(mut embed: Embed, message: &Message) -> Embed {
         .map(|talk| format!("- {}", talk_line(talk)))
         .collect();
     let intro = match message.kind {
-        Kind::Cancelled => "This event is cancelled.\n".to_string(),
+        Kind::Cancelled => format!("{}\n", texts.get("event-cancelled")),
         _ => String::new(),
     };
     embed.description = truncate(&format!("{intro}{}", talks.join("\n")), DESCRIPTION_MAX);
@@ -189,6 +231,77 @@ pub fn talk_line(talk: &Talk) -> String {
     let head = format!("**{}**{}", talk.title, talk.length_note());
     let speakers = talk.speakers_with(|s| link(&s.name, s.url.as_deref()));
     talk_line::with_speakers(talk, head, ", ", speakers)
+}
+
+/// What `texts` makes too long for Discord in the posts about `event` (each part is cut to fit when
+/// posted, so a member sees an ellipsis): for `crier check`, which names the event. Every kind of
+/// post is tried, reminders at a day.
+pub fn overflows(
+    event: &crate::catalog::Event,
+    texts: &Texts,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut over = |part: &str, text: &str, max: usize| {
+        let n = chars(text);
+        if n > max {
+            out.push(format!(
+                "{part} is {n} characters, and Discord shows at most {max}: it is cut"
+            ));
+        }
+    };
+    let day = std::time::Duration::from_secs(86400);
+    for kind in [
+        Kind::New,
+        Kind::Reminder(day),
+        Kind::Rescheduled,
+        Kind::Cancelled,
+    ] {
+        let message = crate::render::announcement(event, kind, None, now, texts);
+        over(
+            &format!("the {} heading", kind.name()),
+            &message.headline,
+            FOOTER_MAX,
+        );
+    }
+    for id in [
+        "field-when",
+        "field-now",
+        "field-was",
+        "field-repeats",
+        "field-where",
+        "field-language",
+        "field-event",
+        "field-interested",
+    ] {
+        over(
+            &format!("the field name `{id}`"),
+            &texts.get(id),
+            FIELD_NAME_MAX,
+        );
+    }
+    for id in [
+        "button-register",
+        "button-watch",
+        "button-previous",
+        "button-next",
+    ] {
+        over(
+            &format!("the button label `{id}`"),
+            &texts.get(id),
+            BUTTON_LABEL_MAX,
+        );
+    }
+    if let Some(place) = crate::render::place(event, texts) {
+        over("the place", &place, FIELD_VALUE_MAX);
+    }
+    out.dedup();
+    out
+}
+
+/// A field's name in `texts`, within Discord's limit.
+pub fn field_name(texts: &Texts, id: &str) -> String {
+    truncate(&texts.get(id), FIELD_NAME_MAX)
 }
 
 /// Shrinks the description until the embed fits Discord's 6000-character total.
@@ -219,10 +332,19 @@ mod tests {
     use super::*;
     use crate::catalog::Speaker;
 
+    fn en() -> crate::l10n::Texts<'static> {
+        static WORDING: std::sync::OnceLock<std::sync::Arc<crate::l10n::Wording>> =
+            std::sync::OnceLock::new();
+        WORDING
+            .get_or_init(crate::l10n::Wording::builtin)
+            .texts(crate::l10n::Locale::En)
+    }
+
     fn message(kind: Kind) -> Message {
         let start = DateTime::parse_from_rfc3339("2030-01-10T18:00:00+02:00").expect("rfc3339");
         Message {
             kind,
+            locale: crate::l10n::Locale::En,
             event_id: "e".into(),
             title: "Rust night".into(),
             start: Some(start),
@@ -254,7 +376,7 @@ mod tests {
 
     #[test]
     fn uses_discord_timestamps_and_links_speakers() {
-        let e = embed(&message(Kind::New));
+        let e = embed(&message(Kind::New), &en());
         assert_eq!(e.fields[0].0, "When");
         assert_eq!(e.fields[0].1, "<t:1894291200:F> (<t:1894291200:R>)");
         assert!(e
@@ -266,9 +388,10 @@ mod tests {
 
     #[test]
     fn kinds_differ_visibly() {
-        let reminder = embed(&message(Kind::Reminder(std::time::Duration::from_secs(
-            86400,
-        ))));
+        let reminder = embed(
+            &message(Kind::Reminder(std::time::Duration::from_secs(86400))),
+            &en(),
+        );
         assert_eq!(reminder.footer, "Reminder: tomorrow");
         let mut moved = message(Kind::Rescheduled);
         moved.previous_start = Some(
@@ -276,19 +399,19 @@ mod tests {
                 .expect("rfc3339")
                 .with_timezone(&chrono::Utc),
         );
-        let moved = embed(&moved);
+        let moved = embed(&moved, &en());
         assert_eq!(moved.fields[0].0, "Now");
         assert_eq!(moved.fields[1].0, "Was");
         assert!(moved.fields[1].1.starts_with("<t:1893686400:F>"));
         let mut recording = message(Kind::Recording(7));
         recording.recording = Some("https://youtu.be/x".into());
         recording.event_title = Some("Rust night".into());
-        let r = embed(&recording);
+        let r = embed(&recording, &en());
         assert_eq!(r.url.as_deref(), Some("https://youtu.be/x"));
         assert_eq!(r.footer, "Recording available");
         assert!(r.description.starts_with("**Async** (30 min), [Ada]"));
         assert!(r.fields[0].0 == "Event" && r.fields[0].1.starts_with("Rust night, <t:"));
-        let cancelled = embed(&message(Kind::Cancelled));
+        let cancelled = embed(&message(Kind::Cancelled), &en());
         assert_eq!(cancelled.color, RED);
         assert!(cancelled
             .description
@@ -318,7 +441,7 @@ mod tests {
         let mut m = message(Kind::New);
         m.time_known = false;
         assert_eq!(
-            embed(&m).fields[0].1,
+            embed(&m, &en()).fields[0].1,
             "<t:1894291200:D>, time to be announced"
         );
     }
@@ -352,7 +475,7 @@ mod tests {
                 recordings: Vec::new(),
             })
             .collect();
-        let e = embed(&m);
+        let e = embed(&m, &en());
         assert!(chars(&e.title) <= TITLE_MAX);
         assert!(chars(&e.description) <= DESCRIPTION_MAX);
         assert!(e.fields.len() <= FIELDS_MAX);

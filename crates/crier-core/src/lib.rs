@@ -20,6 +20,7 @@
 //! - [`events_tab`]: the server's Events tab as desired state diffed against recorded state.
 //! - [`webhook`]: a push webhook's signature check.
 //! - [`backoff`]: the delay every retry loop waits.
+//! - [`l10n`]: every word crier writes, in each locale, with the organiser's overrides.
 //! - [`text`]: the small text jobs the others share (truncation, "did you mean").
 
 pub mod answers;
@@ -28,6 +29,7 @@ pub mod catalog;
 pub mod embed;
 pub mod events_tab;
 pub mod feed;
+pub mod l10n;
 pub mod recordings;
 pub mod render;
 pub mod routing;

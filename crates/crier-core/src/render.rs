@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 
 use crate::catalog::{Event, Talk};
+use crate::l10n::{Locale, Texts};
 use crate::schedule::Kind;
 use crate::talk_line;
 
@@ -15,6 +16,9 @@ use crate::talk_line;
 pub struct Message {
     #[serde(skip)]
     pub kind: Kind,
+    /// The language it is written in.
+    #[serde(skip)]
+    pub locale: Locale,
     pub event_id: String,
     pub title: String,
     /// The event's start (for a digest, the first event's), RFC 3339 with the event's offset.
@@ -53,12 +57,15 @@ pub struct DigestItem {
     pub register: Option<String>,
 }
 
-/// `online`, `in person, <place>`, `in person`, or `None` when the file does not say.
-pub fn place(event: &Event) -> Option<String> {
+/// `online`, `in person, <place>`, `in person`, or `None` when the file does not say, in the
+/// words of `texts`.
+pub fn place(event: &Event, texts: &Texts) -> Option<String> {
     match (event.online, &event.location) {
-        (Some(true), _) => Some("online".into()),
-        (_, Some(location)) => Some(format!("in person, {location}")),
-        (Some(false), None) => Some("in person".into()),
+        (Some(true), _) => Some(texts.get("place-online")),
+        (_, Some(location)) => {
+            Some(texts.say("place-at", &[("location", location.as_str().into())]))
+        }
+        (Some(false), None) => Some(texts.get("place-in-person")),
         (None, None) => None,
     }
 }
@@ -74,33 +81,54 @@ pub fn neutral_talk(talk: &Talk) -> Talk {
     talk
 }
 
-/// Renders one announcement about one event.
+/// The heading of a post of `kind` about an event starting at `start`: `New event`,
+/// `Reminder: tomorrow`, `Rescheduled (was ...)`.
+pub fn heading(
+    kind: Kind,
+    start: DateTime<FixedOffset>,
+    previous_start: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    texts: &Texts,
+) -> String {
+    match kind {
+        Kind::New => texts.get("post-new"),
+        Kind::Reminder(_) => texts.say(
+            "post-reminder",
+            &[(
+                "when",
+                texts.starts_in(start.with_timezone(&Utc), now).into(),
+            )],
+        ),
+        Kind::Rescheduled => match previous_start {
+            Some(before) => texts.say(
+                "post-rescheduled-from",
+                &[(
+                    "was",
+                    texts
+                        .date(before.with_timezone(start.offset()), true)
+                        .into(),
+                )],
+            ),
+            None => texts.get("post-rescheduled"),
+        },
+        Kind::Cancelled => texts.get("post-cancelled"),
+        Kind::Digest => texts.get("post-digest"),
+        Kind::Recording(_) => texts.get("post-recording"),
+    }
+}
+
+/// Renders one announcement about one event, in the words of `texts`.
 pub fn announcement(
     event: &Event,
     kind: Kind,
     previous_start: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
+    texts: &Texts,
 ) -> Message {
     if let Kind::Recording(id) = kind {
-        return recording(event, id);
+        return recording(event, id, texts);
     }
-    let headline = match kind {
-        Kind::New => "New event".to_string(),
-        Kind::Reminder(_) => format!(
-            "Reminder: {}",
-            relative(event.start.with_timezone(&Utc), now)
-        ),
-        Kind::Rescheduled => match previous_start {
-            Some(before) => format!(
-                "Rescheduled (was {})",
-                local(before.with_timezone(event.start.offset()), true)
-            ),
-            None => "Rescheduled".to_string(),
-        },
-        Kind::Cancelled => "Cancelled".to_string(),
-        Kind::Digest => "Upcoming events".to_string(),
-        Kind::Recording(_) => "Recording available".to_string(),
-    };
+    let headline = heading(kind, event.start, previous_start, now, texts);
     // A series is announced as new once, with its first occurrence: say how it goes on.
     let repeats = match (kind, &event.occurrence) {
         (Kind::New, Some(occurrence)) if !occurrence.overridden => {
@@ -108,20 +136,30 @@ pub fn announcement(
         }
         _ => None,
     };
-    let mut text = format!("{headline}: {}\n", neutral(&event.title));
+    let title = neutral(&event.title);
+    let mut text = line(texts.say(
+        "text-heading",
+        &[
+            ("heading", headline.as_str().into()),
+            ("title", title.as_str().into()),
+        ],
+    ));
     if let Some(repeats) = &repeats {
-        text.push_str(&format!("Repeats: {repeats}\n"));
+        text.push_str(&line(
+            texts.say("text-repeats", &[("rule", repeats.as_str().into())]),
+        ));
     }
-    text.push_str(&details(event));
+    text.push_str(&details(event, texts));
     Message {
         kind,
+        locale: texts.locale,
         event_id: event.id.clone(),
-        title: neutral(&event.title),
+        title,
         start: Some(event.start),
         time_known: event.time_known,
         previous_start,
         end: event.end,
-        place: place(event).map(|p| neutral(&p)),
+        place: place(event, texts).map(|p| neutral(&p)),
         language: event.language.as_deref().map(neutral),
         talks: event.talks.iter().map(neutral_talk).collect(),
         headline,
@@ -134,9 +172,15 @@ pub fn announcement(
     }
 }
 
+/// `text` and a line break.
+fn line(mut text: String) -> String {
+    text.push('\n');
+    text
+}
+
 /// "Recording available": the talk (or the whole event, for an event's own recording), its speakers,
 /// the event, and the link. `id` is the link's [`crate::schedule::recording_id`].
-fn recording(event: &Event, id: u64) -> Message {
+fn recording(event: &Event, id: u64, texts: &Texts) -> Message {
     let link = crate::recordings::find(event, id);
     let url = link.map(|l| l.url.clone());
     let talk = crate::recordings::talk_of(event, id).map(neutral_talk);
@@ -144,23 +188,34 @@ fn recording(event: &Event, id: u64) -> Message {
         Some(talk) => talk.title.clone(),
         None => neutral(&event.title),
     };
-    let headline = "Recording available".to_string();
-    let mut text = format!("{headline}: {title}\n");
+    let headline = texts.get("post-recording");
+    let mut text = line(texts.say(
+        "text-heading",
+        &[
+            ("heading", headline.as_str().into()),
+            ("title", title.as_str().into()),
+        ],
+    ));
     if let Some(talk) = &talk {
         if !talk.speakers.is_empty() {
-            text.push_str(&format!("By: {}\n", talk.speaker_names()));
+            text.push_str(&line(
+                texts.say("text-by", &[("speakers", talk.speaker_names().into())]),
+            ));
         }
-        text.push_str(&format!(
-            "At: {} ({})\n",
-            neutral(&event.title),
-            local(event.start, event.time_known)
-        ));
+        text.push_str(&line(texts.say(
+            "text-at",
+            &[
+                ("event", neutral(&event.title).into()),
+                ("date", texts.date(event.start, event.time_known).into()),
+            ],
+        )));
     }
     if let Some(link) = link {
         text.push_str(&format!("{}: {}\n", neutral(&link.label), link.url));
     }
     Message {
         kind: Kind::Recording(id),
+        locale: texts.locale,
         event_id: event.id.clone(),
         repeats: None,
         title,
@@ -184,25 +239,32 @@ fn recording(event: &Event, id: u64) -> Message {
     }
 }
 
-/// Renders a digest of upcoming events.
-pub fn digest(events: &[&Event], now: DateTime<Utc>) -> Message {
-    let mut text = String::from("Upcoming events\n");
+/// Renders a digest of upcoming events, in the words of `texts`.
+pub fn digest(events: &[&Event], now: DateTime<Utc>, texts: &Texts) -> Message {
+    let headline = texts.get("post-digest");
+    let mut text = line(headline.clone());
     if events.is_empty() {
-        text.push_str("Nothing scheduled yet.\n");
+        text.push_str(&line(texts.get("digest-empty")));
     }
     for event in events {
-        text.push_str(&format!(
-            "- {} — {} ({})\n",
-            local(event.start, event.time_known),
-            neutral(&event.title),
-            relative(event.start.with_timezone(&Utc), now)
-        ));
+        text.push_str(&line(texts.say(
+            "digest-line",
+            &[
+                ("date", texts.date(event.start, event.time_known).into()),
+                ("title", neutral(&event.title).into()),
+                (
+                    "when",
+                    texts.starts_in(event.start.with_timezone(&Utc), now).into(),
+                ),
+            ],
+        )));
     }
     Message {
         kind: Kind::Digest,
+        locale: texts.locale,
         repeats: None,
         event_id: "digest".into(),
-        title: "Upcoming events".into(),
+        title: headline.clone(),
         start: events.first().map(|e| e.start),
         time_known: events.first().is_some_and(|e| e.time_known),
         previous_start: None,
@@ -210,7 +272,7 @@ pub fn digest(events: &[&Event], now: DateTime<Utc>) -> Message {
         place: None,
         language: None,
         talks: Vec::new(),
-        headline: "Upcoming events".into(),
+        headline,
         text,
         register: None,
         recording: None,
@@ -228,48 +290,32 @@ pub fn digest(events: &[&Event], now: DateTime<Utc>) -> Message {
     }
 }
 
-fn details(event: &Event) -> String {
-    let mut out = format!("When: {}", local(event.start, event.time_known));
-    out.push_str(&format!(" ({})\n", event.timezone));
-    if let Some(place) = place(event).map(|p| neutral(&p)) {
-        out.push_str(&format!("Where: {place}\n"));
+fn details(event: &Event, texts: &Texts) -> String {
+    let mut out = line(texts.say(
+        "text-when",
+        &[
+            ("date", texts.date(event.start, event.time_known).into()),
+            ("zone", event.timezone.as_str().into()),
+        ],
+    ));
+    if let Some(place) = place(event, texts).map(|p| neutral(&p)) {
+        out.push_str(&line(texts.say("text-where", &[("place", place.into())])));
     }
     if let Some(language) = &event.language {
-        out.push_str(&format!("Language: {}\n", neutral(language)));
+        out.push_str(&line(
+            texts.say("text-language", &[("language", neutral(language).into())]),
+        ));
     }
     for talk in &event.talks {
         // The separators hold no `@`, so neutralising the whole line is neutralising each part.
         out.push_str(&format!("- {}\n", neutral(&talk_line::bracketed(talk))));
     }
     if let Some(register) = &event.register {
-        out.push_str(&format!("Register: {register}\n"));
+        out.push_str(&line(
+            texts.say("text-register", &[("url", register.as_str().into())]),
+        ));
     }
     out
-}
-
-/// `Thu 14 Jan 2027, 18:30`, in the event's own offset.
-fn local(at: DateTime<FixedOffset>, time_known: bool) -> String {
-    if time_known {
-        at.format("%a %-d %b %Y, %H:%M").to_string()
-    } else {
-        at.format("%a %-d %b %Y").to_string()
-    }
-}
-
-/// `in 2 hours`, `tomorrow`, `in 7 days`.
-pub fn relative(start: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let secs = (start - now).num_seconds();
-    let minutes = (secs + 30) / 60;
-    let hours = (secs + 1800) / 3600;
-    let days = (secs + 43200) / 86400;
-    match secs {
-        s if s <= 0 => "now".into(),
-        s if s < 90 => format!("in {s} seconds"),
-        s if s < 90 * 60 => format!("in {minutes} minutes"),
-        s if s < 36 * 3600 && hours < 20 => format!("in {hours} hours"),
-        s if s < 36 * 3600 => "tomorrow".into(),
-        _ => format!("in {days} days"),
-    }
 }
 
 /// A talk's abstract (markdown from the site) as plain text for a summary: the text and link texts of
@@ -320,16 +366,6 @@ mod tests {
     }
 
     #[test]
-    fn relative_times_read_naturally() {
-        let start = t("2030-01-10T16:00:00Z");
-        assert_eq!(relative(start, t("2030-01-10T14:00:00Z")), "in 2 hours");
-        assert_eq!(relative(start, t("2030-01-09T16:00:00Z")), "tomorrow");
-        assert_eq!(relative(start, t("2030-01-03T16:00:00Z")), "in 7 days");
-        assert_eq!(relative(start, t("2030-01-10T15:59:30Z")), "in 30 seconds");
-        assert_eq!(relative(start, t("2030-01-10T15:30:00Z")), "in 30 minutes");
-    }
-
-    #[test]
     fn abstracts_read_as_plain_text() {
         let md = "In this talk, I'll walk you through [my first experience](https://x.example) \
                   with Rust.\n\n![photo](p.png)\n\n* tokio\n* hyper\n\nAsk @everyone.";
@@ -361,7 +397,15 @@ mod tests {
             ..Event::new("e", "Rust night", start, "e.md")
         };
         let id = crate::schedule::recording_id("https://youtu.be/x");
-        let m = announcement(&event, Kind::Recording(id), None, t("2030-01-11T00:00:00Z"));
+        let wording = crate::l10n::Wording::builtin();
+        let en = wording.texts(Locale::En);
+        let m = announcement(
+            &event,
+            Kind::Recording(id),
+            None,
+            t("2030-01-11T00:00:00Z"),
+            &en,
+        );
         assert_eq!(m.title, "Async @\u{200b}everyone");
         assert_eq!(m.recording.as_deref(), Some("https://youtu.be/x"));
         assert_eq!(m.event_title.as_deref(), Some("Rust night"));

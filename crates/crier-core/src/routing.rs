@@ -20,6 +20,7 @@ use std::time::Duration;
 use globset::{GlobBuilder, GlobMatcher};
 
 use crate::catalog::Event;
+use crate::l10n::Choice;
 use crate::schedule::Kind;
 
 /// The keys that decide whether a route takes an event.
@@ -34,6 +35,7 @@ const DESTINATION_KEYS: &[&str] = &[
     "rescheduled",
     "cancelled",
     "recordings",
+    "locale",
 ];
 
 /// Which kinds of posts a destination gets. Reminders and the digest are not switched here: a route
@@ -72,6 +74,8 @@ pub struct Destination {
     pub posts: Posts,
     /// Index (from 0) of the route in [`Routes`]; `None` for the default destination.
     pub route: Option<usize>,
+    /// The language of this channel's posts (a route's `locale`); `None` for `[messages] locale`.
+    pub locale: Option<Choice>,
 }
 
 impl Destination {
@@ -83,6 +87,7 @@ impl Destination {
             offsets: None,
             posts: Posts::default(),
             route: None,
+            locale: None,
         }
     }
 
@@ -491,6 +496,17 @@ fn parse_route(name: &str, index: usize, table: &toml::Table) -> Result<Route, R
         cancelled: flag("cancelled")?,
         recordings: flag("recordings")?,
     };
+    let locale = table
+        .get("locale")
+        .map(|v| {
+            v.as_str()
+                .ok_or_else(|| {
+                    format!("`{v}` is not a language; write it as a string, like \"fr\"")
+                })
+                .and_then(Choice::parse)
+                .map_err(|m| error(&key("locale"), &m))
+        })
+        .transpose()?;
     let description = describe_keys(&language, online, &group, &register, &path);
     Ok(Route {
         language,
@@ -504,6 +520,7 @@ fn parse_route(name: &str, index: usize, table: &toml::Table) -> Result<Route, R
             offsets,
             posts,
             route: Some(index),
+            locale,
         },
         description,
     })

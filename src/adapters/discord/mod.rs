@@ -310,7 +310,8 @@ impl DiscordSink {
             .map(ChannelId::new)
             .or(self.channel)
             .unwrap_or(fallback);
-        let embed = embed::builder(&crier_core::embed::embed(outgoing.message));
+        let texts = outgoing.wording.texts(outgoing.message.locale);
+        let embed = embed::builder(&crier_core::embed::embed(outgoing.message, &texts));
         // No mention on an edit: the edit must not ping anyone again.
         let edit = EditMessage::new()
             .embed(embed)
@@ -324,36 +325,37 @@ impl DiscordSink {
     }
 }
 
+/// The body of an announcement's post, as the sink sends it and `crier preview --json` prints it:
+/// the embed and link button in the message's language, the nonce that makes a retried post land
+/// once, and mentions allowed for `role` alone.
+pub fn post_body(
+    message: &crier_core::render::Message,
+    key: &crier_core::schedule::Key,
+    wording: &crier_core::l10n::Wording,
+    role: Option<RoleId>,
+) -> CreateMessage {
+    let texts = wording.texts(message.locale);
+    let spec = crier_core::embed::embed(message, &texts);
+    let mut create = CreateMessage::new()
+        .embed(embed::builder(&spec))
+        .allowed_mentions(DiscordSink::allowed_mentions(role))
+        .nonce(Nonce::String(nonce(key)))
+        .enforce_nonce(true);
+    if let Some(role) = role {
+        create = create.content(format!("<@&{role}>"));
+    }
+    if let Some((label, url)) = crier_core::embed::link_button(message, &texts) {
+        let button = CreateButton::new_link(url).label(label);
+        create = create.components(vec![CreateActionRow::Buttons(vec![button])]);
+    }
+    create
+}
+
 impl Sink for DiscordSink {
     async fn send(&mut self, outgoing: Outgoing<'_>) -> Result<String, SinkError> {
         let message = outgoing.message;
         let (channel, role) = self.target(&outgoing)?;
-        let spec = crier_core::embed::embed(message);
-        let mut create = CreateMessage::new()
-            .embed(embed::builder(&spec))
-            .allowed_mentions(Self::allowed_mentions(role))
-            .nonce(Nonce::String(nonce(outgoing.key)))
-            .enforce_nonce(true);
-        if let Some(role) = role {
-            create = create.content(format!("<@&{role}>"));
-        }
-        let register = message
-            .register
-            .as_deref()
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
-        let recording = message
-            .recording
-            .as_deref()
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
-        let button = match (message.kind, recording, register) {
-            (Kind::Recording(_), Some(url), _) => Some(CreateButton::new_link(url).label("Watch")),
-            (Kind::Recording(_) | Kind::Cancelled, _, _) => None,
-            (_, _, Some(url)) => Some(CreateButton::new_link(url).label("Register")),
-            _ => None,
-        };
-        if let Some(button) = button {
-            create = create.components(vec![CreateActionRow::Buttons(vec![button])]);
-        }
+        let create = post_body(message, outgoing.key, outgoing.wording, role);
         let posted = channel
             .send_message(&self.http, create)
             .await
@@ -389,6 +391,7 @@ pub async fn run_gateway(
     status: Shared,
     tab: crate::app::status::SharedTab,
     telemetry: std::sync::Arc<crate::app::telemetry::Telemetry>,
+    wording: std::sync::Arc<crier_core::l10n::Wording>,
 ) -> anyhow::Result<()> {
     let (done, result) = tokio::sync::oneshot::channel();
     std::thread::Builder::new()
@@ -399,7 +402,7 @@ pub async fn run_gateway(
                 .build()
                 .map_err(anyhow::Error::from)
                 .and_then(|runtime| {
-                    runtime.block_on(gateway(http, config, status, tab, telemetry))
+                    runtime.block_on(gateway(http, config, status, tab, telemetry, wording))
                 });
             // The receiver is gone only when crier is stopping.
             let _ = done.send(result);
@@ -416,8 +419,9 @@ async fn gateway(
     status: Shared,
     tab: crate::app::status::SharedTab,
     telemetry: std::sync::Arc<crate::app::telemetry::Telemetry>,
+    wording: std::sync::Arc<crier_core::l10n::Wording>,
 ) -> anyhow::Result<()> {
-    let framework = slash::framework(config.guild_id, status, tab, telemetry);
+    let framework = slash::framework(config.guild_id, status, tab, telemetry, &wording);
     let intents = GatewayIntents::GUILDS;
     let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
         .framework(framework)

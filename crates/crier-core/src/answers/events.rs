@@ -9,6 +9,7 @@ use super::lookup::{find_event, next_event};
 use super::{talks, Answer, Index};
 use crate::catalog::Event;
 use crate::embed::{self, Embed, DESCRIPTION_MAX};
+use crate::l10n::Texts;
 use crate::render;
 use crate::schedule::Kind;
 use crate::text::truncate;
@@ -20,16 +21,24 @@ pub fn next(
     group: Option<&str>,
     interested: &HashMap<String, u64>,
     now: DateTime<Utc>,
+    texts: &Texts,
 ) -> Answer {
-    let group = match group::resolve(index.events(), group) {
+    let group = match group::resolve(index.events(), group, texts) {
         Ok(group) => group,
         Err(text) => return Answer::Private(text),
     };
     match next_event(index, group.as_ref(), now) {
-        Some(event) => Answer::Embed(event_embed(event, interested.get(&event.id).copied(), now)),
-        None => Answer::Say(format!(
-            "No upcoming events{} yet.",
-            group::in_group_suffix(group.as_ref())
+        Some(event) => Answer::Embed(event_embed(
+            event,
+            interested.get(&event.id).copied(),
+            now,
+            texts,
+        )),
+        None => Answer::Say(group::say_in_group(
+            texts,
+            "reply-no-upcoming",
+            group.as_ref(),
+            &[],
         )),
     }
 }
@@ -41,17 +50,24 @@ pub fn event(
     group: Option<&str>,
     interested: &HashMap<String, u64>,
     now: DateTime<Utc>,
+    texts: &Texts,
 ) -> Answer {
-    let group = match group::resolve(index.events(), group) {
+    let group = match group::resolve(index.events(), group, texts) {
         Ok(group) => group,
         Err(text) => return Answer::Private(text),
     };
     match find_event(index, name, group.as_ref(), now) {
-        Some(event) => Answer::Embed(event_embed(event, interested.get(&event.id).copied(), now)),
-        None => Answer::Private(format!(
-            "No event matches “{}”{}.",
-            truncate(&render::neutral(name), 100),
-            group::in_group_suffix(group.as_ref())
+        Some(event) => Answer::Embed(event_embed(
+            event,
+            interested.get(&event.id).copied(),
+            now,
+            texts,
+        )),
+        None => Answer::Private(group::say_in_group(
+            texts,
+            "reply-no-event-match",
+            group.as_ref(),
+            &[("query", truncate(&render::neutral(name), 100).into())],
         )),
     }
 }
@@ -59,24 +75,32 @@ pub fn event(
 /// An event in full: the same embed as its announcement, without the announcement's label, with
 /// its interested count from the Events tab's last read (never fetched while the member waits), and
 /// with each talk's abstract and recordings.
-pub fn event_embed(event: &Event, interested: Option<u64>, now: DateTime<Utc>) -> Embed {
-    let message = render::announcement(event, Kind::New, None, now);
-    let mut spec = embed::embed(&message);
+pub fn event_embed(
+    event: &Event,
+    interested: Option<u64>,
+    now: DateTime<Utc>,
+    texts: &Texts,
+) -> Embed {
+    let message = render::announcement(event, Kind::New, None, now, texts);
+    let mut spec = embed::embed(&message, texts);
     if let Some(count) = interested {
-        spec.fields
-            .push(("Interested".into(), count.to_string(), true));
+        spec.fields.push((
+            embed::field_name(texts, "field-interested"),
+            count.to_string(),
+            true,
+        ));
     }
     spec.footer = if event.cancelled {
-        "Cancelled".into()
+        texts.get("post-cancelled")
     } else {
         String::new()
     };
     // The talks as the announcement lists them, plus each one's abstract and recordings; and the
     // same first line as a cancellation's, whether or not any talk has an abstract.
     let intro = if event.cancelled {
-        "This event is cancelled.\n"
+        format!("{}\n", texts.get("event-cancelled"))
     } else {
-        ""
+        String::new()
     };
     let talks = talks::entries(&event.talks, "- ", "\n");
     spec.description = truncate(&format!("{intro}{talks}"), DESCRIPTION_MAX);
@@ -85,12 +109,16 @@ pub fn event_embed(event: &Event, interested: Option<u64>, now: DateTime<Utc>) -
 }
 
 /// `<t:…> [Title](register) (cancelled)`: an event in a list.
-pub fn event_line(event: &Event) -> String {
+pub fn event_line(event: &Event, texts: &Texts) -> String {
     let title = embed::link(&render::neutral(&event.title), event.register.as_deref());
-    let cancelled = if event.cancelled { " (cancelled)" } else { "" };
+    let title = if event.cancelled {
+        texts.say("title-cancelled", &[("title", title.into())])
+    } else {
+        title
+    };
     format!(
-        "{} {title}{cancelled}",
-        embed::when(&event.start, event.time_known)
+        "{} {title}",
+        embed::when(&event.start, event.time_known, texts)
     )
 }
 
@@ -107,7 +135,13 @@ mod tests {
     #[test]
     fn next_is_the_first_upcoming_event_not_cancelled_in_full() {
         let site = fixture::fourteen_meetups();
-        let first = embed_of(next(&site, None, &none(), now()));
+        let first = embed_of(next(
+            &site,
+            None,
+            &none(),
+            now(),
+            &crate::answers::fixture::en(),
+        ));
         assert_eq!(first.title, "Meetup 00");
         assert_eq!(first.url.as_deref(), Some("https://example.org/e00"));
         assert_eq!(first.footer, "", "no announcement label");
@@ -136,7 +170,13 @@ mod tests {
         cancelled.cancelled = true;
         let site = Catalog::new(vec![cancelled, meetup("second", "Still on", 2, None)]);
         let interested = HashMap::from([("second".to_string(), 7)]);
-        let second = embed_of(next(&site, None, &interested, now()));
+        let second = embed_of(next(
+            &site,
+            None,
+            &interested,
+            now(),
+            &crate::answers::fixture::en(),
+        ));
         assert_eq!(second.title, "Still on");
         assert!(second
             .fields
@@ -147,13 +187,13 @@ mod tests {
     fn an_event_in_full_says_it_is_cancelled() {
         let mut event = meetup("off", "Called off", 1, None);
         event.cancelled = true;
-        let embed = event_embed(&event, None, now());
+        let embed = event_embed(&event, None, now(), &crate::answers::fixture::en());
         assert_eq!(embed.footer, "Cancelled");
         assert!(embed
             .description
             .starts_with("This event is cancelled.\n- **Async Rust**"));
         event.talks.iter_mut().for_each(|t| t.abstract_md = None);
-        let embed = event_embed(&event, None, now());
+        let embed = event_embed(&event, None, now(), &crate::answers::fixture::en());
         assert!(
             embed
                 .description
@@ -163,9 +203,18 @@ mod tests {
         );
         // Without abstracts or recordings, the talks read as in the announcement.
         event.cancelled = false;
-        let announced = crate::embed::embed(&render::announcement(&event, Kind::New, None, now()));
+        let announced = crate::embed::embed(
+            &render::announcement(
+                &event,
+                Kind::New,
+                None,
+                now(),
+                &crate::answers::fixture::en(),
+            ),
+            &crate::answers::fixture::en(),
+        );
         assert_eq!(
-            event_embed(&event, None, now()).description,
+            event_embed(&event, None, now(), &crate::answers::fixture::en()).description,
             announced.description
         );
         event.talks[1].recordings = vec![fixture::recording(
@@ -173,7 +222,7 @@ mod tests {
             "https://youtu.be/x",
         )];
         assert_eq!(
-            event_embed(&event, None, now()).description,
+            event_embed(&event, None, now(), &crate::answers::fixture::en()).description,
             format!(
                 "{}\n- **Macros**, Bob Example · [Recording (English)](https://youtu.be/x)",
                 announced.description.lines().next().unwrap_or_default()
@@ -186,16 +235,34 @@ mod tests {
         let site = fixture::groups();
         let later = now() + chrono::Duration::days(30);
         assert_eq!(
-            next(&site, None, &none(), later),
+            next(&site, None, &none(), later, &crate::answers::fixture::en()),
             Answer::Say("No upcoming events yet.".into())
         );
         assert_eq!(
-            next(&site, Some("TLV"), &none(), later),
+            next(
+                &site,
+                Some("TLV"),
+                &none(),
+                later,
+                &crate::answers::fixture::en()
+            ),
             Answer::Say("No upcoming events in the group `tlv` yet.".into())
         );
-        let berlin = embed_of(next(&site, Some(" BERLIN "), &none(), now()));
+        let berlin = embed_of(next(
+            &site,
+            Some(" BERLIN "),
+            &none(),
+            now(),
+            &crate::answers::fixture::en(),
+        ));
         assert_eq!(berlin.title, "Berlin one", "any case, spaces around");
-        let any = embed_of(next(&site, None, &none(), now()));
+        let any = embed_of(next(
+            &site,
+            None,
+            &none(),
+            now(),
+            &crate::answers::fixture::en(),
+        ));
         assert_eq!(any.title, "Ungrouped night", "no group: every event");
     }
 
@@ -209,7 +276,8 @@ mod tests {
             meetup("tlv", "Night in TLV", 3, Some("tlv")),
         ]);
         let find = |name: &str, group: Option<&str>| {
-            let group = group::resolve(site.events(), group).expect("known");
+            let group = group::resolve(site.events(), group, &crate::answers::fixture::en())
+                .expect("known");
             find_event(&site, name, group.as_ref(), now()).map(|e| e.id.as_str())
         };
         assert_eq!(
@@ -228,7 +296,14 @@ mod tests {
         assert_eq!(find("night", Some("tlv")), Some("tlv"), "within the group");
         assert_eq!(find("nothing", None), None);
 
-        let found = embed_of(event(&site, "old meetup", None, &none(), now()));
+        let found = embed_of(event(
+            &site,
+            "old meetup",
+            None,
+            &none(),
+            now(),
+            &crate::answers::fixture::en(),
+        ));
         assert_eq!(found.title, "Old meetup");
     }
 
@@ -236,11 +311,25 @@ mod tests {
     fn an_unknown_event_or_group_is_answered_privately() {
         let site = fixture::groups();
         assert_eq!(
-            event(&site, "nothing @here", None, &none(), now()),
+            event(
+                &site,
+                "nothing @here",
+                None,
+                &none(),
+                now(),
+                &crate::answers::fixture::en()
+            ),
             Answer::Private("No event matches “nothing @\u{200b}here”.".into())
         );
         assert_eq!(
-            event(&site, "Ungrouped", Some("berlin"), &none(), now()),
+            event(
+                &site,
+                "Ungrouped",
+                Some("berlin"),
+                &none(),
+                now(),
+                &crate::answers::fixture::en()
+            ),
             Answer::Private("No event matches “Ungrouped” in the group `berlin`.".into())
         );
         // A group no event has, in every command that takes one: the groups there are.
@@ -248,10 +337,32 @@ mod tests {
             "No events in the group `rust-tlv`; the groups are: berlin, tlv.".into(),
         );
         let group = Some("rust-tlv");
-        assert_eq!(upcoming::upcoming(&site, group, None, now()), unknown);
-        assert_eq!(next(&site, group, &none(), now()), unknown);
-        assert_eq!(event(&site, "one", group, &none(), now()), unknown);
-        assert_eq!(talks::talks(&site, None, group, now()), unknown);
-        assert_eq!(speakers::speakers(&site, None, group, now()), unknown);
+        assert_eq!(
+            upcoming::upcoming(&site, group, None, now(), &crate::answers::fixture::en()),
+            unknown
+        );
+        assert_eq!(
+            next(&site, group, &none(), now(), &crate::answers::fixture::en()),
+            unknown
+        );
+        assert_eq!(
+            event(
+                &site,
+                "one",
+                group,
+                &none(),
+                now(),
+                &crate::answers::fixture::en()
+            ),
+            unknown
+        );
+        assert_eq!(
+            talks::talks(&site, None, group, now(), &crate::answers::fixture::en()),
+            unknown
+        );
+        assert_eq!(
+            speakers::speakers(&site, None, group, now(), &crate::answers::fixture::en()),
+            unknown
+        );
     }
 }

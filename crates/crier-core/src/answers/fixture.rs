@@ -175,3 +175,12 @@ impl Index for Catalog {
         self.speakers.get(&name.trim().to_lowercase()).map(entry)
     }
 }
+
+/// The built-in English messages, as the answers' tests read them.
+pub fn en() -> crate::l10n::Texts<'static> {
+    static WORDING: std::sync::OnceLock<std::sync::Arc<crate::l10n::Wording>> =
+        std::sync::OnceLock::new();
+    WORDING
+        .get_or_init(crate::l10n::Wording::builtin)
+        .texts(crate::l10n::Locale::En)
+}

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::catalog::Event;
 use crate::embed::{MESSAGE_MAX, TITLE_MAX};
+use crate::l10n::Texts;
 use crate::render;
 use crate::text::truncate;
 
@@ -57,16 +58,6 @@ pub fn groups(events: &[Event]) -> BTreeMap<String, &str> {
     groups
 }
 
-/// "the groups are: a, b", or that there are none, for the answers to a group no event has.
-pub fn groups_sentence(known: &BTreeMap<String, &str>) -> String {
-    if known.is_empty() {
-        "no event file names a `group:`".into()
-    } else {
-        let names: Vec<&str> = known.values().copied().collect();
-        format!("the groups are: {}", names.join(", "))
-    }
-}
-
 /// A group as the member wrote it, for an answer: inside a code span, which a backtick would end.
 fn group_quote(group: &str) -> String {
     format!(
@@ -77,7 +68,11 @@ fn group_quote(group: &str) -> String {
 
 /// The `group` option resolved against the events, or the answer for a group no event has, naming
 /// the groups that exist. A blank option narrows nothing, as if it were not given.
-pub fn resolve(events: &[Event], group: Option<&str>) -> Result<Option<Group>, String> {
+pub fn resolve(
+    events: &[Event],
+    group: Option<&str>,
+    texts: &Texts,
+) -> Result<Option<Group>, String> {
     let Some(asked) = group.filter(|g| !g.trim().is_empty()) else {
         return Ok(None);
     };
@@ -88,32 +83,57 @@ pub fn resolve(events: &[Event], group: Option<&str>) -> Result<Option<Group>, S
             name: (*name).to_string(),
             folded,
         })),
-        None => Err(truncate(
-            &format!(
-                "No events in the group {}; {}.",
-                group_quote(asked),
-                render::neutral(&groups_sentence(&known))
-            ),
-            MESSAGE_MAX,
-        )),
+        None => {
+            let quoted = group_quote(asked);
+            let text = if known.is_empty() {
+                texts.say("reply-no-groups", &[("group", quoted.into())])
+            } else {
+                let names: Vec<&str> = known.values().copied().collect();
+                texts.say(
+                    "reply-unknown-group",
+                    &[
+                        ("group", quoted.into()),
+                        ("groups", render::neutral(&names.join(", ")).into()),
+                    ],
+                )
+            };
+            Err(truncate(&text, MESSAGE_MAX))
+        }
     }
 }
 
-/// " in the group `x`" after an answer about one group's events, nothing without one.
-pub fn in_group_suffix(group: Option<&Group>) -> String {
-    group
-        .map(|g| format!(" in the group {}", group_quote(&g.name)))
-        .unwrap_or_default()
+/// The message `id` about the events of `group`, or, with a group, its `-in-group` variant, which
+/// is also given the group's name as `$group`.
+pub fn say_in_group(
+    texts: &Texts,
+    id: &str,
+    group: Option<&Group>,
+    args: &[(&str, crate::l10n::Arg<'_>)],
+) -> String {
+    match group {
+        None => texts.say(id, args),
+        Some(g) => {
+            let mut args = args.to_vec();
+            args.push(("group", group_quote(&g.name).into()));
+            texts.say(&format!("{id}-in-group"), &args)
+        }
+    }
 }
 
 /// A list's title, naming its group.
-pub fn list_title(title: &str, group: Option<&Group>) -> String {
+pub fn list_title(title: &str, group: Option<&Group>, texts: &Texts) -> String {
     match group {
         Some(g) => truncate(
-            &format!("{title} in {}", render::neutral(&g.name)),
+            &texts.say(
+                "list-in-group",
+                &[
+                    ("title", title.into()),
+                    ("group", render::neutral(&g.name).into()),
+                ],
+            ),
             TITLE_MAX,
         ),
-        None => title.to_string(),
+        None => truncate(title, TITLE_MAX),
     }
 }
 
@@ -166,7 +186,7 @@ mod tests {
         let listed: Vec<(&str, &str)> = known.iter().map(|(f, n)| (f.as_str(), *n)).collect();
         assert_eq!(listed, [("berlin", "berlin"), ("rust-tlv", "Rust-TLV")]);
 
-        let tlv = resolve(&events, Some("RUST-tlv "))
+        let tlv = resolve(&events, Some("RUST-tlv "), &crate::answers::fixture::en())
             .expect("known")
             .expect("a group");
         assert_eq!(tlv.name, "Rust-TLV");
@@ -178,14 +198,21 @@ mod tests {
         assert_eq!(ids, ["a", "b"], "events without a group are in none");
         assert_eq!(events.iter().filter(|e| in_scope(e, None)).count(), 5);
 
-        assert_eq!(resolve(&events, None), Ok(None));
-        assert_eq!(resolve(&events, Some("  ")), Ok(None), "blank: no filter");
         assert_eq!(
-            resolve(&events, Some("rust")),
+            resolve(&events, None, &crate::answers::fixture::en()),
+            Ok(None)
+        );
+        assert_eq!(
+            resolve(&events, Some("  "), &crate::answers::fixture::en()),
+            Ok(None),
+            "blank: no filter"
+        );
+        assert_eq!(
+            resolve(&events, Some("rust"), &crate::answers::fixture::en()),
             Err("No events in the group `rust`; the groups are: berlin, Rust-TLV.".into())
         );
         assert_eq!(
-            resolve(&[], Some("a`b @here")),
+            resolve(&[], Some("a`b @here"), &crate::answers::fixture::en()),
             Err(
                 "No events in the group `a'b @\u{200b}here`; no event file names a `group:`."
                     .into()
@@ -216,14 +243,29 @@ mod tests {
             (typed.folded.as_str(), typed.name.as_str()),
             ("nowhere", "Nowhere")
         );
-        assert_eq!(in_group_suffix(Some(&typed)), " in the group `Nowhere`");
-        assert_eq!(in_group_suffix(None), "");
+        let en = crate::answers::fixture::en();
         assert_eq!(
-            list_title("Upcoming events", Some(&typed)),
+            say_in_group(&en, "reply-no-upcoming", Some(&typed), &[]),
+            "No upcoming events in the group `Nowhere` yet."
+        );
+        assert_eq!(
+            say_in_group(&en, "reply-no-upcoming", None, &[]),
+            "No upcoming events yet."
+        );
+        assert_eq!(
+            list_title(
+                "Upcoming events",
+                Some(&typed),
+                &crate::answers::fixture::en()
+            ),
             "Upcoming events in Nowhere"
         );
         let long = Group::typed(&"x".repeat(300)).expect("typed");
-        let title = list_title("Upcoming events", Some(&long));
+        let title = list_title(
+            "Upcoming events",
+            Some(&long),
+            &crate::answers::fixture::en(),
+        );
         assert_eq!(
             title, "Upcoming events in…",
             "cut at a word, within {TITLE_MAX}"

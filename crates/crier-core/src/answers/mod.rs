@@ -34,6 +34,7 @@ use chrono::{DateTime, Utc};
 
 use crate::catalog::{Event, Talk};
 use crate::embed::Embed;
+use crate::l10n::Texts;
 use group::Group;
 use paging::{Button, Page};
 
@@ -111,22 +112,24 @@ pub fn list_page(
     group: Option<&Group>,
     page: usize,
     now: DateTime<Utc>,
+    texts: &Texts,
 ) -> Option<Page> {
     match list {
-        "upcoming" => Some(upcoming::page(index, group, page, now)),
-        "speakers" => Some(speakers::list_page(index, group, page, now)),
+        "upcoming" => Some(upcoming::page(index, group, page, now, texts)),
+        "speakers" => Some(speakers::list_page(index, group, page, now, texts)),
         _ => None,
     }
 }
 
 /// The first page of a list, as a command's answer.
-fn first_page(list: &str, group: Option<&Group>, page: Page) -> Answer {
+fn first_page(list: &str, group: Option<&Group>, page: Page, texts: &Texts) -> Answer {
     let (embed, buttons) = paging::paged(
         &page.title,
         &group::page_list(list, group),
         &page.lines,
         0,
         page.total,
+        texts,
     );
     Answer::Page(embed, buttons)
 }

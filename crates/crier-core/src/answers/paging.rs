@@ -4,9 +4,9 @@
 //! A page number past the end (the list got shorter since the buttons were sent) shows the last page.
 
 use crate::catalog::Event;
-use crate::embed::{Embed, BLUE, DESCRIPTION_MAX, MESSAGE_MAX};
-use crate::render;
-use crate::text::truncate;
+use crate::embed::{Embed, BLUE, BUTTON_LABEL_MAX, DESCRIPTION_MAX, MESSAGE_MAX};
+use crate::l10n::Texts;
+use crate::text::{cut_at, truncate};
 
 use super::group::{self, Group};
 
@@ -29,7 +29,7 @@ pub struct Page {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Button {
     pub custom_id: String,
-    pub label: &'static str,
+    pub label: String,
     pub disabled: bool,
 }
 
@@ -58,18 +58,22 @@ pub fn paged(
     lines: &[String],
     page: usize,
     total: usize,
+    texts: &Texts,
 ) -> (Embed, Vec<Button>) {
     let pages = last_page(total) + 1;
     let page = page.min(pages - 1);
     let embed = Embed {
         title: title.to_string(),
         description: if lines.is_empty() {
-            "Nothing to show.".into()
+            texts.get("list-nothing")
         } else {
             truncate(&lines.join("\n"), DESCRIPTION_MAX)
         },
         footer: if pages > 1 {
-            format!("Page {} of {pages}", page + 1)
+            texts.say(
+                "list-page",
+                &[("page", (page + 1).into()), ("pages", pages.into())],
+            )
         } else {
             String::new()
         },
@@ -80,12 +84,12 @@ pub fn paged(
     if pages > 1 {
         buttons.push(Button {
             custom_id: custom_id(list, page.saturating_sub(1)),
-            label: "Previous",
+            label: cut_at(&texts.get("button-previous"), BUTTON_LABEL_MAX),
             disabled: page == 0,
         });
         buttons.push(Button {
             custom_id: custom_id(list, page + 1),
-            label: "Next",
+            label: cut_at(&texts.get("button-next"), BUTTON_LABEL_MAX),
             disabled: page + 1 >= pages,
         });
     }
@@ -108,18 +112,18 @@ pub fn parse(custom_id: &str) -> Option<(&str, usize)> {
 /// The list a button names (`upcoming`, or `upcoming.<token>` for one group's), split into its
 /// name and group; or, when no event names that group any more (the files changed since the list
 /// was sent), the text that says so, for the member alone.
-pub fn target<'a>(events: &[Event], list: &'a str) -> Result<(&'a str, Option<Group>), String> {
+pub fn target<'a>(
+    events: &[Event],
+    list: &'a str,
+    texts: &Texts,
+) -> Result<(&'a str, Option<Group>), String> {
     let Some((name, token)) = list.split_once('.') else {
         return Ok((list, None));
     };
     if let Some(group) = group::by_token(events, token) {
         Ok((name, Some(group)))
     } else {
-        let text = render::neutral(&format!(
-            "No events are in this list's group any more; {}.",
-            group::groups_sentence(&group::groups(events))
-        ));
-        Err(truncate(&text, MESSAGE_MAX))
+        Err(truncate(&texts.get("reply-group-gone"), MESSAGE_MAX))
     }
 }
 
@@ -143,12 +147,26 @@ mod tests {
     fn a_list_that_fits_one_page_has_no_buttons_and_no_footer() {
         for total in [0, 1, PAGE_LINES] {
             let (shown, all) = window(lines(total), 0);
-            let (embed, buttons) = paged("Title", "upcoming", &shown, 0, all);
+            let (embed, buttons) = paged(
+                "Title",
+                "upcoming",
+                &shown,
+                0,
+                all,
+                &crate::answers::fixture::en(),
+            );
             assert!(buttons.is_empty(), "{total} lines");
             assert_eq!(embed.footer, "", "{total} lines");
             assert_eq!(embed.color, BLUE);
         }
-        let (empty, _) = paged("Title", "upcoming", &[], 0, 0);
+        let (empty, _) = paged(
+            "Title",
+            "upcoming",
+            &[],
+            0,
+            0,
+            &crate::answers::fixture::en(),
+        );
         assert_eq!(empty.description, "Nothing to show.");
     }
 
@@ -157,7 +175,14 @@ mod tests {
         let all = lines(PAGE_LINES * 2 + 1);
         let (first, total) = window(all.clone(), 0);
         assert_eq!((first.len(), total), (PAGE_LINES, 21));
-        let (embed, buttons) = paged("Title", "speakers", &first, 0, total);
+        let (embed, buttons) = paged(
+            "Title",
+            "speakers",
+            &first,
+            0,
+            total,
+            &crate::answers::fixture::en(),
+        );
         assert_eq!(embed.footer, "Page 1 of 3");
         assert_eq!(embed.description.lines().next(), Some("line 0"));
         assert_eq!(
@@ -168,13 +193,20 @@ mod tests {
             ]
         );
         assert_eq!(
-            buttons.iter().map(|b| b.label).collect::<Vec<_>>(),
+            buttons.iter().map(|b| b.label.as_str()).collect::<Vec<_>>(),
             ["Previous", "Next"]
         );
 
         let (middle, _) = window(all.clone(), 1);
         assert_eq!(middle.first().map(String::as_str), Some("line 10"));
-        let (_, buttons) = paged("Title", "speakers", &middle, 1, total);
+        let (_, buttons) = paged(
+            "Title",
+            "speakers",
+            &middle,
+            1,
+            total,
+            &crate::answers::fixture::en(),
+        );
         assert_eq!(
             ids(&buttons),
             [
@@ -186,7 +218,14 @@ mod tests {
         // A page past the end (the list got shorter): the last one.
         let (last, _) = window(all, 99);
         assert_eq!(last, ["line 20"]);
-        let (embed, buttons) = paged("Title", "speakers", &last, 99, total);
+        let (embed, buttons) = paged(
+            "Title",
+            "speakers",
+            &last,
+            99,
+            total,
+            &crate::answers::fixture::en(),
+        );
         assert_eq!(embed.footer, "Page 3 of 3");
         assert_eq!(
             ids(&buttons),
@@ -200,7 +239,14 @@ mod tests {
     #[test]
     fn a_long_page_is_cut_to_the_description_limit() {
         let long: Vec<String> = (0..PAGE_LINES).map(|_| "word ".repeat(200)).collect();
-        let (embed, _) = paged("Title", "status", &long, 0, PAGE_LINES);
+        let (embed, _) = paged(
+            "Title",
+            "status",
+            &long,
+            0,
+            PAGE_LINES,
+            &crate::answers::fixture::en(),
+        );
         assert!(embed.description.chars().count() <= DESCRIPTION_MAX);
         assert!(embed.description.ends_with('…'));
     }
@@ -220,14 +266,21 @@ mod tests {
     #[test]
     fn a_button_names_its_group_by_a_token_found_again_or_says_it_is_gone() {
         let events = vec![event("a", 1, Some("tlv")), event("b", 2, Some("Berlin"))];
-        assert_eq!(target(&events, "upcoming"), Ok(("upcoming", None)));
+        assert_eq!(
+            target(&events, "upcoming", &crate::answers::fixture::en()),
+            Ok(("upcoming", None))
+        );
         let list = format!("speakers.{}", group::token("berlin"));
-        let (name, found) = target(&events, &list).expect("found");
+        let (name, found) = target(&events, &list, &crate::answers::fixture::en()).expect("found");
         assert_eq!(name, "speakers");
         assert_eq!(found.map(|g| g.name), Some("Berlin".to_string()));
         assert_eq!(
-            target(&events, "upcoming.0000000000000000"),
-            Err("No events are in this list's group any more; the groups are: Berlin, tlv.".into())
+            target(
+                &events,
+                "upcoming.0000000000000000",
+                &crate::answers::fixture::en()
+            ),
+            Err("No events are in this list's group any more.".into())
         );
     }
 }

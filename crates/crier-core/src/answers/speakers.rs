@@ -9,6 +9,7 @@ use super::paging::{self, Page};
 use super::talks::with_recordings;
 use super::{first_page, Answer, Index};
 use crate::embed::{self, Embed, BLUE, DESCRIPTION_MAX, TITLE_MAX};
+use crate::l10n::Texts;
 use crate::render;
 use crate::text::truncate;
 
@@ -19,8 +20,9 @@ pub fn speakers(
     name: Option<&str>,
     group: Option<&str>,
     now: DateTime<Utc>,
+    texts: &Texts,
 ) -> Answer {
-    let group = match group::resolve(index.events(), group) {
+    let group = match group::resolve(index.events(), group, texts) {
         Ok(group) => group,
         Err(text) => return Answer::Private(text),
     };
@@ -28,9 +30,10 @@ pub fn speakers(
         None => first_page(
             "speakers",
             group.as_ref(),
-            list_page(index, group.as_ref(), 0, now),
+            list_page(index, group.as_ref(), 0, now, texts),
+            texts,
         ),
-        Some(name) => talks_by(index, name, group.as_ref(), now),
+        Some(name) => talks_by(index, name, group.as_ref(), now, texts),
     }
 }
 
@@ -40,10 +43,11 @@ pub fn list_page(
     group: Option<&Group>,
     page: usize,
     now: DateTime<Utc>,
+    texts: &Texts,
 ) -> Page {
     let (lines, total) = paging::window(lines(index, group, now), page);
     Page {
-        title: group::list_title("Speakers of upcoming events", group),
+        title: group::list_title(&texts.get("list-speakers"), group, texts),
         lines,
         total,
     }
@@ -75,7 +79,13 @@ fn lines(index: &impl Index, group: Option<&Group>, now: DateTime<Utc>) -> Vec<S
 
 /// The talks of the speaker called `name` at events of `group`: upcoming ones soonest first, then
 /// past ones most recent first.
-fn talks_by(index: &impl Index, name: &str, group: Option<&Group>, now: DateTime<Utc>) -> Answer {
+fn talks_by(
+    index: &impl Index,
+    name: &str,
+    group: Option<&Group>,
+    now: DateTime<Utc>,
+    texts: &Texts,
+) -> Answer {
     let events = index.events();
     let speaker = index.speaker(name);
     let talks = speaker.map_or(&[][..], |s| s.talks);
@@ -89,16 +99,17 @@ fn talks_by(index: &impl Index, name: &str, group: Option<&Group>, now: DateTime
             let line = format!(
                 "**{}**: {}",
                 render::neutral(&talk.title),
-                event_line(event)
+                event_line(event, texts)
             );
             with_recordings(line, talk)
         })
         .collect();
     if lines.is_empty() {
-        return Answer::Say(format!(
-            "No talks by “{}”{}.",
-            truncate(&render::neutral(name), 100),
-            group::in_group_suffix(group)
+        return Answer::Say(group::say_in_group(
+            texts,
+            "reply-no-talks-by",
+            group,
+            &[("name", truncate(&render::neutral(name), 100).into())],
         ));
     }
     Answer::Embed(Embed {
@@ -119,7 +130,7 @@ mod tests {
     #[test]
     fn the_speakers_of_upcoming_events_with_their_next_talk() {
         let site = fixture::fourteen_meetups();
-        let answer = speakers(&site, None, None, now());
+        let answer = speakers(&site, None, None, now(), &crate::answers::fixture::en());
         let Answer::Page(embed, buttons) = answer else {
             panic!("a page: {answer:?}");
         };
@@ -131,7 +142,13 @@ mod tests {
         assert!(buttons.is_empty());
 
         let groups = fixture::groups();
-        let Answer::Page(berlin, _) = speakers(&groups, None, Some("berlin"), now()) else {
+        let Answer::Page(berlin, _) = speakers(
+            &groups,
+            None,
+            Some("berlin"),
+            now(),
+            &crate::answers::fixture::en(),
+        ) else {
             panic!("a page");
         };
         assert_eq!(berlin.title, "Speakers of upcoming events in berlin");
@@ -154,7 +171,9 @@ mod tests {
             .collect();
         events[0].start = (now() - chrono::Duration::hours(1)).fixed_offset();
         let site = Catalog::new(events);
-        let Answer::Page(first, buttons) = speakers(&site, None, None, now()) else {
+        let Answer::Page(first, buttons) =
+            speakers(&site, None, None, now(), &crate::answers::fixture::en())
+        else {
             panic!("a page");
         };
         assert_eq!(first.footer, "Page 1 of 2");
@@ -166,7 +185,7 @@ mod tests {
             first.description
         );
         assert_eq!(buttons[1].custom_id, "crier:page:speakers:1");
-        let second = list_page(&site, None, 1, now());
+        let second = list_page(&site, None, 1, now(), &crate::answers::fixture::en());
         assert_eq!(
             (second.lines, second.total),
             (vec!["Speaker 11: Talk 11 (Meetup e11)".to_string()], 11)
@@ -176,7 +195,13 @@ mod tests {
     #[test]
     fn a_speakers_talks_upcoming_soonest_first_then_past_most_recent_first() {
         let site = fixture::fourteen_meetups();
-        let answer = speakers(&site, Some(" bob EXAMPLE "), None, now());
+        let answer = speakers(
+            &site,
+            Some(" bob EXAMPLE "),
+            None,
+            now(),
+            &crate::answers::fixture::en(),
+        );
         let Answer::Embed(bob) = answer else {
             panic!("an embed: {answer:?}");
         };
@@ -190,14 +215,25 @@ mod tests {
         );
         assert!(lines[13].contains("Meetup 13") && lines[14].contains("Old meetup"));
 
-        let Answer::Embed(ada) = speakers(&site, Some("Ada Example"), None, now()) else {
+        let Answer::Embed(ada) = speakers(
+            &site,
+            Some("Ada Example"),
+            None,
+            now(),
+            &crate::answers::fixture::en(),
+        ) else {
             panic!("an embed");
         };
         assert_eq!(ada.url.as_deref(), Some("https://github.com/ada"));
 
         let groups = fixture::groups();
-        let Answer::Embed(berlin) = speakers(&groups, Some("Bob Example"), Some("berlin"), now())
-        else {
+        let Answer::Embed(berlin) = speakers(
+            &groups,
+            Some("Bob Example"),
+            Some("berlin"),
+            now(),
+            &crate::answers::fixture::en(),
+        ) else {
             panic!("an embed");
         };
         assert_eq!(
@@ -211,11 +247,17 @@ mod tests {
     fn no_talks_by_an_unknown_speaker() {
         let site = Catalog::new(vec![meetup("a", "Rust night", 1, Some("tlv"))]);
         assert_eq!(
-            speakers(&site, Some("Nobody @everyone"), None, now()),
+            speakers(
+                &site,
+                Some("Nobody @everyone"),
+                None,
+                now(),
+                &crate::answers::fixture::en()
+            ),
             Answer::Say("No talks by “Nobody @\u{200b}everyone”.".into())
         );
         assert_eq!(
-            speakers(&site, Some("Ada Example"), Some("tlv"), now() + chrono::Duration::days(1)),
+            speakers(&site, Some("Ada Example"), Some("tlv"), now() + chrono::Duration::days(1), &crate::answers::fixture::en()),
             Answer::Embed(Embed {
                 title: "Ada Example".into(),
                 url: Some("https://github.com/ada".into()),
@@ -227,7 +269,13 @@ mod tests {
         );
         let groups = fixture::groups();
         assert_eq!(
-            speakers(&groups, Some("Nobody"), Some("berlin"), now()),
+            speakers(
+                &groups,
+                Some("Nobody"),
+                Some("berlin"),
+                now(),
+                &crate::answers::fixture::en()
+            ),
             Answer::Say("No talks by “Nobody” in the group `berlin`.".into())
         );
     }

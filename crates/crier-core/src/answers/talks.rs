@@ -8,6 +8,7 @@ use super::lookup::{find_event, next_event};
 use super::{Answer, Index};
 use crate::catalog::Talk;
 use crate::embed::{self, Embed, BLUE, DESCRIPTION_MAX, TITLE_MAX};
+use crate::l10n::Texts;
 use crate::render;
 use crate::text::truncate;
 
@@ -20,8 +21,9 @@ pub fn talks(
     event: Option<&str>,
     group: Option<&str>,
     now: DateTime<Utc>,
+    texts: &Texts,
 ) -> Answer {
-    let group = match group::resolve(index.events(), group) {
+    let group = match group::resolve(index.events(), group, texts) {
         Ok(group) => group,
         Err(text) => return Answer::Private(text),
     };
@@ -30,19 +32,24 @@ pub fn talks(
         None => next_event(index, group.as_ref(), now),
     };
     let Some(found) = found else {
-        return Answer::Say(format!(
-            "No such event{}.",
-            group::in_group_suffix(group.as_ref())
+        return Answer::Say(group::say_in_group(
+            texts,
+            "reply-no-such-event",
+            group.as_ref(),
+            &[],
         ));
     };
     let mut spec = Embed {
         title: truncate(
-            &format!("Talks: {}", render::neutral(&found.title)),
+            &texts.say(
+                "list-talks",
+                &[("event", render::neutral(&found.title).into())],
+            ),
             TITLE_MAX,
         ),
         url: found.register.clone(),
         description: if found.talks.is_empty() {
-            "No talks announced yet.".into()
+            texts.get("reply-no-talks-yet")
         } else {
             truncate(&entries(&found.talks, "", "\n\n"), DESCRIPTION_MAX)
         },
@@ -50,8 +57,8 @@ pub fn talks(
         ..Embed::default()
     };
     spec.fields.push((
-        "When".into(),
-        embed::when(&found.start, found.time_known),
+        embed::field_name(texts, "field-when"),
+        embed::when(&found.start, found.time_known, texts),
         false,
     ));
     Answer::Embed(spec)
@@ -114,7 +121,13 @@ mod tests {
     #[test]
     fn talks_of_the_next_event_with_abstracts_as_quotes() {
         let site = fixture::fourteen_meetups();
-        let talks = embed_of(talks(&site, None, None, now()));
+        let talks = embed_of(talks(
+            &site,
+            None,
+            None,
+            now(),
+            &crate::answers::fixture::en(),
+        ));
         assert_eq!(talks.title, "Talks: Meetup 00");
         assert_eq!(talks.url.as_deref(), Some("https://example.org/e00"));
         assert!(talks.description.starts_with(
@@ -129,7 +142,13 @@ mod tests {
                 false
             )]
         );
-        let past = embed_of(super::talks(&site, Some("Old"), None, now()));
+        let past = embed_of(super::talks(
+            &site,
+            Some("Old"),
+            None,
+            now(),
+            &crate::answers::fixture::en(),
+        ));
         assert_eq!(past.title, "Talks: Old meetup");
     }
 
@@ -138,19 +157,43 @@ mod tests {
         let mut bare = meetup("bare", "Bare @everyone", 1, None);
         bare.talks.clear();
         let site = Catalog::new(vec![bare]);
-        let none = embed_of(talks(&site, None, None, now()));
+        let none = embed_of(talks(
+            &site,
+            None,
+            None,
+            now(),
+            &crate::answers::fixture::en(),
+        ));
         assert_eq!(none.title, "Talks: Bare @\u{200b}everyone");
         assert_eq!(none.description, "No talks announced yet.");
         assert_eq!(
-            talks(&site, Some("missing"), None, now()),
+            talks(
+                &site,
+                Some("missing"),
+                None,
+                now(),
+                &crate::answers::fixture::en()
+            ),
             Answer::Say("No such event.".into())
         );
         let groups = fixture::groups();
         assert_eq!(
-            talks(&groups, Some("Ungrouped"), Some("berlin"), now()),
+            talks(
+                &groups,
+                Some("Ungrouped"),
+                Some("berlin"),
+                now(),
+                &crate::answers::fixture::en()
+            ),
             Answer::Say("No such event in the group `berlin`.".into())
         );
-        let berlin = embed_of(talks(&groups, None, Some("berlin"), now()));
+        let berlin = embed_of(talks(
+            &groups,
+            None,
+            Some("berlin"),
+            now(),
+            &crate::answers::fixture::en(),
+        ));
         assert_eq!(berlin.title, "Talks: Berlin one");
     }
 

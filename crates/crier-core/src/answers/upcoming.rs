@@ -7,6 +7,7 @@ use super::group::{self, in_scope, Group};
 use super::paging::{self, Page, PAGE_LINES};
 use super::{first_page, Answer, Index};
 use crate::catalog::Event;
+use crate::l10n::Texts;
 use crate::render;
 use crate::talk_line;
 
@@ -17,49 +18,56 @@ pub fn upcoming(
     group: Option<&str>,
     count: Option<u8>,
     now: DateTime<Utc>,
+    texts: &Texts,
 ) -> Answer {
-    let group = match group::resolve(index.events(), group) {
+    let group = match group::resolve(index.events(), group, texts) {
         Ok(group) => group,
         Err(text) => return Answer::Private(text),
     };
     let group = group.as_ref();
     let Some(count) = count else {
-        return first_page("upcoming", group, page(index, group, 0, now));
+        return first_page("upcoming", group, page(index, group, 0, now, texts), texts);
     };
     let lines: Vec<String> = index
         .upcoming(now)
         .iter()
         .filter(|e| in_scope(e, group))
         .take(usize::from(count))
-        .map(upcoming_line)
+        .map(|e| upcoming_line(e, texts))
         .collect();
     let total = lines.len();
-    let title = group::list_title("Upcoming events", group);
+    let title = group::list_title(&texts.get("post-digest"), group, texts);
     let list = group::page_list("upcoming", group);
-    let (embed, buttons) = paging::paged(&title, &list, &lines, 0, total);
+    let (embed, buttons) = paging::paged(&title, &list, &lines, 0, total, texts);
     Answer::Page(embed, buttons)
 }
 
 /// One page of `/upcoming`. Only the page's events are rendered.
-pub fn page(index: &impl Index, group: Option<&Group>, page: usize, now: DateTime<Utc>) -> Page {
+pub fn page(
+    index: &impl Index,
+    group: Option<&Group>,
+    page: usize,
+    now: DateTime<Utc>,
+    texts: &Texts,
+) -> Page {
     let upcoming = || index.upcoming(now).iter().filter(|e| in_scope(e, group));
     let total = upcoming().count();
     let page = page.min(paging::last_page(total));
     let lines = upcoming()
         .skip(page * PAGE_LINES)
         .take(PAGE_LINES)
-        .map(upcoming_line)
+        .map(|e| upcoming_line(e, texts))
         .collect();
     Page {
-        title: group::list_title("Upcoming events", group),
+        title: group::list_title(&texts.get("post-digest"), group, texts),
         lines,
         total,
     }
 }
 
 /// The `/upcoming` line of one event, with a short line per talk.
-fn upcoming_line(event: &Event) -> String {
-    let mut line = event_line(event);
+fn upcoming_line(event: &Event, texts: &Texts) -> String {
+    let mut line = event_line(event, texts);
     for talk in &event.talks {
         // The separators hold no `@`, so neutralising the whole line is neutralising each part.
         line.push_str(&format!(
@@ -79,7 +87,9 @@ mod tests {
     #[test]
     fn upcoming_lists_ten_events_a_page_with_their_talks() {
         let site = fixture::fourteen_meetups();
-        let Answer::Page(first, buttons) = upcoming(&site, None, None, now()) else {
+        let Answer::Page(first, buttons) =
+            upcoming(&site, None, None, now(), &crate::answers::fixture::en())
+        else {
             panic!("a page");
         };
         assert_eq!(first.title, "Upcoming events");
@@ -96,12 +106,37 @@ mod tests {
             "past events are not upcoming"
         );
 
-        let second = list_page(&site, "upcoming", None, 1, now()).expect("a list");
+        let second = list_page(
+            &site,
+            "upcoming",
+            None,
+            1,
+            now(),
+            &crate::answers::fixture::en(),
+        )
+        .expect("a list");
         assert_eq!((second.lines.len(), second.total), (4, 14));
         assert!(second.lines[3].contains("Meetup 13"));
-        assert_eq!(list_page(&site, "upcoming", None, 9, now()), Some(second));
         assert_eq!(
-            list_page(&site, "status", None, 0, now()),
+            list_page(
+                &site,
+                "upcoming",
+                None,
+                9,
+                now(),
+                &crate::answers::fixture::en()
+            ),
+            Some(second)
+        );
+        assert_eq!(
+            list_page(
+                &site,
+                "status",
+                None,
+                0,
+                now(),
+                &crate::answers::fixture::en()
+            ),
             None,
             "not kept here"
         );
@@ -110,7 +145,7 @@ mod tests {
     #[test]
     fn upcoming_with_a_count_is_one_page_without_buttons() {
         let site = fixture::fourteen_meetups();
-        let counted = upcoming(&site, None, Some(1), now());
+        let counted = upcoming(&site, None, Some(1), now(), &crate::answers::fixture::en());
         let Answer::Page(embed, buttons) = counted else {
             panic!("a page: {counted:?}");
         };
@@ -120,14 +155,26 @@ mod tests {
             embed.description.contains("Meetup 00") && !embed.description.contains("Meetup 01")
         );
         let groups = fixture::groups();
-        let tlv = embed_of(upcoming(&groups, Some("TLV"), Some(1), now()));
+        let tlv = embed_of(upcoming(
+            &groups,
+            Some("TLV"),
+            Some(1),
+            now(),
+            &crate::answers::fixture::en(),
+        ));
         assert!(tlv.description.contains("TLV one") && !tlv.description.contains("TLV two"));
     }
 
     #[test]
     fn upcoming_of_one_group_pages_through_that_groups_events() {
         let site = fixture::groups();
-        let Answer::Page(first, buttons) = upcoming(&site, Some("tlv"), None, now()) else {
+        let Answer::Page(first, buttons) = upcoming(
+            &site,
+            Some("tlv"),
+            None,
+            now(),
+            &crate::answers::fixture::en(),
+        ) else {
             panic!("a page");
         };
         assert_eq!(first.title, "Upcoming events in tlv");
@@ -144,8 +191,17 @@ mod tests {
         let next_page = format!("crier:page:upcoming.{}:1", group::token("tlv"));
         assert_eq!(buttons[1].custom_id, next_page);
         let (list, page) = paging::parse(&next_page).expect("a paging button");
-        let (name, tlv) = paging::target(site.events(), list).expect("tlv");
-        let second = list_page(&site, name, tlv.as_ref(), page, now()).expect("a list");
+        let (name, tlv) =
+            paging::target(site.events(), list, &crate::answers::fixture::en()).expect("tlv");
+        let second = list_page(
+            &site,
+            name,
+            tlv.as_ref(),
+            page,
+            now(),
+            &crate::answers::fixture::en(),
+        )
+        .expect("a list");
         assert_eq!(second.title, "Upcoming events in tlv");
         assert!(second.lines.iter().any(|l| l.contains("TLV extra 9")));
         assert!(!second.lines.iter().any(|l| l.contains("Berlin")));

@@ -19,6 +19,7 @@ use chrono_tz::Tz;
 use icalendar::{Calendar, Component, Property};
 
 use crate::catalog::{Event, Series};
+use crate::l10n::{Policy, Texts, Wording};
 use crate::schedule::stable_hash;
 
 /// How far back [`Scope::Recent`] reaches: an app keeps showing last month's meetups.
@@ -117,9 +118,34 @@ pub fn build(
     scope: Scope,
     sequence: &dyn Fn(&str) -> u32,
 ) -> Feed {
+    build_in(
+        events,
+        series,
+        scope,
+        sequence,
+        &Wording::builtin(),
+        Policy::default(),
+    )
+}
+
+/// [`build`], with each event's few words of crier's own (its registration line) in the language
+/// `policy` chooses for it, from `wording`.
+pub fn build_in(
+    events: &[Event],
+    series: &[Series],
+    scope: Scope,
+    sequence: &dyn Fn(&str) -> u32,
+    wording: &Wording,
+    policy: Policy,
+) -> Feed {
     let cutoff = scope.cutoff();
     let series_ids: HashSet<&str> = series.iter().map(|s| s.id.as_str()).collect();
-    let mut writer = Writer::default();
+    let mut writer = Writer {
+        zones: BTreeMap::new(),
+        open: HashSet::new(),
+        wording,
+        policy,
+    };
     let mut units = Vec::new();
     for event in events {
         let in_series = event
@@ -278,15 +304,16 @@ struct Unit {
 }
 
 /// Writes `VEVENT`s, and keeps the years each zone is used in, for its `VTIMEZONE`.
-#[derive(Default)]
-struct Writer {
+struct Writer<'w> {
     /// By zone name, so that the zones come out in one order: the zone, the first and last year.
     zones: BTreeMap<&'static str, (Tz, i32, i32)>,
     /// Zones of series that never end.
     open: HashSet<&'static str>,
+    wording: &'w Wording,
+    policy: Policy,
 }
 
-impl Writer {
+impl Writer<'_> {
     fn single(&mut self, event: &Event, sequence: &dyn Fn(&str) -> u32) -> Unit {
         let uid = uid(&event.id);
         Unit {
@@ -373,7 +400,10 @@ impl Writer {
             &event.title
         };
         vevent.append_property(Property::new("SUMMARY", text(title)));
-        if let Some(description) = description(event) {
+        let texts = self
+            .wording
+            .texts(self.policy.for_event(event.language.as_deref(), None));
+        if let Some(description) = description(event, &texts) {
             vevent.append_property(Property::new("DESCRIPTION", text(&description)));
         }
         let location = match (&event.location, event.online) {
@@ -472,7 +502,7 @@ fn rule_value(rule: &str, zone: Zone, time_known: bool) -> String {
 }
 
 /// The talks, one a line (`Title — Speaker A, Speaker B`), then the registration link.
-fn description(event: &Event) -> Option<String> {
+fn description(event: &Event, texts: &Texts) -> Option<String> {
     let mut lines: Vec<String> = event
         .talks
         .iter()
@@ -480,7 +510,7 @@ fn description(event: &Event) -> Option<String> {
         .filter(|line| !line.trim().is_empty())
         .collect();
     if let Some(url) = &event.register {
-        lines.push(format!("Register: {}", bare(url)));
+        lines.push(texts.say("text-register", &[("url", bare(url).into())]));
     }
     (!lines.is_empty()).then(|| lines.join("\n"))
 }

@@ -24,13 +24,11 @@ pub async fn crier(_ctx: Context<'_>) -> Result<(), Error> {
 /// Loaded events, file problems, the next announcements, the ledger's latest results.
 #[poise::command(slash_command, required_permissions = "MANAGE_GUILD", ephemeral)]
 pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
-    let found = page(
-        &ctx.data().status.get(),
-        &ctx.data().tab.get(),
-        0,
-        Utc::now(),
-    );
-    let (embed, buttons) = paging::paged(&found.title, "status", &found.lines, 0, found.total);
+    let status = ctx.data().status.get();
+    let found = page(&status, &ctx.data().tab.get(), 0, Utc::now());
+    let texts = super::reply_texts(ctx, &status);
+    let (embed, buttons) =
+        paging::paged(&found.title, "status", &found.lines, 0, found.total, &texts);
     send(ctx, Answer::Page(embed, buttons)).await
 }
 
@@ -44,7 +42,10 @@ pub(super) fn page(status: &Status, tab: &Tab, page: usize, now: DateTime<Utc>) 
     }
 }
 
+/// The status is for the server's managers, and its problems are the same as `crier check`'s:
+/// in English, as the logs and the README are.
 fn lines(status: &Status, tab: &Tab, now: DateTime<Utc>) -> Vec<String> {
+    let english = status.wording.texts(crier_core::l10n::Locale::En);
     let errors = status.problems.iter().filter(|p| p.is_error()).count();
     let mut lines = vec![format!(
         "**{} events** loaded, {} upcoming; {errors} errors, {} warnings in the files",
@@ -62,7 +63,7 @@ fn lines(status: &Status, tab: &Tab, now: DateTime<Utc>) -> Vec<String> {
                 "**Events tab**: {} scheduled events kept{}",
                 tab.kept,
                 tab.last_read
-                    .map(|t| format!(", read back {}", when(&t, true)))
+                    .map(|t| format!(", read back {}", when(&t, true, &english)))
                     .unwrap_or_default()
             ),
         });
@@ -71,7 +72,7 @@ fn lines(status: &Status, tab: &Tab, now: DateTime<Utc>) -> Vec<String> {
     for n in status.next.iter().take(20) {
         lines.push(format!(
             "{} {} — {}",
-            when(&n.due, true),
+            when(&n.due, true, &english),
             n.kind,
             render::neutral(&n.title)
         ));

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use poise::serenity_prelude::CreateAutocompleteResponse;
 
-use super::{autocomplete_group, choices, index, send, typed_group, Context, Error};
+use super::{autocomplete_group, choices, index, reply_texts, send, typed_group, Context, Error};
 use crier_core::answers::{autocomplete, events};
 
 /// One event, by name.
@@ -26,6 +26,7 @@ pub async fn event(
         group.as_deref(),
         &tab.interested,
         Utc::now(),
+        &reply_texts(ctx, &status),
     );
     send(ctx, answer).await
 }

@@ -39,6 +39,8 @@ use crier_core::answers::{autocomplete, Answer, Index, SpeakerTalks};
 use crier_core::backoff::Backoff;
 use crier_core::catalog::Event;
 use crier_core::embed::Embed;
+use crier_core::l10n::{self, Texts, Wording};
+use std::borrow::Cow;
 
 pub struct Data {
     status: Shared,
@@ -55,17 +57,20 @@ pub fn framework(
     status: Shared,
     tab: SharedTab,
     telemetry: Arc<Telemetry>,
+    wording: &Wording,
 ) -> poise::Framework<Data, Error> {
+    let mut commands = vec![
+        upcoming::upcoming(),
+        next::next(),
+        event::event(),
+        talks::talks(),
+        speakers::speakers(),
+        crier::crier(),
+    ];
+    localize(&mut commands, wording);
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
-            commands: vec![
-                upcoming::upcoming(),
-                next::next(),
-                event::event(),
-                talks::talks(),
-                speakers::speakers(),
-                crier::crier(),
-            ],
+            commands,
             event_handler: |framework, event| Box::pin(on_event(framework, event)),
             pre_command: |ctx| {
                 Box::pin(async move {
@@ -104,6 +109,39 @@ pub fn framework(
             })
         })
         .build()
+}
+
+/// Gives every command, subcommand and option its name and description in each built-in locale
+/// (with the organiser's overrides as they are at start), from the messages that name them.
+fn localize(commands: &mut [poise::Command<Data, Error>], wording: &Wording) {
+    fn owned(pairs: Vec<(String, String)>) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
+        pairs
+            .into_iter()
+            .map(|(a, b)| (Cow::Owned(a), Cow::Owned(b)))
+            .collect()
+    }
+    for command in commands {
+        let qualified = command.qualified_name.to_string();
+        if let Some((_, id)) = l10n::commands::COMMANDS
+            .iter()
+            .find(|(q, _)| *q == qualified)
+        {
+            let localized = l10n::commands::localized(wording, id);
+            command.name_localizations = Cow::Owned(owned(localized.names));
+            command.description_localizations = Cow::Owned(owned(localized.descriptions));
+        }
+        for parameter in &mut command.parameters {
+            let found = l10n::commands::OPTIONS
+                .iter()
+                .find(|(c, o, _)| *c == qualified && *o == parameter.name);
+            if let Some((_, _, id)) = found {
+                let localized = l10n::commands::localized(wording, id);
+                parameter.name_localizations = Cow::Owned(owned(localized.names));
+                parameter.description_localizations = Cow::Owned(owned(localized.descriptions));
+            }
+        }
+        localize(&mut command.subcommands, wording);
+    }
 }
 
 /// Registers the commands in the guild (instant) or globally, never both; retries with backoff,
@@ -149,7 +187,8 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
             warn!(command = %ctx.command().qualified_name, %error, "command failed");
-            let _ = ctx.say("Sorry, something went wrong.").await;
+            let status = ctx.data().status.get();
+            let _ = ctx.say(reply_texts(ctx, &status).get("reply-failed")).await;
         }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {
@@ -201,6 +240,18 @@ async fn send(ctx: Context<'_>, answer: Answer) -> Result<(), Error> {
     Ok(())
 }
 
+/// The words of a reply to the member who used the command: in their own Discord language when crier
+/// has it, else the server's preferred one, else the configured one.
+fn reply_texts<'a>(ctx: Context<'_>, status: &'a Status) -> Texts<'a> {
+    let guild = match ctx {
+        poise::Context::Application(app) => app.interaction.guild_locale.as_deref(),
+        poise::Context::Prefix(_) => None,
+    };
+    status
+        .wording
+        .texts(status.policy.reply(ctx.locale(), guild))
+}
+
 fn reply(embed: &Embed) -> poise::CreateReply {
     poise::CreateReply::default()
         .embed(builder(embed))
@@ -216,7 +267,7 @@ fn rows(buttons: &[Button]) -> Vec<CreateActionRow> {
         .iter()
         .map(|b| {
             CreateButton::new(&b.custom_id)
-                .label(b.label)
+                .label(&b.label)
                 .disabled(b.disabled)
         })
         .collect();

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use super::{autocomplete_group, index, send, Context, Error};
+use super::{autocomplete_group, index, reply_texts, send, Context, Error};
 use crier_core::answers::events;
 
 /// The next event, in full.
@@ -20,6 +20,7 @@ pub async fn next(
         group.as_deref(),
         &tab.interested,
         Utc::now(),
+        &reply_texts(ctx, &status),
     );
     send(ctx, answer).await
 }

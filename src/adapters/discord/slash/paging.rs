@@ -20,9 +20,14 @@ pub(super) async fn on_click(
         return Ok(());
     };
     let status = framework.user_data.status.get();
+    let texts = status.wording.texts(
+        status
+            .policy
+            .reply(Some(&click.locale), click.guild_locale.as_deref()),
+    );
     let http = &framework.serenity_context.http;
     let now = Utc::now();
-    let (name, group) = match paging::target(status.events(), list) {
+    let (name, group) = match paging::target(status.events(), list, &texts) {
         Ok(target) => target,
         Err(text) => {
             let answer = CreateInteractionResponse::Message(
@@ -42,12 +47,13 @@ pub(super) async fn on_click(
             page,
             now,
         )),
-        _ => answers::list_page(index(&status), name, group.as_ref(), page, now),
+        _ => answers::list_page(index(&status), name, group.as_ref(), page, now, &texts),
     };
     let Some(found) = found else {
         return Ok(());
     };
-    let (embed, buttons) = paging::paged(&found.title, list, &found.lines, page, found.total);
+    let (embed, buttons) =
+        paging::paged(&found.title, list, &found.lines, page, found.total, &texts);
     let response = CreateInteractionResponse::UpdateMessage(
         CreateInteractionResponseMessage::new()
             .embed(builder(&embed))

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use poise::serenity_prelude::CreateAutocompleteResponse;
 
-use super::{autocomplete_group, choices, index, send, typed_group, Context, Error};
+use super::{autocomplete_group, choices, index, reply_texts, send, typed_group, Context, Error};
 use crier_core::answers::{autocomplete, speakers};
 
 /// Speakers of upcoming events; with a name, that speaker's talks, upcoming and past.
@@ -23,6 +23,7 @@ pub async fn speakers(
         name.as_deref(),
         group.as_deref(),
         Utc::now(),
+        &reply_texts(ctx, &status),
     );
     send(ctx, answer).await
 }

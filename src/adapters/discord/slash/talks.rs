@@ -3,7 +3,7 @@
 use chrono::Utc;
 
 use super::event::autocomplete_event;
-use super::{autocomplete_group, index, send, Context, Error};
+use super::{autocomplete_group, index, reply_texts, send, Context, Error};
 use crier_core::answers::talks;
 
 /// The talks of an event (default: the next one).
@@ -23,6 +23,7 @@ pub async fn talks(
         event.as_deref(),
         group.as_deref(),
         Utc::now(),
+        &reply_texts(ctx, &status),
     );
     send(ctx, answer).await
 }

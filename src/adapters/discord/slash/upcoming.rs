@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use super::{autocomplete_group, index, send, Context, Error};
+use super::{autocomplete_group, index, reply_texts, send, Context, Error};
 use crier_core::answers::upcoming;
 
 /// The next upcoming events, with their talks and speakers.
@@ -18,6 +18,7 @@ pub async fn upcoming(
     group: Option<String>,
 ) -> Result<(), Error> {
     let status = ctx.data().status.get();
-    let answer = upcoming::upcoming(index(&status), group.as_deref(), count, Utc::now());
+    let texts = reply_texts(ctx, &status);
+    let answer = upcoming::upcoming(index(&status), group.as_deref(), count, Utc::now(), &texts);
     send(ctx, answer).await
 }
