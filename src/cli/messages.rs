@@ -12,16 +12,16 @@ use crier_core::l10n::{locale, overrides, Locale};
 pub fn command(config: &Config, locale: Option<&str>) -> anyhow::Result<ExitCode> {
     let locale = match locale {
         None => config.messages.policy.server(None),
-        Some(code) => match Locale::from_code(code) {
-            Some(locale) => locale,
-            None => {
+        Some(code) => {
+            let Some(locale) = Locale::from_code(code) else {
                 eprintln!(
                     "crier: --locale: `{code}` is not a language crier has messages in; use one of {}",
                     locale::codes()
                 );
                 return Ok(ExitCode::from(USAGE_ERROR));
-            }
-        },
+            };
+            locale
+        }
     };
     let mut out = io::stdout().lock();
     out.write_all(overrides::listing(locale).as_bytes())?;

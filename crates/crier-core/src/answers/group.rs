@@ -78,27 +78,26 @@ pub fn resolve(
     };
     let known = groups(events);
     let folded = fold(asked);
-    match known.get(&folded) {
-        Some(name) => Ok(Some(Group {
+    if let Some(name) = known.get(&folded) {
+        Ok(Some(Group {
             name: (*name).to_string(),
             folded,
-        })),
-        None => {
-            let quoted = group_quote(asked);
-            let text = if known.is_empty() {
-                texts.say("reply-no-groups", &[("group", quoted.into())])
-            } else {
-                let names: Vec<&str> = known.values().copied().collect();
-                texts.say(
-                    "reply-unknown-group",
-                    &[
-                        ("group", quoted.into()),
-                        ("groups", render::neutral(&names.join(", ")).into()),
-                    ],
-                )
-            };
-            Err(truncate(&text, MESSAGE_MAX))
-        }
+        }))
+    } else {
+        let quoted = group_quote(asked);
+        let text = if known.is_empty() {
+            texts.say("reply-no-groups", &[("group", quoted.into())])
+        } else {
+            let names: Vec<&str> = known.values().copied().collect();
+            texts.say(
+                "reply-unknown-group",
+                &[
+                    ("group", quoted.into()),
+                    ("groups", render::neutral(&names.join(", ")).into()),
+                ],
+            )
+        };
+        Err(truncate(&text, MESSAGE_MAX))
     }
 }
 

@@ -54,9 +54,10 @@ pub fn check(text: &str) -> Vec<Finding> {
         let line = entry_line(text, id);
         let Some((_, variables, attributes)) = builtin.iter().find(|(known, _, _)| known == id)
         else {
-            let hint = did_you_mean(id, ids.iter().copied())
-                .map(|s| format!("; {s}"))
-                .unwrap_or_else(|| "; `crier messages` lists every id".into());
+            let hint = did_you_mean(id, ids.iter().copied()).map_or_else(
+                || "; `crier messages` lists every id".to_string(),
+                |s| format!("; {s}"),
+            );
             findings.push(Finding {
                 error: false,
                 line,
@@ -122,7 +123,7 @@ fn builtin_messages() -> Vec<(String, BTreeSet<String>, BTreeSet<String>)> {
 }
 
 /// The variables a message's value and attributes refer to.
-pub fn message_variables<'s>(message: &ast::Message<&'s str>, into: &mut BTreeSet<String>) {
+pub fn message_variables(message: &ast::Message<&str>, into: &mut BTreeSet<String>) {
     if let Some(value) = &message.value {
         pattern_variables(value, into);
     }

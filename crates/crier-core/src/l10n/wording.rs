@@ -128,7 +128,7 @@ impl std::fmt::Debug for Texts<'_> {
     }
 }
 
-impl<'a> Texts<'a> {
+impl Texts<'_> {
     /// The message `id`, with no variables.
     pub fn get(&self, id: &str) -> String {
         self.say(id, &[])
