@@ -102,6 +102,8 @@ async fn run_discord(
             permissions: ready.events,
             shared: tab.clone(),
             telemetry: telemetry.clone(),
+            wording: overrides.wording(),
+            policy: config.messages.policy,
         };
         tokio::spawn(sync.run(status.catalog()));
     }

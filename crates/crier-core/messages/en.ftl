@@ -107,6 +107,15 @@ button-register = Register
 # The button that opens a recording.
 button-watch = Watch
 
+## The server's Events tab: the place of a scheduled event, where the file names none.
+
+# An online event's place, with its registration link.
+tab-online-at = Online: { $link }
+# An online event's place, without a link.
+tab-online = Online
+# An event whose file names no place yet.
+tab-place-unknown = To be announced
+
 ## Slash-command replies.
 
 # /next when no event is coming up.

@@ -107,6 +107,15 @@ button-register = Inscribirse
 # The button that opens a recording.
 button-watch = Ver
 
+## The server's Events tab: the place of a scheduled event, where the file names none.
+
+# An online event's place, with its registration link.
+tab-online-at = En línea: { $link }
+# An online event's place, without a link.
+tab-online = En línea
+# An event whose file names no place yet.
+tab-place-unknown = Lugar por confirmar
+
 ## Slash-command replies.
 
 # /next when no event is coming up.

@@ -107,6 +107,15 @@ button-register = S’inscrire
 # The button that opens a recording.
 button-watch = Regarder
 
+## The server's Events tab: the place of a scheduled event, where the file names none.
+
+# An online event's place, with its registration link.
+tab-online-at = En ligne : { $link }
+# An online event's place, without a link.
+tab-online = En ligne
+# An event whose file names no place yet.
+tab-place-unknown = Lieu à venir
+
 ## Slash-command replies.
 
 # /next when no event is coming up.

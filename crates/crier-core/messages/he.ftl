@@ -111,6 +111,15 @@ button-register = הרשמה
 # The button that opens a recording.
 button-watch = צפייה
 
+## The server's Events tab: the place of a scheduled event, where the file names none.
+
+# An online event's place, with its registration link.
+tab-online-at = אונליין: { $link }
+# An online event's place, without a link.
+tab-online = אונליין
+# An event whose file names no place yet.
+tab-place-unknown = המיקום יפורסם בהמשך
+
 ## Slash-command replies.
 
 # /next when no event is coming up.

@@ -14,6 +14,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::catalog::Event;
+use crate::l10n::Words;
 use crate::schedule::stable_hash;
 use crate::text::cut_at;
 
@@ -65,7 +66,8 @@ fn marked<'a>(description: &str, by_marker: &HashMap<String, &'a str>) -> Option
 
 /// The scheduled event for `event`: its name, its talks and speakers then its registration link (which
 /// survives any cut) and the marker, its place, and its times.
-pub fn spec(event: &Event, duration: Duration) -> Spec {
+pub fn spec(event: &Event, duration: Duration, words: &Words) -> Spec {
+    let texts = words.for_event(event);
     let start = event.start.with_timezone(&Utc);
     let end = event
         .end
@@ -74,7 +76,8 @@ pub fn spec(event: &Event, duration: Duration) -> Spec {
         .unwrap_or_else(|| start + chrono::Duration::from_std(duration).unwrap_or_default());
     let mut tail = String::new();
     if let Some(register) = &event.register {
-        tail.push_str(&format!("\n\nRegister: {register}"));
+        tail.push_str("\n\n");
+        tail.push_str(&texts.say("text-register", &[("url", register.as_str().into())]));
     }
     tail.push_str(&format!("\n\n{}", marker(&event.id)));
     let talks: Vec<String> = event
@@ -87,11 +90,13 @@ pub fn spec(event: &Event, duration: Duration) -> Spec {
     let description = format!("{head}{tail}").trim_start().to_string();
     let location = match (&event.location, event.online) {
         (Some(place), _) => cut_at(place, LOCATION_MAX),
-        (None, Some(true)) => match &event.register {
-            Some(link) if link.chars().count() + 8 <= LOCATION_MAX => format!("Online: {link}"),
-            _ => "Online".to_string(),
-        },
-        _ => "To be announced".to_string(),
+        (None, Some(true)) => event
+            .register
+            .as_ref()
+            .map(|link| texts.say("tab-online-at", &[("link", link.as_str().into())]))
+            .filter(|place| place.chars().count() <= LOCATION_MAX)
+            .unwrap_or_else(|| texts.get("tab-online")),
+        _ => cut_at(&texts.get("tab-place-unknown"), LOCATION_MAX),
     };
     // Discord refuses an empty name; a title is never empty, but one of spaces would be.
     let name = Some(event.title.trim())
@@ -279,6 +284,7 @@ pub fn plan_actions(
     guild: Guild,
     duration: Duration,
     now: DateTime<Utc>,
+    words: &Words,
 ) -> Vec<Action> {
     let by_id: HashMap<&str, &Event> = events.iter().map(|e| (e.id.as_str(), e)).collect();
     let recorded: BTreeMap<&str, &Recorded> =
@@ -290,7 +296,7 @@ pub fn plan_actions(
         .filter(|r| {
             by_id
                 .get(r.event_id.as_str())
-                .is_some_and(|e| spec(e, duration).end > now)
+                .is_some_and(|e| spec(e, duration, words).end > now)
         })
         .count();
     let room = GUILD_LIMIT
@@ -330,14 +336,14 @@ pub fn plan_actions(
                     cancels.push(Action::Cancel {
                         event_id: id.to_string(),
                         discord_id: discord_id.clone(),
-                        spec: spec(e, duration),
+                        spec: spec(e, duration, words),
                     });
                 }
             }
             // Cancelled on Discord (final there) and back on the site: a new one is created below.
             Some(_) if record.state == State::Cancelled => {}
             Some(e) if window.contains(id) => {
-                let spec = spec(e, duration);
+                let spec = spec(e, duration, words);
                 if spec.fingerprint() != record.fingerprint {
                     updates.push(Action::Update {
                         event_id: id.to_string(),
@@ -360,7 +366,7 @@ pub fn plan_actions(
         if !live {
             creates.push(Action::Create {
                 event_id: event.id.clone(),
-                spec: spec(event, duration),
+                spec: spec(event, duration, words),
             });
         }
     }
@@ -400,6 +406,15 @@ pub fn interested(records: &[Recorded], remote: &[Remote]) -> HashMap<String, u6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn words() -> Words<'static> {
+        static WORDING: std::sync::OnceLock<std::sync::Arc<crate::l10n::Wording>> =
+            std::sync::OnceLock::new();
+        Words {
+            wording: WORDING.get_or_init(crate::l10n::Wording::builtin),
+            policy: crate::l10n::Policy::default(),
+        }
+    }
     use crate::catalog::{Speaker, Talk};
 
     fn at(hours: i64) -> DateTime<Utc> {
@@ -434,7 +449,7 @@ mod tests {
             event_id: e.id.clone(),
             discord_id: Some(discord_id.into()),
             state: State::Scheduled,
-            fingerprint: spec(e, D).fingerprint(),
+            fingerprint: spec(e, D, &words()).fingerprint(),
             start: e.start.with_timezone(&Utc),
         }
     }
@@ -445,7 +460,7 @@ mod tests {
         e.talks = (0..200)
             .map(|i| Talk::new(format!("Talk number {i} with a longish title"), Vec::new()))
             .collect();
-        let s = spec(&e, D);
+        let s = spec(&e, D, &words());
         assert!(s.description.chars().count() <= DESCRIPTION_MAX);
         assert!(s.description.contains("Register: https://example.org/a"));
         assert!(s.description.ends_with(&marker("a")));
@@ -457,19 +472,34 @@ mod tests {
     #[test]
     fn create_once_then_update_only_on_change() {
         let e = event("a", 10);
-        let actions = plan_actions(std::slice::from_ref(&e), &[], Guild::default(), D, at(0));
+        let actions = plan_actions(
+            std::slice::from_ref(&e),
+            &[],
+            Guild::default(),
+            D,
+            at(0),
+            &words(),
+        );
         assert!(matches!(&actions[..], [Action::Create { event_id, .. }] if event_id == "a"));
         assert!(plan_actions(
             std::slice::from_ref(&e),
             &[live(&e, "1")],
             Guild::default(),
             D,
-            at(0)
+            at(0),
+            &words(),
         )
         .is_empty());
         let mut moved = e.clone();
         moved.title = "Renamed".into();
-        let actions = plan_actions(&[moved], &[live(&e, "1")], Guild::default(), D, at(0));
+        let actions = plan_actions(
+            &[moved],
+            &[live(&e, "1")],
+            Guild::default(),
+            D,
+            at(0),
+            &words(),
+        );
         assert!(matches!(&actions[..], [Action::Update { discord_id, .. }] if discord_id == "1"));
     }
 
@@ -478,12 +508,19 @@ mod tests {
         let e = event("a", 10);
         let mut off = e.clone();
         off.cancelled = true;
-        let actions = plan_actions(&[off], &[live(&e, "1")], Guild::default(), D, at(0));
+        let actions = plan_actions(
+            &[off],
+            &[live(&e, "1")],
+            Guild::default(),
+            D,
+            at(0),
+            &words(),
+        );
         assert!(matches!(&actions[..], [Action::Cancel { .. }]));
-        let actions = plan_actions(&[], &[live(&e, "1")], Guild::default(), D, at(0));
+        let actions = plan_actions(&[], &[live(&e, "1")], Guild::default(), D, at(0), &words());
         assert!(matches!(&actions[..], [Action::Delete { discord_id, .. }] if discord_id == "1"));
         // Over already: forgotten without a request.
-        let actions = plan_actions(&[], &[live(&e, "1")], Guild::default(), D, at(11));
+        let actions = plan_actions(&[], &[live(&e, "1")], Guild::default(), D, at(11), &words());
         assert!(matches!(&actions[..], [Action::Forget { .. }]));
     }
 
@@ -492,7 +529,15 @@ mod tests {
         let e = event("a", 10);
         let mut edited = e.clone();
         edited.title = "Renamed after the fact".into();
-        assert!(plan_actions(&[edited], &[live(&e, "1")], Guild::default(), D, at(12)).is_empty());
+        assert!(plan_actions(
+            &[edited],
+            &[live(&e, "1")],
+            Guild::default(),
+            D,
+            at(12),
+            &words()
+        )
+        .is_empty());
     }
 
     #[test]
@@ -500,7 +545,7 @@ mod tests {
         let events: Vec<Event> = (0..150)
             .map(|i| event(&format!("e{i:03}"), 10 + i))
             .collect();
-        let actions = plan_actions(&events, &[], Guild::default(), D, at(0));
+        let actions = plan_actions(&events, &[], Guild::default(), D, at(0), &words());
         assert_eq!(actions.len(), GUILD_LIMIT);
         assert!(matches!(&actions[0], Action::Create { event_id, .. } if event_id == "e000"));
         assert!(matches!(&actions[99], Action::Create { event_id, .. } if event_id == "e099"));
@@ -508,12 +553,15 @@ mod tests {
         let guild = Guild {
             foreign_uncompleted: 30,
         };
-        assert_eq!(plan_actions(&events, &[], guild, D, at(0)).len(), 70);
+        assert_eq!(
+            plan_actions(&events, &[], guild, D, at(0), &words()).len(),
+            70
+        );
         // A nearer event pushes the farthest one out: delete first, then create.
         let records: Vec<Recorded> = events[..100].iter().map(|e| live(e, &e.id)).collect();
         let mut more = events.clone();
         more.push(event("early", 5));
-        let actions = plan_actions(&more, &records, Guild::default(), D, at(0));
+        let actions = plan_actions(&more, &records, Guild::default(), D, at(0), &words());
         assert!(
             matches!(&actions[..], [Action::Delete { event_id: d, .. }, Action::Create { event_id: c, .. }]
             if d == "e099" && c == "early")
@@ -528,7 +576,7 @@ mod tests {
             state: State::Creating,
             ..live(&e, "x")
         };
-        let s = spec(&e, D);
+        let s = spec(&e, D, &words());
         let ours = Remote {
             id: "77".into(),
             by_bot: true,

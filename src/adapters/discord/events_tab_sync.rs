@@ -59,6 +59,9 @@ pub struct TabSync {
     pub permissions: EventPermissions,
     pub shared: SharedTab,
     pub telemetry: Arc<crate::app::telemetry::Telemetry>,
+    /// The words a scheduled event's place and registration line are written in, per event.
+    pub wording: Arc<crier_core::l10n::Wording>,
+    pub policy: crier_core::l10n::Policy,
 }
 
 /// How a failed request is handled.
@@ -275,8 +278,17 @@ impl TabSync {
                 .filter(|r| matches!(r.status, 1 | 2) && !ours.contains(r.id.as_str()))
                 .count(),
         };
-        let actions =
-            events_tab::plan_actions(&snapshot.events, &records, guild, self.duration, Utc::now());
+        let actions = events_tab::plan_actions(
+            &snapshot.events,
+            &records,
+            guild,
+            self.duration,
+            Utc::now(),
+            &crier_core::l10n::Words {
+                wording: &self.wording,
+                policy: self.policy,
+            },
+        );
         let mut result = Ok(());
         let mut full = false;
         for action in actions {

@@ -19,4 +19,4 @@ pub mod overrides;
 pub mod wording;
 
 pub use locale::{Choice, Locale, Policy};
-pub use wording::{builtin_source, Arg, Override, Texts, Wording};
+pub use wording::{builtin_source, Arg, Override, Texts, Wording, Words};

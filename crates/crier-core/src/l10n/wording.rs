@@ -112,6 +112,22 @@ fn language_id(locale: Locale) -> unic_langid::LanguageIdentifier {
         .unwrap_or_else(|_| unic_langid::LanguageIdentifier::default())
 }
 
+/// Every locale's messages with the choice of one per event: for what crier writes about an event
+/// outside a post (the calendar feed, the Events tab), in the event's language as `policy` says.
+#[derive(Debug, Clone, Copy)]
+pub struct Words<'w> {
+    pub wording: &'w Wording,
+    pub policy: super::Policy,
+}
+
+impl<'w> Words<'w> {
+    /// The messages of the language of posts about `event` (a route's `locale` aside).
+    pub fn for_event(&self, event: &crate::catalog::Event) -> Texts<'w> {
+        self.wording
+            .texts(self.policy.for_event(event.language.as_deref(), None))
+    }
+}
+
 /// A value for a message's variable.
 pub type Arg<'a> = FluentValue<'a>;
 
