@@ -128,10 +128,19 @@ pub fn command(config: Config, request: Request) -> anyhow::Result<ExitCode> {
     let message = crier_core::render::announcement(event, kind, None, at, &texts);
     let mut out = io::stdout().lock();
     if request.json {
-        let key = Key {
-            event_id: event.id.clone(),
-            kind,
-            start: event.start.with_timezone(&Utc),
+        // The key the schedule gives this post, so that the nonce is the one `run` would send. A
+        // series is announced as new once, keyed by the series (see `schedule::plan_event`).
+        let key = match (&event.occurrence, kind) {
+            (Some(occurrence), Kind::New) if !occurrence.overridden => Key {
+                event_id: occurrence.series.clone(),
+                kind,
+                start: DateTime::UNIX_EPOCH,
+            },
+            _ => Key {
+                event_id: event.id.clone(),
+                kind,
+                start: event.start.with_timezone(&Utc),
+            },
         };
         let role = match &destination {
             Some(d) => d.mention_role,
