@@ -193,9 +193,15 @@ fn print_messages(
         })?,
         None => Vec::new(),
     };
+    let mut counts = (0, 0);
     for file in &files {
         for finding in &file.findings {
             errors |= finding.error;
+            if finding.error {
+                counts.0 += 1;
+            } else {
+                counts.1 += 1;
+            }
             writeln!(
                 out,
                 "{}:{}:{}: {}: {}",
@@ -217,6 +223,15 @@ fn print_messages(
             })
         })
         .collect();
+    if !files.is_empty() {
+        writeln!(
+            out,
+            "messages: {} override files; {} errors, {} warnings",
+            files.len(),
+            counts.0,
+            counts.1
+        )?;
+    }
     let wording = crier_core::l10n::Wording::with_overrides(&overridden);
     for problem in crier_core::l10n::commands::problems(&wording) {
         writeln!(
