@@ -62,8 +62,9 @@ pub fn localized(wording: &Wording, id: &str) -> Localized {
     out
 }
 
-/// Why a locale's command or option name or description cannot be registered, for `crier check`.
-pub fn problems(wording: &Wording) -> Vec<String> {
+/// Why a locale's command or option name or description cannot be registered, for `crier check`:
+/// the locale, and what is wrong.
+pub fn problems(wording: &Wording) -> Vec<(Locale, String)> {
     let ids = COMMANDS
         .iter()
         .map(|(_, id)| *id)
@@ -74,13 +75,13 @@ pub fn problems(wording: &Wording) -> Vec<String> {
             let texts = wording.texts(locale);
             let name = texts.get(id);
             if !valid_name(&name) {
-                out.push(format!("{locale}: `{id}` is `{name}`, which Discord refuses as a name: one word of lower-case letters, digits, `-` or `_`, at most {NAME_MAX} characters; the English name is used instead"));
+                out.push((locale, format!("`{id}` is `{name}`, which Discord refuses as a name: one word of lower-case letters, digits, `-` or `_`, at most {NAME_MAX} characters; the English name is used instead")));
             }
             if let Some(d) = texts
                 .attribute(id, "description")
                 .filter(|d| !valid_description(d))
             {
-                out.push(format!("{locale}: `{id}.description` is {} characters, and Discord takes {DESCRIPTION_MAX} at most (or it is empty); the English one is used instead", d.chars().count()));
+                out.push((locale, format!("`{id}.description` is {} characters, and Discord takes {DESCRIPTION_MAX} at most (or it is empty); the English one is used instead", d.chars().count())));
             }
         }
     }
@@ -108,7 +109,7 @@ mod tests {
     #[test]
     fn every_locale_names_every_command_and_option_validly() {
         let wording = Wording::builtin();
-        assert_eq!(problems(&wording), Vec::<String>::new());
+        assert_eq!(problems(&wording), Vec::new());
         let next = localized(&wording, "command-next");
         let codes: Vec<&str> = next.names.iter().map(|(c, _)| c.as_str()).collect();
         assert_eq!(codes, ["he", "fr", "de", "es-ES", "es-419"]);
