@@ -233,16 +233,13 @@ fn print_messages(
         )?;
     }
     let wording = crier_core::l10n::Wording::with_overrides(&overridden);
-    for problem in crier_core::l10n::commands::problems(&wording) {
-        writeln!(
-            out,
-            "{}: warning: {problem}",
-            messages
-                .dir
-                .as_deref()
-                .unwrap_or(std::path::Path::new("."))
-                .display()
-        )?;
+    for (locale, problem) in crier_core::l10n::commands::problems(&wording) {
+        let file = messages
+            .dir
+            .as_deref()
+            .unwrap_or(std::path::Path::new("."))
+            .join(format!("{locale}.ftl"));
+        writeln!(out, "{}: warning: {problem}", file.display())?;
     }
     // Events in a language crier has no messages in: said once per language.
     let now = Utc::now();
