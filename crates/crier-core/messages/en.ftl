@@ -68,6 +68,17 @@ text-at = At: { $event } ({ $date })
 digest-line = - { $date } — { $title } ({ $when })
 # The digest, /upcoming and other lists when nothing is coming up.
 digest-empty = Nothing scheduled yet.
+# A recording link's label, in a recording post and in /talks.
+recording = Recording
+# The label of one of several recording links; $number counts them.
+recording-numbered = Recording { $number }
+# The label of a recording in one language; $language is its code (en, he, ...).
+recording-in =
+    { $language ->
+        [en] Recording (English)
+        [he] Recording (Hebrew)
+       *[other] Recording ({ $language })
+    }
 
 ## Where an event takes place: in a post's text and its embed's "Where" field.
 

@@ -68,6 +68,17 @@ text-at = Evento: { $event } ({ $date })
 digest-line = - { $date } — { $title } ({ $when })
 # The digest, /upcoming and other lists when nothing is coming up.
 digest-empty = Todavía no hay nada programado.
+# A recording link's label, in a recording post and in /talks.
+recording = Grabación
+# The label of one of several recording links; $number counts them.
+recording-numbered = Grabación { $number }
+# The label of a recording in one language; $language is its code (en, he, ...).
+recording-in =
+    { $language ->
+        [en] Grabación (inglés)
+        [he] Grabación (hebreo)
+       *[other] Grabación ({ $language })
+    }
 
 ## Where an event takes place: in a post's text and its embed's "Where" field.
 

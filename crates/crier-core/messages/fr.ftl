@@ -68,6 +68,17 @@ text-at = Événement : { $event } ({ $date })
 digest-line = - { $date } — { $title } ({ $when })
 # The digest, /upcoming and other lists when nothing is coming up.
 digest-empty = Rien de prévu pour l’instant.
+# A recording link's label, in a recording post and in /talks.
+recording = Enregistrement
+# The label of one of several recording links; $number counts them.
+recording-numbered = Enregistrement { $number }
+# The label of a recording in one language; $language is its code (en, he, ...).
+recording-in =
+    { $language ->
+        [en] Enregistrement (anglais)
+        [he] Enregistrement (hébreu)
+       *[other] Enregistrement ({ $language })
+    }
 
 ## Where an event takes place: in a post's text and its embed's "Where" field.
 

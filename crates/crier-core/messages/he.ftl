@@ -72,6 +72,17 @@ text-at = אירוע: { $event } ({ $date })
 digest-line = - { $date } — { $title } ({ $when })
 # The digest, /upcoming and other lists when nothing is coming up.
 digest-empty = עוד לא תוכנן כלום.
+# A recording link's label, in a recording post and in /talks.
+recording = הקלטה
+# The label of one of several recording links; $number counts them.
+recording-numbered = הקלטה { $number }
+# The label of a recording in one language; $language is its code (en, he, ...).
+recording-in =
+    { $language ->
+        [en] הקלטה (אנגלית)
+        [he] הקלטה (עברית)
+       *[other] הקלטה ({ $language })
+    }
 
 ## Where an event takes place: in a post's text and its embed's "Where" field.
 

@@ -211,7 +211,11 @@ fn recording(event: &Event, id: u64, texts: &Texts) -> Message {
         )));
     }
     if let Some(link) = link {
-        text.push_str(&format!("{}: {}\n", neutral(&link.label), link.url));
+        text.push_str(&format!(
+            "{}: {}\n",
+            neutral(&recording_label(&link.label, texts)),
+            link.url
+        ));
     }
     Message {
         kind: Kind::Recording(id),
@@ -236,6 +240,30 @@ fn recording(event: &Event, id: u64, texts: &Texts) -> Message {
         recording: url,
         event_title: Some(neutral(&event.title)),
         items: Vec::new(),
+    }
+}
+
+/// A recording link's label in the words of `texts`. The catalog labels each link `Recording`,
+/// `Recording 2` (one of several), or `Recording (Hebrew)` (a `video_he` key); any other label is
+/// kept as written.
+pub fn recording_label(label: &str, texts: &Texts) -> String {
+    let Some(rest) = label.strip_prefix("Recording") else {
+        return label.to_string();
+    };
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return texts.get("recording");
+    }
+    if let Ok(number) = rest.parse::<u32>() {
+        return texts.say("recording-numbered", &[("number", number.into())]);
+    }
+    match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        Some(language) => {
+            let code = Locale::from_language(language)
+                .map_or(language.to_string(), |l| l.code().to_string());
+            texts.say("recording-in", &[("language", code.into())])
+        }
+        None => label.to_string(),
     }
 }
 
@@ -417,6 +445,24 @@ mod tests {
             m.text,
             "Recording available: Async @\u{200b}everyone\nBy: Ada\nAt: Rust night (Thu 10 Jan 2030, 18:00)\nRecording (English): https://youtu.be/x\n"
         );
+    }
+
+    #[test]
+    fn recording_labels_are_said_in_the_posts_language() {
+        let wording = crate::l10n::Wording::builtin();
+        let fr = wording.texts(Locale::Fr);
+        assert_eq!(recording_label("Recording", &fr), "Enregistrement");
+        assert_eq!(recording_label("Recording 2", &fr), "Enregistrement 2");
+        assert_eq!(
+            recording_label("Recording (Hebrew)", &fr),
+            "Enregistrement (hébreu)"
+        );
+        let en = wording.texts(Locale::En);
+        assert_eq!(
+            recording_label("Recording (English)", &en),
+            "Recording (English)"
+        );
+        assert_eq!(recording_label("Slides", &fr), "Slides");
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub fn event_embed(
     } else {
         String::new()
     };
-    let talks = talks::entries(&event.talks, "- ", "\n");
+    let talks = talks::entries(&event.talks, "- ", "\n", texts);
     spec.description = truncate(&format!("{intro}{talks}"), DESCRIPTION_MAX);
     embed::fit_total(&mut spec);
     spec

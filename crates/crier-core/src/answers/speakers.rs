@@ -101,7 +101,7 @@ fn talks_by(
                 render::neutral(&talk.title),
                 event_line(event, texts)
             );
-            with_recordings(line, talk)
+            with_recordings(line, talk, texts)
         })
         .collect();
     if lines.is_empty() {

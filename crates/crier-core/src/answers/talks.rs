@@ -51,7 +51,7 @@ pub fn talks(
         description: if found.talks.is_empty() {
             texts.get("reply-no-talks-yet")
         } else {
-            truncate(&entries(&found.talks, "", "\n\n"), DESCRIPTION_MAX)
+            truncate(&entries(&found.talks, "", "\n\n", texts), DESCRIPTION_MAX)
         },
         color: BLUE,
         ..Embed::default()
@@ -66,12 +66,12 @@ pub fn talks(
 
 /// Talks as a command shows them: the title, its length and speakers, then the opening of its
 /// abstract as a quote, each abstract cut so that every talk fits in one embed description.
-pub fn entries(talks: &[Talk], bullet: &str, separator: &str) -> String {
+pub fn entries(talks: &[Talk], bullet: &str, separator: &str, texts: &Texts) -> String {
     let heads: Vec<String> = talks
         .iter()
         .map(|t| {
             let line = embed::talk_line(&render::neutral_talk(t));
-            with_recordings(format!("{bullet}{line}"), t)
+            with_recordings(format!("{bullet}{line}"), t, texts)
         })
         .collect();
     let fixed: usize = heads.iter().map(|h| h.chars().count() + 4).sum();
@@ -95,11 +95,14 @@ pub fn entries(talks: &[Talk], bullet: &str, separator: &str) -> String {
 }
 
 /// A talk's line with its recordings after it: `… · [Recording (English)](url)`.
-pub fn with_recordings(mut head: String, talk: &Talk) -> String {
+pub fn with_recordings(mut head: String, talk: &Talk, texts: &Texts) -> String {
     for r in &talk.recordings {
         head.push_str(&format!(
             " · {}",
-            embed::link(&render::neutral(&r.label), Some(&r.url))
+            embed::link(
+                &render::neutral(&render::recording_label(&r.label, texts)),
+                Some(&r.url)
+            )
         ));
     }
     head
@@ -203,13 +206,13 @@ mod tests {
             abstract_md: Some("word ".repeat(1000)),
             ..Talk::new("Long".into(), Vec::new())
         }];
-        let quote = entries(&one, "", "\n\n");
+        let quote = entries(&one, "", "\n\n", &crate::answers::fixture::en());
         let (_, text) = quote.split_once("\n> ").expect("a quote");
         assert!(text.chars().count() <= ABSTRACT_MAX && text.ends_with('…'));
 
         // So many talks that no abstract has room: the talks alone.
         let many: Vec<Talk> = (0..300).map(|_| one[0].clone()).collect();
-        assert!(!entries(&many, "- ", "\n").contains("> "));
+        assert!(!entries(&many, "- ", "\n", &crate::answers::fixture::en()).contains("> "));
     }
 
     #[test]
@@ -226,7 +229,7 @@ mod tests {
             recording("Slides", "https://example.org/s"),
         ]);
         assert_eq!(
-            entries(&[talk], "- ", "\n"),
+            entries(&[talk], "- ", "\n", &crate::answers::fixture::en()),
             "- **Async**, Ada · [Recording @\u{200b}here](https://youtu.be/a) · [Slides](https://example.org/s)"
         );
     }
