@@ -100,7 +100,7 @@ pub enum Command {
         /// Which post.
         #[arg(long, value_enum, default_value = "new")]
         kind: preview::PreviewKind,
-        /// For a reminder: how long before the start (default: the first configured offset).
+        /// For a reminder: how long before the start (default: the event's first reminder).
         #[arg(long, value_name = "DURATION")]
         offset: Option<String>,
         /// The language (default: the one `run` would use for this event).

@@ -94,7 +94,12 @@ pub fn command(config: Config, request: Request) -> anyhow::Result<ExitCode> {
         PreviewKind::Rescheduled => Kind::Rescheduled,
         PreviewKind::Cancelled => Kind::Cancelled,
         PreviewKind::Reminder => {
-            let offsets = routed.as_ref().map_or(&rules.offsets, |r| &r.rules.offsets);
+            // As the schedule chooses them: the file's own `reminders:`, else the route's, else
+            // the configured ones.
+            let offsets = event
+                .reminders
+                .as_ref()
+                .unwrap_or_else(|| routed.as_ref().map_or(&rules.offsets, |r| &r.rules.offsets));
             let offset = offset
                 .or_else(|| offsets.first().copied())
                 .unwrap_or(Duration::from_secs(86400));
