@@ -123,7 +123,7 @@ pub fn list_text(events: &[&Event], out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "  when:     {when} ({})", event.timezone)?;
         let place = crier_core::render::place(
             event,
-            &crier_core::l10n::Wording::builtin().texts(crier_core::l10n::Locale::En),
+            &crier_core::l10n::Wording::builtin_texts(crier_core::l10n::Locale::En),
         )
         .unwrap_or_else(|| "not announced".into());
         writeln!(out, "  where:    {place}")?;

@@ -333,11 +333,7 @@ mod tests {
     use crate::catalog::Speaker;
 
     fn en() -> crate::l10n::Texts<'static> {
-        static WORDING: std::sync::OnceLock<std::sync::Arc<crate::l10n::Wording>> =
-            std::sync::OnceLock::new();
-        WORDING
-            .get_or_init(crate::l10n::Wording::builtin)
-            .texts(crate::l10n::Locale::En)
+        crate::l10n::Wording::builtin_texts(crate::l10n::Locale::En)
     }
 
     fn message(kind: Kind) -> Message {

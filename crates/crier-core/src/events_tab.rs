@@ -408,10 +408,8 @@ mod tests {
     use super::*;
 
     fn words() -> Words<'static> {
-        static WORDING: std::sync::OnceLock<std::sync::Arc<crate::l10n::Wording>> =
-            std::sync::OnceLock::new();
         Words {
-            wording: WORDING.get_or_init(crate::l10n::Wording::builtin),
+            wording: crate::l10n::Wording::builtin_static(),
             policy: crate::l10n::Policy::default(),
         }
     }

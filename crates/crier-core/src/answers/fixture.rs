@@ -178,9 +178,5 @@ impl Index for Catalog {
 
 /// The built-in English messages, as the answers' tests read them.
 pub fn en() -> crate::l10n::Texts<'static> {
-    static WORDING: std::sync::OnceLock<std::sync::Arc<crate::l10n::Wording>> =
-        std::sync::OnceLock::new();
-    WORDING
-        .get_or_init(crate::l10n::Wording::builtin)
-        .texts(crate::l10n::Locale::En)
+    crate::l10n::Wording::builtin_texts(crate::l10n::Locale::En)
 }

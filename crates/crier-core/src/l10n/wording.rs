@@ -56,12 +56,20 @@ impl Default for Wording {
 }
 
 impl Wording {
-    /// The built-in messages, with no override.
+    /// The built-in messages, with no override (built once, then shared).
     pub fn builtin() -> Arc<Wording> {
-        static BUILTIN: std::sync::OnceLock<Arc<Wording>> = std::sync::OnceLock::new();
-        BUILTIN
-            .get_or_init(|| Arc::new(Wording::with_overrides(&[])))
-            .clone()
+        builtin_shared().clone()
+    }
+
+    /// One locale of the built-in messages, for as long as the program runs: for the organiser's
+    /// tools that speak English whatever the server's language (`crier list`), and for tests.
+    pub fn builtin_texts(locale: Locale) -> Texts<'static> {
+        builtin_shared().texts(locale)
+    }
+
+    /// The built-in messages, borrowed for as long as the program runs.
+    pub fn builtin_static() -> &'static Wording {
+        builtin_shared()
     }
 
     /// The built-in messages with the organiser's overrides over them. An override whose Fluent
@@ -99,6 +107,11 @@ impl Wording {
             locale,
         }
     }
+}
+
+fn builtin_shared() -> &'static Arc<Wording> {
+    static BUILTIN: std::sync::OnceLock<Arc<Wording>> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(|| Arc::new(Wording::with_overrides(&[])))
 }
 
 fn resource(text: String) -> FluentResource {
