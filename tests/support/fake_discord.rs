@@ -415,6 +415,20 @@ impl FakeDiscord {
         self.command_interaction(2, name, options)
     }
 
+    /// Like [`FakeDiscord::slash`], by a member whose Discord client is in `locale` (`fr`, `en-US`,
+    /// `es-419`: Discord sends it on every interaction), in a guild whose preferred locale is
+    /// `guild_locale` (Discord sends it on interactions in a guild; `None` leaves it out). `slash`
+    /// sends `en-US` for both. Returns the interaction id.
+    pub fn slash_in(
+        &self,
+        name: &str,
+        options: Value,
+        locale: &str,
+        guild_locale: Option<&str>,
+    ) -> String {
+        self.command_interaction_in(2, name, options, locale, guild_locale)
+    }
+
     /// Dispatches an autocomplete request (type 4); mark the typed option with `"focused": true`.
     pub fn autocomplete(&self, name: &str, options: Value) -> String {
         self.command_interaction(4, name, options)
@@ -456,7 +470,18 @@ impl FakeDiscord {
     }
 
     fn command_interaction(&self, kind: u8, name: &str, options: Value) -> String {
-        let (id, payload) = {
+        self.command_interaction_in(kind, name, options, "en-US", Some("en-US"))
+    }
+
+    fn command_interaction_in(
+        &self,
+        kind: u8,
+        name: &str,
+        options: Value,
+        locale: &str,
+        guild_locale: Option<&str>,
+    ) -> String {
+        let (id, mut payload) = {
             let mut st = self.lock();
             let command_id = match st.commands.get(name) {
                 Some(id) => id.clone(),
@@ -465,6 +490,15 @@ impl FakeDiscord {
             let data = json!({"id": command_id, "name": name, "type": 1, "options": options});
             st.interaction(kind, data, CHANNEL_ID, None)
         };
+        payload["locale"] = json!(locale);
+        match guild_locale {
+            Some(guild_locale) => payload["guild_locale"] = json!(guild_locale),
+            None => {
+                if let Some(fields) = payload.as_object_mut() {
+                    fields.remove("guild_locale");
+                }
+            }
+        }
         self.dispatch("INTERACTION_CREATE", payload);
         id
     }

@@ -197,7 +197,7 @@ command-crier-status = status
     .description = Loaded events, file problems, the next announcements
 # The group option of every command.
 option-group = group
-    .description = Only this group's events (the group: of the event files)
+    .description = Only this group's events (the `group:` of the event files)
 # The count option of /upcoming.
 option-count = count
     .description = How many events, 1 to 10 (default: all of them, 10 per page)

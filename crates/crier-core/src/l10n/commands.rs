@@ -62,6 +62,14 @@ pub fn localized(wording: &Wording, id: &str) -> Localized {
     out
 }
 
+/// The English description of a command or option (`id`), when it is one Discord takes: the
+/// commands' default, which en.ftl (or an English override) words like every other language.
+pub fn english_description(english: &super::Texts, id: &str) -> Option<String> {
+    english
+        .attribute(id, "description")
+        .filter(|d| valid_description(d))
+}
+
 /// Why a locale's command or option name or description cannot be registered, for `crier check`:
 /// the locale, and what is wrong.
 pub fn problems(wording: &Wording) -> Vec<(Locale, String)> {

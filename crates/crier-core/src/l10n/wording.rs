@@ -226,7 +226,9 @@ impl Texts<'_> {
 
 /// The unit and count of the distance from `now` to `start`, rounded as a person would say it.
 fn distance(start: DateTime<Utc>, now: DateTime<Utc>) -> (&'static str, i64) {
-    let secs = (start - now).num_seconds();
+    // To the nearest second: a reminder 4 s before the start fires a few milliseconds late, and
+    // still says "in 4 seconds".
+    let secs = ((start - now).num_milliseconds() + 500).div_euclid(1000);
     let minutes = (secs + 30) / 60;
     let hours = (secs + 1800) / 3600;
     let days = (secs + 43200) / 86400;

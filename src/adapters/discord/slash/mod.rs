@@ -67,7 +67,7 @@ pub fn framework(
         speakers::speakers(),
         crier::crier(),
     ];
-    localize(&mut commands, wording);
+    localize(&mut commands, wording, None);
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands,
@@ -112,16 +112,23 @@ pub fn framework(
 }
 
 /// Gives every command, subcommand and option its name and description in each built-in locale
-/// (with the organiser's overrides as they are at start), from the messages that name them.
-fn localize(commands: &mut [poise::Command<Data, Error>], wording: &Wording) {
+/// (with the organiser's overrides as they are at start), from the messages that name them; the
+/// English description too. The English name stays the command's own, which Discord sends back.
+/// `parent` is the qualified name of the command whose subcommands these are: poise fills in
+/// `qualified_name` only when the framework is built, after this.
+fn localize(commands: &mut [poise::Command<Data, Error>], wording: &Wording, parent: Option<&str>) {
     fn owned(pairs: Vec<(String, String)>) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
         pairs
             .into_iter()
             .map(|(a, b)| (Cow::Owned(a), Cow::Owned(b)))
             .collect()
     }
+    let english = wording.texts(l10n::Locale::En);
     for command in commands {
-        let qualified = command.qualified_name.to_string();
+        let qualified = match parent {
+            Some(parent) => format!("{parent} {}", command.name),
+            None => command.name.to_string(),
+        };
         if let Some((_, id)) = l10n::commands::COMMANDS
             .iter()
             .find(|(q, _)| *q == qualified)
@@ -129,6 +136,9 @@ fn localize(commands: &mut [poise::Command<Data, Error>], wording: &Wording) {
             let localized = l10n::commands::localized(wording, id);
             command.name_localizations = Cow::Owned(owned(localized.names));
             command.description_localizations = Cow::Owned(owned(localized.descriptions));
+            if let Some(description) = l10n::commands::english_description(&english, id) {
+                command.description = Some(Cow::Owned(description));
+            }
         }
         for parameter in &mut command.parameters {
             let found = l10n::commands::OPTIONS
@@ -138,9 +148,12 @@ fn localize(commands: &mut [poise::Command<Data, Error>], wording: &Wording) {
                 let localized = l10n::commands::localized(wording, id);
                 parameter.name_localizations = Cow::Owned(owned(localized.names));
                 parameter.description_localizations = Cow::Owned(owned(localized.descriptions));
+                if let Some(description) = l10n::commands::english_description(&english, id) {
+                    parameter.description = Some(Cow::Owned(description));
+                }
             }
         }
-        localize(&mut command.subcommands, wording);
+        localize(&mut command.subcommands, wording, Some(&qualified));
     }
 }
 
