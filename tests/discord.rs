@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
-use support::fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
+use support::fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID};
 use support::openapi::assert_requests_valid;
 use support::site::{in_secs, Site};
 
@@ -24,18 +24,6 @@ fn event_file(id: &str, title: &str, start: DateTime<Utc>, reminders: &str) -> S
     )
 }
 
-fn is_post_message(r: &Recorded) -> bool {
-    r.method == "POST" && r.route() == format!("/channels/{CHANNEL_ID}/messages")
-}
-
-fn registered(fake: &FakeDiscord) -> Recorded {
-    fake.wait_for(START, |r| {
-        r.method == "PUT"
-            && r.route() == format!("/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
-    })
-    .expect("the commands are registered in the guild")
-}
-
 #[test]
 fn start_up_identifies_with_guilds_intent_and_registers_commands_in_the_guild_only() {
     let fake = FakeDiscord::start();
@@ -43,7 +31,7 @@ fn start_up_identifies_with_guilds_intent_and_registers_commands_in_the_guild_on
     let bot = site.crier().discord(&fake).start();
     let identify = fake.wait_for_frame(START, 2).expect("IDENTIFY");
     assert_eq!(identify["d"]["intents"], 1, "GUILDS only");
-    let put = registered(&fake);
+    let put = fake.registered(START);
     let names: Vec<&str> = put
         .body
         .as_ref()
@@ -85,7 +73,7 @@ fn an_announcement_is_posted_once_on_time_with_no_mentions_allowed() {
     let began_utc = Utc::now();
     let _bot = site.crier().discord(&fake).start();
     let first = fake
-        .wait_for(START, is_post_message)
+        .wait_for(START, Recorded::is_post_message)
         .expect("the new-event announcement");
     let body = first.body.clone().expect("json");
     assert_eq!(body["allowed_mentions"]["parse"], json!([]));
@@ -112,7 +100,7 @@ fn an_announcement_is_posted_once_on_time_with_no_mentions_allowed() {
     assert_eq!(body["components"][0]["components"][0]["label"], "Register");
     // The reminder, 3 s before the start, on time.
     let reminder = fake
-        .wait_for(START, |r| is_post_message(r) && r.at > first.at)
+        .wait_for(START, |r| r.is_post_message() && r.at > first.at)
         .expect("the reminder");
     let due = began
         + (start - chrono::Duration::seconds(3) - began_utc)
@@ -123,7 +111,7 @@ fn an_announcement_is_posted_once_on_time_with_no_mentions_allowed() {
     assert!(late < Duration::from_millis(500), "{late:?} late");
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(
-        fake.count(is_post_message),
+        fake.count(Recorded::is_post_message),
         2,
         "each announcement exactly once"
     );
@@ -144,7 +132,7 @@ fn a_429_then_a_500_then_success_posts_exactly_once() {
     );
     let site = Site::with_events([("a.md", event_file("a", "Rust night", in_secs(3600), ""))]);
     let bot = site.crier().discord(&fake).start();
-    let attempts = || fake.count(is_post_message);
+    let attempts = || fake.count(Recorded::is_post_message);
     let end = Instant::now() + Duration::from_secs(15);
     while attempts() < 3 && Instant::now() < end {
         std::thread::sleep(Duration::from_millis(50));
@@ -155,7 +143,7 @@ fn a_429_then_a_500_then_success_posts_exactly_once() {
     let nonces: Vec<Value> = fake
         .requests()
         .iter()
-        .filter(|r| is_post_message(r))
+        .filter(|r| r.is_post_message())
         .map(|r| r.body.clone().unwrap_or_default()["nonce"].clone())
         .collect();
     assert!(
@@ -177,10 +165,14 @@ fn a_403_is_not_retried_and_says_what_is_missing() {
     );
     let site = Site::with_events([("a.md", event_file("a", "Rust night", in_secs(3600), ""))]);
     let bot = site.crier().discord(&fake).start();
-    fake.wait_for(START, is_post_message)
+    fake.wait_for(START, Recorded::is_post_message)
         .expect("a first attempt");
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(fake.count(is_post_message), 1, "403 is not retried");
+    assert_eq!(
+        fake.count(Recorded::is_post_message),
+        1,
+        "403 is not retried"
+    );
     let logs = bot.logs();
     assert!(
         logs.contains("lacks View Channel, Send Messages or Embed Links"),
@@ -198,7 +190,7 @@ fn preflight_prints_missing_permissions_and_exits() {
     let logs = bot.logs();
     assert!(logs.contains("Send Messages: MISSING"), "{logs}");
     assert!(logs.contains("lacks permissions"), "{logs}");
-    assert_eq!(fake.count(is_post_message), 0);
+    assert_eq!(fake.count(Recorded::is_post_message), 0);
 }
 
 #[test]
@@ -224,28 +216,10 @@ fn gateway_close_4004_exits_non_zero() {
     let fake = FakeDiscord::start();
     let site = Site::new();
     let mut bot = site.crier().discord(&fake).start();
-    registered(&fake);
+    fake.registered(START);
     fake.close(4004);
     assert_eq!(bot.exit_code(START), Some(1), "{}", bot.logs());
     assert!(bot.logs().contains("close 4004"), "{}", bot.logs());
-}
-
-fn answered(fake: &FakeDiscord, id: &str) -> Value {
-    let end = Instant::now() + Duration::from_secs(5);
-    loop {
-        if let Some(r) = fake.callbacks(id).first() {
-            return r.body.clone().expect("callback body");
-        }
-        assert!(
-            Instant::now() < end,
-            "interaction {id} was not answered; requests: {:#?}",
-            fake.requests()
-                .iter()
-                .map(|r| format!("{} {}", r.method, r.path))
-                .collect::<Vec<_>>()
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 #[test]
@@ -253,7 +227,7 @@ fn gateway_reconnect_drop_and_invalid_session_resume_and_still_answer() {
     let fake = FakeDiscord::start();
     let site = Site::with_events([("a.md", event_file("a", "Rust night", in_secs(3600), ""))]);
     let _bot = site.crier().discord(&fake).start();
-    registered(&fake);
+    fake.registered(START);
     fake.send_raw(json!({"op": 7, "d": null}));
     fake.wait_for_frame(START, 6)
         .expect("RESUME after RECONNECT");
@@ -264,7 +238,7 @@ fn gateway_reconnect_drop_and_invalid_session_resume_and_still_answer() {
     fake.wait_for_frame(START, 6)
         .expect("RESUME after a resumable INVALID_SESSION");
     let id = fake.slash("next", json!([]));
-    let reply = answered(&fake, &id);
+    let reply = fake.answered(&id);
     assert_eq!(reply["type"], 4);
     assert_eq!(reply["data"]["embeds"][0]["title"], "Rust night");
     assert_requests_valid(&fake);
@@ -286,19 +260,16 @@ fn slash_commands_answer_with_embeds_autocomplete_and_paging() {
     ));
     let site = Site::with_events(events);
     let _bot = site.crier().discord(&fake).start();
-    registered(&fake);
+    fake.registered(START);
 
-    let next = answered(&fake, &fake.slash("next", json!([])));
+    let next = fake.answered(&fake.slash("next", json!([])));
     assert_eq!(next["data"]["embeds"][0]["title"], "Meetup 00");
     assert_eq!(next["data"]["allowed_mentions"]["parse"], json!([]));
 
-    let event = answered(
-        &fake,
-        &fake.slash(
-            "event",
-            json!([{"name": "name", "type": 3, "value": "meetup 03"}]),
-        ),
-    );
+    let event = fake.answered(&fake.slash(
+        "event",
+        json!([{"name": "name", "type": 3, "value": "meetup 03"}]),
+    ));
     assert_eq!(event["data"]["embeds"][0]["title"], "Meetup 03");
     // Each talk's abstract, as a quote, cut to fit, and unable to ping.
     let description = event["data"]["embeds"][0]["description"]
@@ -310,16 +281,13 @@ fn slash_commands_answer_with_embeds_autocomplete_and_paging() {
     );
     assert!(!description.contains("THE END"), "cut: {description}");
     assert!(description.contains('…'), "{description}");
-    let past = answered(
-        &fake,
-        &fake.slash(
-            "event",
-            json!([{"name": "name", "type": 3, "value": "Old"}]),
-        ),
-    );
+    let past = fake.answered(&fake.slash(
+        "event",
+        json!([{"name": "name", "type": 3, "value": "Old"}]),
+    ));
     assert_eq!(past["data"]["embeds"][0]["title"], "Old meetup");
 
-    let talks = answered(&fake, &fake.slash("talks", json!([])));
+    let talks = fake.answered(&fake.slash("talks", json!([])));
     let description = talks["data"]["embeds"][0]["description"]
         .as_str()
         .expect("talks");
@@ -336,13 +304,10 @@ fn slash_commands_answer_with_embeds_autocomplete_and_paging() {
         "{description}"
     );
 
-    let speakers = answered(
-        &fake,
-        &fake.slash(
-            "speakers",
-            json!([{"name": "name", "type": 3, "value": "Bob Example"}]),
-        ),
-    );
+    let speakers = fake.answered(&fake.slash(
+        "speakers",
+        json!([{"name": "name", "type": 3, "value": "Bob Example"}]),
+    ));
     let text = speakers["data"]["embeds"][0]["description"]
         .as_str()
         .expect("speaker");
@@ -352,13 +317,10 @@ fn slash_commands_answer_with_embeds_autocomplete_and_paging() {
         "all 15 talks, upcoming and past: {text}"
     );
 
-    let complete = answered(
-        &fake,
-        &fake.autocomplete(
-            "event",
-            json!([{"name": "name", "type": 3, "value": "meetup 1", "focused": true}]),
-        ),
-    );
+    let complete = fake.answered(&fake.autocomplete(
+        "event",
+        json!([{"name": "name", "type": 3, "value": "meetup 1", "focused": true}]),
+    ));
     assert_eq!(complete["type"], 8);
     let choices: Vec<&str> = complete["data"]["choices"]
         .as_array()
@@ -371,17 +333,14 @@ fn slash_commands_answer_with_embeds_autocomplete_and_paging() {
         ["Meetup 10", "Meetup 11", "Meetup 12", "Meetup 13"]
     );
 
-    let upcoming = answered(&fake, &fake.slash("upcoming", json!([])));
+    let upcoming = fake.answered(&fake.slash("upcoming", json!([])));
     assert_eq!(
         upcoming["data"]["embeds"][0]["footer"]["text"],
         "Page 1 of 2"
     );
     let buttons = &upcoming["data"]["components"][0]["components"];
     assert_eq!(buttons[1]["custom_id"], "crier:page:upcoming:1");
-    let page = answered(
-        &fake,
-        &fake.click("crier:page:upcoming:1", "900000000000000099"),
-    );
+    let page = fake.answered(&fake.click("crier:page:upcoming:1", "900000000000000099"));
     assert_eq!(page["type"], 7, "UPDATE_MESSAGE");
     assert_eq!(page["data"]["embeds"][0]["footer"]["text"], "Page 2 of 2");
     assert!(page["data"]["embeds"][0]["description"]
@@ -389,13 +348,10 @@ fn slash_commands_answer_with_embeds_autocomplete_and_paging() {
         .expect("page")
         .contains("Meetup 13"));
 
-    let status = answered(
-        &fake,
-        &fake.slash(
-            "crier",
-            json!([{"name": "status", "type": 1, "options": []}]),
-        ),
-    );
+    let status = fake.answered(&fake.slash(
+        "crier",
+        json!([{"name": "status", "type": 1, "options": []}]),
+    ));
     assert_eq!(status["data"]["flags"], 64, "ephemeral");
     let text = status["data"]["embeds"][0]["description"]
         .as_str()
@@ -452,7 +408,7 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
     let _bot = site.crier().discord(&fake).start();
 
     // Every command that lists or finds events takes an optional, autocompleted `group`.
-    let put = registered(&fake);
+    let put = fake.registered(START);
     for command in put
         .body
         .as_ref()
@@ -480,7 +436,7 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
     }
 
     let group = |value: &str| json!({"name": "group", "type": 3, "value": value});
-    let upcoming = answered(&fake, &fake.slash("upcoming", json!([group("tlv")])));
+    let upcoming = fake.answered(&fake.slash("upcoming", json!([group("tlv")])));
     assert_eq!(embed_text(&upcoming, "title"), "Upcoming events in tlv");
     let text = embed_text(&upcoming, "description");
     assert!(
@@ -502,7 +458,7 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
         next_page.starts_with("crier:page:upcoming.") && next_page.ends_with(":1"),
         "{next_page}"
     );
-    let page = answered(&fake, &fake.click(next_page, "900000000000000098"));
+    let page = fake.answered(&fake.click(next_page, "900000000000000098"));
     assert_eq!(page["type"], 7, "UPDATE_MESSAGE");
     assert_eq!(embed_text(&page, "title"), "Upcoming events in tlv");
     assert_eq!(page["data"]["embeds"][0]["footer"]["text"], "Page 2 of 2");
@@ -513,13 +469,10 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
     );
 
     // A button whose group no event names any more (the files changed since): said privately.
-    let gone = answered(
-        &fake,
-        &fake.click(
-            "crier:page:upcoming.0000000000000000:1",
-            "900000000000000097",
-        ),
-    );
+    let gone = fake.answered(&fake.click(
+        "crier:page:upcoming.0000000000000000:1",
+        "900000000000000097",
+    ));
     assert_eq!(gone["type"], 4, "a message, not an update: {gone}");
     assert_eq!(gone["data"]["flags"], 64, "ephemeral");
     assert_eq!(
@@ -527,13 +480,10 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
         "No events are in this list's group any more."
     );
 
-    let counted = answered(
-        &fake,
-        &fake.slash(
-            "upcoming",
-            json!([{"name": "count", "type": 4, "value": 1}, group("TLV")]),
-        ),
-    );
+    let counted = fake.answered(&fake.slash(
+        "upcoming",
+        json!([{"name": "count", "type": 4, "value": 1}, group("TLV")]),
+    ));
     let text = embed_text(&counted, "description");
     assert!(
         text.contains("TLV one") && !text.contains("TLV two"),
@@ -541,9 +491,9 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
     );
 
     // Any case, spaces around: the next berlin event, though others come first.
-    let next = answered(&fake, &fake.slash("next", json!([group(" BERLIN ")])));
+    let next = fake.answered(&fake.slash("next", json!([group(" BERLIN ")])));
     assert_eq!(embed_text(&next, "title"), "Berlin one");
-    let next = answered(&fake, &fake.slash("next", json!([])));
+    let next = fake.answered(&fake.slash("next", json!([])));
     assert_eq!(
         embed_text(&next, "title"),
         "Ungrouped night",
@@ -551,27 +501,21 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
     );
 
     let name = |value: &str| json!({"name": "name", "type": 3, "value": value});
-    let found = answered(&fake, &fake.slash("event", json!([name("one")])));
+    let found = fake.answered(&fake.slash("event", json!([name("one")])));
     assert_eq!(embed_text(&found, "title"), "TLV one");
-    let found = answered(
-        &fake,
-        &fake.slash("event", json!([name("one"), group("berlin")])),
-    );
+    let found = fake.answered(&fake.slash("event", json!([name("one"), group("berlin")])));
     assert_eq!(embed_text(&found, "title"), "Berlin one");
-    let missing = answered(
-        &fake,
-        &fake.slash("event", json!([name("Ungrouped"), group("berlin")])),
-    );
+    let missing = fake.answered(&fake.slash("event", json!([name("Ungrouped"), group("berlin")])));
     assert_eq!(missing["data"]["flags"], 64, "ephemeral");
     assert_eq!(
         missing["data"]["content"],
         "No event matches “Ungrouped” in the group `berlin`."
     );
 
-    let talks = answered(&fake, &fake.slash("talks", json!([group("berlin")])));
+    let talks = fake.answered(&fake.slash("talks", json!([group("berlin")])));
     assert_eq!(embed_text(&talks, "title"), "Talks: Berlin one");
 
-    let speakers = answered(&fake, &fake.slash("speakers", json!([group("berlin")])));
+    let speakers = fake.answered(&fake.slash("speakers", json!([group("berlin")])));
     assert_eq!(
         embed_text(&speakers, "title"),
         "Speakers of upcoming events in berlin"
@@ -581,10 +525,8 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
         text.contains("(Berlin one)") && !text.contains("TLV"),
         "{text}"
     );
-    let speaker = answered(
-        &fake,
-        &fake.slash("speakers", json!([name("Bob Example"), group("berlin")])),
-    );
+    let speaker =
+        fake.answered(&fake.slash("speakers", json!([name("Bob Example"), group("berlin")])));
     let text = embed_text(&speaker, "description");
     assert_eq!(
         text.matches("**Macros**").count(),
@@ -594,33 +536,25 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
 
     // The groups, once each whatever the spelling, sorted, narrowed by what is typed.
     let typed = |value: &str| json!({"name": "group", "type": 3, "value": value, "focused": true});
-    let complete = answered(&fake, &fake.autocomplete("upcoming", json!([typed("")])));
+    let complete = fake.answered(&fake.autocomplete("upcoming", json!([typed("")])));
     assert_eq!(complete["type"], 8);
     assert_eq!(choice_names(&complete), ["berlin", "tlv"]);
-    let complete = answered(&fake, &fake.autocomplete("next", json!([typed("T")])));
+    let complete = fake.answered(&fake.autocomplete("next", json!([typed("T")])));
     assert_eq!(choice_names(&complete), ["tlv"]);
-    let complete = answered(
-        &fake,
-        &fake.autocomplete("event", json!([name("x"), typed("er")])),
-    );
+    let complete = fake.answered(&fake.autocomplete("event", json!([name("x"), typed("er")])));
     assert_eq!(choice_names(&complete), ["berlin"]);
 
     // Titles offered: only the group's once it is filled in.
     let title = |value: &str| json!({"name": "name", "type": 3, "value": value, "focused": true});
-    let complete = answered(&fake, &fake.autocomplete("event", json!([title("one")])));
+    let complete = fake.answered(&fake.autocomplete("event", json!([title("one")])));
     assert_eq!(choice_names(&complete), ["TLV one", "Berlin one"]);
-    let complete = answered(
-        &fake,
-        &fake.autocomplete("event", json!([title("one"), group("Berlin")])),
-    );
+    let complete =
+        fake.answered(&fake.autocomplete("event", json!([title("one"), group("Berlin")])));
     assert_eq!(choice_names(&complete), ["Berlin one"]);
-    let complete = answered(
-        &fake,
-        &fake.autocomplete(
-            "talks",
-            json!([{"name": "event", "type": 3, "value": "", "focused": true}, group("berlin")]),
-        ),
-    );
+    let complete = fake.answered(&fake.autocomplete(
+        "talks",
+        json!([{"name": "event", "type": 3, "value": "", "focused": true}, group("berlin")]),
+    ));
     assert_eq!(choice_names(&complete), ["Berlin one", "Berlin two"]);
 
     // A group no event has: said privately, with the groups there are.
@@ -629,7 +563,7 @@ fn the_group_option_narrows_the_commands_to_one_groups_events() {
         if command == "event" {
             options.insert(0, name("one"));
         }
-        let unknown = answered(&fake, &fake.slash(command, json!(options)));
+        let unknown = fake.answered(&fake.slash(command, json!(options)));
         assert_eq!(unknown["type"], 4, "/{command}");
         assert_eq!(unknown["data"]["flags"], 64, "/{command}: ephemeral");
         assert_eq!(
@@ -648,12 +582,12 @@ fn kill_9_between_the_post_and_the_ledger_write_resends_the_same_nonce() {
     let site = Site::with_events([("a.md", event_file("a", "Rust night", in_secs(3600), ""))]);
     let mut bot = site.crier().discord(&fake).start();
     let first = fake
-        .wait_for(START, is_post_message)
+        .wait_for(START, Recorded::is_post_message)
         .expect("the first POST");
     bot.kill();
     let _again = site.crier().discord(&fake).start();
     let second = fake
-        .wait_for(START, |r| is_post_message(r) && r.at > first.at)
+        .wait_for(START, |r| r.is_post_message() && r.at > first.at)
         .expect("the resend after restart");
     let nonce = |r: &Recorded| r.body.clone().unwrap_or_default()["nonce"].clone();
     assert_eq!(nonce(&first), nonce(&second));
@@ -662,7 +596,11 @@ fn kill_9_between_the_post_and_the_ledger_write_resends_the_same_nonce() {
         true
     );
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(fake.count(is_post_message), 2, "nothing else is sent");
+    assert_eq!(
+        fake.count(Recorded::is_post_message),
+        2,
+        "nothing else is sent"
+    );
 }
 
 #[test]
@@ -677,16 +615,16 @@ fn a_recording_is_posted_with_a_watch_button_and_no_mentions() {
     };
     let site = Site::with_events([("old.md", talk(""))]);
     let _bot = site.crier().discord(&fake).start();
-    registered(&fake);
+    fake.registered(START);
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(
-        fake.count(is_post_message),
+        fake.count(Recorded::is_post_message),
         0,
         "a past event is not announced"
     );
     site.event("old.md", &talk("    video: https://youtu.be/recorded\n"));
     let post = fake
-        .wait_for(START, is_post_message)
+        .wait_for(START, Recorded::is_post_message)
         .expect("the recording announcement");
     let body = post.body.clone().expect("json");
     assert_eq!(body["allowed_mentions"]["parse"], json!([]));
@@ -701,6 +639,6 @@ fn a_recording_is_posted_with_a_watch_button_and_no_mentions() {
     assert_eq!(button["label"], "Watch");
     assert_eq!(button["url"], "https://youtu.be/recorded");
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(fake.count(is_post_message), 1, "once");
+    assert_eq!(fake.count(Recorded::is_post_message), 1, "once");
     assert_requests_valid(&fake);
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
-use support::fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
+use support::fake_discord::{FakeDiscord, Recorded};
 use support::openapi::assert_requests_valid;
 use support::site::{in_secs, Site};
 
@@ -149,28 +149,16 @@ fn event_file(
 const ONE_TALK: &str =
     "  - title: Async Rust\n    speakers:\n      - name: Ada Example\n        github: ada\n    length: 30\n";
 
-fn registered(fake: &FakeDiscord) -> Recorded {
-    fake.wait_for(START, |r| {
-        r.method == "PUT"
-            && r.route() == format!("/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
-    })
-    .expect("the commands are registered in the guild")
-}
-
-fn is_post_message(r: &Recorded) -> bool {
-    r.method == "POST" && r.route() == format!("/channels/{CHANNEL_ID}/messages")
-}
-
 /// The posts so far, once there are `n` of them (within `within`); fails with crier's log if not.
 fn posts(fake: &FakeDiscord, n: usize, within: Duration, logs: impl Fn() -> String) -> Vec<Value> {
     let end = Instant::now() + within;
-    while fake.count(is_post_message) < n && Instant::now() < end {
+    while fake.count(Recorded::is_post_message) < n && Instant::now() < end {
         std::thread::sleep(Duration::from_millis(50));
     }
     let posts: Vec<Value> = fake
         .requests()
         .iter()
-        .filter(|r| is_post_message(r))
+        .filter(|r| r.is_post_message())
         .map(|r| r.body.clone().expect("a JSON body"))
         .collect();
     assert!(
@@ -180,25 +168,6 @@ fn posts(fake: &FakeDiscord, n: usize, within: Duration, logs: impl Fn() -> Stri
         logs()
     );
     posts
-}
-
-/// The callback body of an interaction, once crier has answered it.
-fn answered(fake: &FakeDiscord, id: &str) -> Value {
-    let end = Instant::now() + Duration::from_secs(5);
-    loop {
-        if let Some(r) = fake.callbacks(id).first() {
-            return r.body.clone().expect("callback body");
-        }
-        assert!(
-            Instant::now() < end,
-            "interaction {id} was not answered; requests: {:#?}",
-            fake.requests()
-                .iter()
-                .map(|r| format!("{} {}", r.method, r.path))
-                .collect::<Vec<_>>()
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 fn field_names(embed: &Value) -> Vec<&str> {
@@ -295,7 +264,7 @@ fn registered_commands_carry_every_locale() {
         ),
     )]);
     let _bot = site.crier().discord(&fake).start();
-    let put = registered(&fake);
+    let put = fake.registered(START);
     let files: HashMap<&str, HashMap<String, String>> = ["en", "he", "fr", "de", "es"]
         .into_iter()
         .map(|code| (code, messages(code)))
@@ -388,7 +357,7 @@ fn a_french_member_gets_a_french_reply() {
         .discord(&fake)
         .config("[messages]\nlocale = \"he\"\n")
         .start();
-    registered(&fake);
+    fake.registered(START);
 
     // (member's locale, guild's locale, the locale crier must answer in)
     let cases = [
@@ -400,10 +369,7 @@ fn a_french_member_gets_a_french_reply() {
     ];
     for (locale, guild_locale, code) in cases {
         let case = format!("member {locale}, guild {guild_locale:?}: {code}");
-        let next = answered(
-            &fake,
-            &fake.slash_in("next", json!([]), locale, guild_locale),
-        );
+        let next = fake.answered(&fake.slash_in("next", json!([]), locale, guild_locale));
         assert_eq!(next["type"], 4, "{case}: {next}");
         let embed = &next["data"]["embeds"][0];
         assert_eq!(embed["title"], "Rust night", "{case}");
@@ -418,17 +384,14 @@ fn a_french_member_gets_a_french_reply() {
             say_with(code, "place-at", &[("location", location)]),
             "{case}"
         );
-        let upcoming = answered(
-            &fake,
-            &fake.slash_in("upcoming", json!([]), locale, guild_locale),
-        );
+        let upcoming = fake.answered(&fake.slash_in("upcoming", json!([]), locale, guild_locale));
         assert_eq!(
             upcoming["data"]["embeds"][0]["title"],
             say(code, "post-digest"),
             "{case}: {upcoming}"
         );
     }
-    let french = answered(&fake, &fake.slash_in("next", json!([]), "fr", None));
+    let french = fake.answered(&fake.slash_in("next", json!([]), "fr", None));
     assert_eq!(
         field_names(&french["data"]["embeds"][0])[0],
         "Quand",
@@ -436,15 +399,12 @@ fn a_french_member_gets_a_french_reply() {
     );
 
     let query = "zzz nothing like it";
-    let missing = answered(
-        &fake,
-        &fake.slash_in(
-            "event",
-            json!([{"name": "name", "type": 3, "value": query}]),
-            "es-419",
-            Some("en-US"),
-        ),
-    );
+    let missing = fake.answered(&fake.slash_in(
+        "event",
+        json!([{"name": "name", "type": 3, "value": query}]),
+        "es-419",
+        Some("en-US"),
+    ));
     assert_eq!(missing["type"], 4, "{missing}");
     assert_eq!(missing["data"]["flags"], 64, "ephemeral: {missing}");
     assert_eq!(
@@ -608,7 +568,7 @@ fn every_embed_fits_discord_limits_in_every_locale() {
     });
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(
-        fake.count(is_post_message),
+        fake.count(Recorded::is_post_message),
         2 * events.len(),
         "each post once, none refused and retried"
     );

@@ -290,6 +290,22 @@ impl Lang {
     }
 }
 
+/// Writes `<code>-<name>.md`, the event `<code>-<name>` in `lang`, starting at `start`, with `extra`
+/// front matter.
+fn lang_event(site: &Site, lang: &Lang, name: &str, start: DateTime<Utc>, extra: &str) {
+    let c = lang.code;
+    site.event(
+        &format!("{c}-{name}.md"),
+        &event(
+            &format!("{c}-{name}"),
+            lang.title,
+            start,
+            lang.language,
+            extra,
+        ),
+    );
+}
+
 /// A past event with one talk by an English-named speaker, and its recording when given.
 fn past_talk(lang: &Lang, video: Option<&str>) -> String {
     let video = video.map_or_else(String::new, |v| format!("    video: {v}\n"));
@@ -322,26 +338,8 @@ fn every_kind_comes_out_in_the_events_language() {
     let soon = tomorrow_plus(15);
     for lang in &LANGS {
         let c = lang.code;
-        site.event(
-            &format!("{c}-soon.md"),
-            &event(
-                &format!("{c}-soon"),
-                lang.title,
-                soon,
-                lang.language,
-                "reminders: [1d]\n",
-            ),
-        );
-        site.event(
-            &format!("{c}-moving.md"),
-            &event(
-                &format!("{c}-moving"),
-                lang.title,
-                thursday,
-                lang.language,
-                "reminders: []\n",
-            ),
-        );
+        lang_event(&site, lang, "soon", soon, "reminders: [1d]\n");
+        lang_event(&site, lang, "moving", thursday, "reminders: []\n");
         site.event(&format!("{c}-past.md"), &past_talk(lang, None));
     }
     let app = site
@@ -369,17 +367,7 @@ fn every_kind_comes_out_in_the_events_language() {
     // Moved while running: "rescheduled", naming the old date in the locale's words.
     let tuesday = at(TUESDAY);
     for lang in &LANGS {
-        let c = lang.code;
-        site.event(
-            &format!("{c}-moving.md"),
-            &event(
-                &format!("{c}-moving"),
-                lang.title,
-                tuesday,
-                lang.language,
-                "reminders: []\n",
-            ),
-        );
+        lang_event(&site, lang, "moving", tuesday, "reminders: []\n");
     }
     let posts = take(&app, 4, WITHIN);
     for lang in &LANGS {
@@ -390,16 +378,12 @@ fn every_kind_comes_out_in_the_events_language() {
 
     // Cancelled.
     for lang in &LANGS {
-        let c = lang.code;
-        site.event(
-            &format!("{c}-moving.md"),
-            &event(
-                &format!("{c}-moving"),
-                lang.title,
-                tuesday,
-                lang.language,
-                "reminders: []\ncancelled: true\n",
-            ),
+        lang_event(
+            &site,
+            lang,
+            "moving",
+            tuesday,
+            "reminders: []\ncancelled: true\n",
         );
     }
     let posts = take(&app, 4, WITHIN);

@@ -94,25 +94,7 @@ pub enum Command {
     },
     /// Prints the post for the event of FILE exactly as `crier run` would send it: the text the
     /// console shows, or with --json the Discord message's body.
-    Preview {
-        /// An event file, as a path from the working directory.
-        file: PathBuf,
-        /// Which post.
-        #[arg(long, value_enum, default_value = "new")]
-        kind: preview::PreviewKind,
-        /// For a reminder: how long before the start (default: the event's first reminder).
-        #[arg(long, value_name = "DURATION")]
-        offset: Option<String>,
-        /// The language (default: the one `run` would use for this event).
-        #[arg(long, value_name = "L")]
-        locale: Option<String>,
-        /// Print the Discord message's body as one JSON object, and nothing else.
-        #[arg(long)]
-        json: bool,
-        /// The events folder (default: `events_dir` from the configuration).
-        #[arg(long, value_name = "DIR")]
-        events: Option<PathBuf>,
-    },
+    Preview(preview::Request),
     /// Exits 0 when the running bot is healthy (asks `http.listen`), else 1 with the reason.
     /// Without a listener, checks the configuration and that the state folder is writable.
     Health,
@@ -146,24 +128,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
         Command::Ics { all, out, events } => ics::command(config, all, out, events),
         Command::Health => health::command(&config),
         Command::Messages { locale } => messages::command(&config, locale.as_deref()),
-        Command::Preview {
-            file,
-            kind,
-            offset,
-            locale,
-            json,
-            events,
-        } => preview::command(
-            config,
-            preview::Request {
-                file,
-                kind,
-                offset,
-                locale,
-                json,
-                events,
-            },
-        ),
+        Command::Preview(request) => preview::command(config, request),
     };
     match result {
         Ok(code) => code,

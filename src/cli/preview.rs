@@ -27,13 +27,25 @@ pub enum PreviewKind {
 }
 
 /// What `crier preview` was asked.
+#[derive(clap::Args)]
 pub struct Request {
-    pub file: PathBuf,
-    pub kind: PreviewKind,
-    pub offset: Option<String>,
-    pub locale: Option<String>,
-    pub json: bool,
-    pub events: Option<PathBuf>,
+    /// An event file, as a path from the working directory.
+    file: PathBuf,
+    /// Which post.
+    #[arg(long, value_enum, default_value = "new")]
+    kind: PreviewKind,
+    /// For a reminder: how long before the start (default: the event's first reminder).
+    #[arg(long, value_name = "DURATION")]
+    offset: Option<String>,
+    /// The language (default: the one `run` would use for this event).
+    #[arg(long, value_name = "L")]
+    locale: Option<String>,
+    /// Print the Discord message's body as one JSON object, and nothing else.
+    #[arg(long)]
+    json: bool,
+    /// The events folder (default: `events_dir` from the configuration).
+    #[arg(long, value_name = "DIR")]
+    events: Option<PathBuf>,
 }
 
 pub fn command(config: Config, request: Request) -> anyhow::Result<ExitCode> {
@@ -165,8 +177,10 @@ fn catalog_dir_hint() -> &'static str {
     "`events_dir` in the configuration, or --events"
 }
 
+/// Whether `path` is the file `wanted` (canonical). The names first: only a file of the same name is
+/// worth resolving, and a site may have thousands.
 fn same_file(path: &Path, wanted: &Path) -> bool {
-    std::fs::canonicalize(path).is_ok_and(|p| p == wanted)
+    path.file_name() == wanted.file_name() && std::fs::canonicalize(path).is_ok_and(|p| p == wanted)
 }
 
 /// The event read from `wanted`: for a series, its next occurrence (else its last).

@@ -133,6 +133,11 @@ impl Recorded {
         self.method.eq_ignore_ascii_case(method) && self.route().contains(route_part)
     }
 
+    /// Whether this posts a message in [`CHANNEL_ID`], where announcements go by default.
+    pub fn is_post_message(&self) -> bool {
+        self.method == "POST" && self.route() == format!("/channels/{CHANNEL_ID}/messages")
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
         self.headers
@@ -279,6 +284,34 @@ impl FakeDiscord {
         pred: impl Fn(&Recorded) -> bool,
     ) -> Option<Recorded> {
         self.wait_until(timeout, |st| st.requests.iter().find(|r| pred(r)).cloned())
+    }
+
+    /// The request that registered the slash commands in [`GUILD_ID`], within `timeout`.
+    pub fn registered(&self, timeout: Duration) -> Recorded {
+        self.wait_for(timeout, |r| {
+            r.method == "PUT"
+                && r.route() == format!("/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
+        })
+        .expect("the commands are registered in the guild")
+    }
+
+    /// The callback body of an interaction, once crier has answered it (within 5 s).
+    pub fn answered(&self, interaction_id: &str) -> Value {
+        let end = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(r) = self.callbacks(interaction_id).first() {
+                return r.body.clone().expect("callback body");
+            }
+            assert!(
+                Instant::now() < end,
+                "interaction {interaction_id} was not answered; requests: {:#?}",
+                self.requests()
+                    .iter()
+                    .map(|r| format!("{} {}", r.method, r.path))
+                    .collect::<Vec<_>>()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     pub fn count(&self, pred: impl Fn(&Recorded) -> bool) -> usize {

@@ -243,27 +243,15 @@ fn recording(event: &Event, id: u64, texts: &Texts) -> Message {
     }
 }
 
-/// A recording link's label in the words of `texts`. The catalog labels each link `Recording`,
-/// `Recording 2` (one of several), or `Recording (Hebrew)` (a `video_he` key); any other label is
-/// kept as written.
+/// A recording link's label in the words of `texts` (the catalog writes them in English; see
+/// [`recording_links::Label`](crate::catalog::recording_links::Label)); any other label as written.
 pub fn recording_label(label: &str, texts: &Texts) -> String {
-    let Some(rest) = label.strip_prefix("Recording") else {
-        return label.to_string();
-    };
-    let rest = rest.trim();
-    if rest.is_empty() {
-        return texts.get("recording");
-    }
-    if let Ok(number) = rest.parse::<u32>() {
-        return texts.say("recording-numbered", &[("number", number.into())]);
-    }
-    match rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
-        Some(language) => {
-            let code = Locale::from_language(language)
-                .map_or(language.to_string(), |l| l.code().to_string());
-            texts.say("recording-in", &[("language", code.into())])
-        }
-        None => label.to_string(),
+    use crate::catalog::recording_links::{self, Label};
+    match recording_links::label(label) {
+        Label::Plain => texts.get("recording"),
+        Label::Numbered(number) => texts.say("recording-numbered", &[("number", number.into())]),
+        Label::Language(code) => texts.say("recording-in", &[("language", code.into())]),
+        Label::Other(label) => label.to_string(),
     }
 }
 

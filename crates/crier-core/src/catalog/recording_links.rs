@@ -20,13 +20,62 @@ const KEYS: &[&str] = &[
     "video_he",
 ];
 
+/// The word every label this module writes starts with.
+const RECORDING: &str = "Recording";
+
+/// The languages a `video_<code>` key names, by code, as labels write them.
+const LANGUAGES: [(&str, &str); 4] = [
+    ("en", "English"),
+    ("he", "Hebrew"),
+    ("fr", "French"),
+    ("de", "German"),
+];
+
+/// What a recording link's label says. The catalog writes labels in English (`Recording`,
+/// `Recording 2`, `Recording (Hebrew)`), and a post says them in its own language: this is the one
+/// place that knows their shape, both ways.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label<'a> {
+    /// `Recording`: the one plain link.
+    Plain,
+    /// `Recording 2`: one of several plain links.
+    Numbered(u32),
+    /// `Recording (Hebrew)`: a `video_<code>` key's link, by its code (`he`; a code without a name
+    /// here is written upper-cased in the label and given back as written).
+    Language(&'a str),
+    /// Any other label, as written.
+    Other(&'a str),
+}
+
+/// What `label` says (see [`Label`]).
+pub fn label(label: &str) -> Label<'_> {
+    let Some(rest) = label.strip_prefix(RECORDING) else {
+        return Label::Other(label);
+    };
+    if rest.is_empty() {
+        return Label::Plain;
+    }
+    if let Some(number) = rest.strip_prefix(' ').and_then(|n| n.parse().ok()) {
+        return Label::Numbered(number);
+    }
+    match rest.strip_prefix(" (").and_then(|r| r.strip_suffix(')')) {
+        Some(name) => Label::Language(
+            LANGUAGES
+                .iter()
+                .find(|(_, n)| *n == name)
+                .map_or(name, |(code, _)| *code),
+        ),
+        None => Label::Other(label),
+    }
+}
+
 /// The recordings named by the keys `get` finds, each link once.
 pub fn read<'a>(get: impl Fn(&str) -> Option<&'a Value>) -> Vec<Link> {
     let mut links: Vec<Link> = Vec::new();
     for key in KEYS {
         let label = match key.strip_prefix("video_") {
-            Some(code) => format!("Recording ({})", language_name(code)),
-            None => "Recording".to_string(),
+            Some(code) => format!("{RECORDING} ({})", language_name(code)),
+            None => RECORDING.to_string(),
         };
         for url in urls(get(key)) {
             if !links.iter().any(|l| l.url == url) {
@@ -38,12 +87,12 @@ pub fn read<'a>(get: impl Fn(&str) -> Option<&'a Value>) -> Vec<Link> {
         }
     }
     // Several plain links read better numbered.
-    let plain = links.iter().filter(|l| l.label == "Recording").count();
+    let plain = links.iter().filter(|l| l.label == RECORDING).count();
     if plain > 1 {
         let mut n = 0;
-        for link in links.iter_mut().filter(|l| l.label == "Recording") {
+        for link in links.iter_mut().filter(|l| l.label == RECORDING) {
             n += 1;
-            link.label = format!("Recording {n}");
+            link.label = format!("{RECORDING} {n}");
         }
     }
     links
@@ -73,13 +122,10 @@ fn urls(value: Option<&Value>) -> Vec<String> {
 }
 
 fn language_name(code: &str) -> String {
-    match code {
-        "en" => "English".into(),
-        "he" => "Hebrew".into(),
-        "fr" => "French".into(),
-        "de" => "German".into(),
-        other => other.to_uppercase(),
-    }
+    LANGUAGES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or_else(|| code.to_uppercase(), |(_, name)| (*name).to_string())
 }
 
 #[cfg(test)]
@@ -89,6 +135,16 @@ mod tests {
     fn read_yaml(text: &str) -> Vec<Link> {
         let value: Value = serde_yaml::from_str(text).expect("yaml");
         read(|k| value.get(k))
+    }
+
+    #[test]
+    fn labels_read_back_as_they_were_written() {
+        assert_eq!(label("Recording"), Label::Plain);
+        assert_eq!(label("Recording 2"), Label::Numbered(2));
+        assert_eq!(label("Recording (Hebrew)"), Label::Language("he"));
+        assert_eq!(label("Recording (ES)"), Label::Language("ES"));
+        assert_eq!(label("Recordings"), Label::Other("Recordings"));
+        assert_eq!(label("Slides"), Label::Other("Slides"));
     }
 
     #[test]

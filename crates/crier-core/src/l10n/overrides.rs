@@ -104,22 +104,29 @@ pub fn check(text: &str) -> Vec<Finding> {
     findings
 }
 
-/// Every built-in message (by English, which has them all): its id, variables and attributes.
-fn builtin_messages() -> Vec<(String, BTreeSet<String>, BTreeSet<String>)> {
-    let resource = parser::parse(builtin_source(Locale::En)).unwrap_or_else(|(r, _)| r);
-    resource
-        .body
-        .iter()
-        .filter_map(|entry| match entry {
-            Entry::Message(m) => {
-                let mut variables = BTreeSet::new();
-                message_variables(m, &mut variables);
-                let attributes = m.attributes.iter().map(|a| a.id.name.to_string()).collect();
-                Some((m.id.name.to_string(), variables, attributes))
-            }
-            _ => None,
-        })
-        .collect()
+/// A message's id, the variables it is given, and its attributes.
+type Known = (String, BTreeSet<String>, BTreeSet<String>);
+
+/// Every built-in message (by English, which has them all), read once: the running bot checks the
+/// override files at every rescan.
+fn builtin_messages() -> &'static [Known] {
+    static KNOWN: std::sync::OnceLock<Vec<Known>> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| {
+        let resource = parser::parse(builtin_source(Locale::En)).unwrap_or_else(|(r, _)| r);
+        resource
+            .body
+            .iter()
+            .filter_map(|entry| match entry {
+                Entry::Message(m) => {
+                    let mut variables = BTreeSet::new();
+                    message_variables(m, &mut variables);
+                    let attributes = m.attributes.iter().map(|a| a.id.name.to_string()).collect();
+                    Some((m.id.name.to_string(), variables, attributes))
+                }
+                _ => None,
+            })
+            .collect()
+    })
 }
 
 /// The variables a message's value and attributes refer to.
