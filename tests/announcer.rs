@@ -20,7 +20,7 @@ fn event(start: DateTime<Utc>) -> Event {
 async fn a_ledger_that_cannot_be_written_keeps_the_announcement_due() {
     let dir = tempfile::tempdir().expect("tempdir");
     let now = Utc::now();
-    let ledger = Ledger::open(dir.path()).expect("ledger");
+    let ledger = Ledger::open_sqlite(dir.path(), "default").expect("ledger");
     let mut announcer = Announcer::new(
         Console::new(Vec::new(), true),
         ledger,
@@ -114,7 +114,7 @@ async fn a_series_is_new_once_and_every_occurrence_gets_its_reminders() {
     let start = at("2027-01-04T12:00:00Z");
     let mut announcer = Announcer::new(
         Console::new(out.clone(), true),
-        Ledger::open(state.path()).expect("ledger"),
+        Ledger::open_sqlite(state.path(), "default").expect("ledger"),
         Rules::default(),
         None,
         chrono_tz::UTC,
@@ -174,7 +174,7 @@ async fn a_broken_dated_file_keeps_its_occurrence_as_it_was() {
     let now = at("2027-01-08T12:00:00Z");
     let mut announcer = Announcer::new(
         Console::new(Shared::default(), true),
-        Ledger::open(state.path()).expect("ledger"),
+        Ledger::open_sqlite(state.path(), "default").expect("ledger"),
         Rules::default(),
         None,
         chrono_tz::UTC,

@@ -13,11 +13,32 @@ pub struct Console<W> {
     out: W,
     json: bool,
     sent: u64,
+    /// The site's name as `--json` writes it, and `Some` for a site of `[[sites]]`, whose text
+    /// header names it too.
+    site: String,
+    named: bool,
 }
 
 impl<W: Write> Console<W> {
     pub fn new(out: W, json: bool) -> Self {
-        Console { out, json, sent: 0 }
+        Console {
+            out,
+            json,
+            sent: 0,
+            site: crate::config::DEFAULT_SITE.to_string(),
+            named: false,
+        }
+    }
+
+    /// Announces for the site `name` of `[[sites]]` (`None`: the one site of a configuration
+    /// without it).
+    #[must_use]
+    pub fn for_site(mut self, name: Option<String>) -> Self {
+        self.named = name.is_some();
+        if let Some(name) = name {
+            self.site = name;
+        }
+        self
     }
 }
 
@@ -27,6 +48,7 @@ impl<W: Write> Sink for Console<W> {
         let m = outgoing.message;
         let result = if self.json {
             let line = json!({
+                "site": self.site,
                 "kind": m.kind.name(),
                 "offset": match m.kind {
                     crier_core::schedule::Kind::Reminder(d) => Some(humantime::format_duration(d).to_string()),
@@ -44,10 +66,13 @@ impl<W: Write> Sink for Console<W> {
             });
             writeln!(self.out, "{line}")
         } else {
-            let channel = outgoing
+            let mut channel = outgoing
                 .destination
                 .map(|d| format!(" in #{}", d.channel_id))
                 .unwrap_or_default();
+            if self.named {
+                channel = format!(" {{{}}}{channel}", self.site);
+            }
             writeln!(
                 self.out,
                 "=== {} [{}]{channel} ===\n{}",
@@ -60,6 +85,11 @@ impl<W: Write> Sink for Console<W> {
             .and_then(|()| self.out.flush())
             .map_err(|e| SinkError::Retry(format!("cannot write to standard output: {e}")))?;
         self.sent += 1;
-        Ok(format!("console-{}-{}", std::process::id(), self.sent))
+        Ok(format!(
+            "console-{}-{}-{}",
+            self.site,
+            std::process::id(),
+            self.sent
+        ))
     }
 }

@@ -1,5 +1,6 @@
-//! The optional HTTP listener (`http.listen`): `GET` and `HEAD` for `/healthz`, `/metrics` and
-//! `/events.ics`, and `POST /hooks/git` when the git source has a webhook secret.
+//! The optional HTTP listener (`http.listen`): `GET` and `HEAD` for `/healthz`, `/metrics` and each
+//! site's calendar (`/sites/<name>/events.ics`), and `POST /hooks/git/<name>` for a site whose git
+//! source has a webhook secret. With one site, `/events.ics` and `/hooks/git` are its own.
 //!
 //! Off by default: a bot needs no open port. Containers and Prometheus turn it on. The calendar feed is
 //! built by the run loop once per catalog change and only handed out here: calendar apps poll it every
@@ -166,35 +167,155 @@ fn soft_open_files(limits: &str) -> Option<u64> {
     line.split_whitespace().next()?.parse().ok()
 }
 
-/// What every connection's requests are answered from.
-struct Shared {
-    telemetry: Arc<Telemetry>,
-    feed: FeedWatch,
-    hook: Option<Hook>,
+/// What the listener serves for one site.
+pub struct SiteEndpoints {
+    /// The site's name in the paths (`/sites/<name>/events.ics`).
+    pub name: String,
+    pub telemetry: Arc<Telemetry>,
+    pub feed: FeedWatch,
+    /// Enables the site's `POST /hooks/git/<name>`; set once its git source has started.
+    pub hook: HookSlot,
 }
 
-impl Shared {
+/// A site's webhook, set when its git source starts (which, for a first clone that fails, may be
+/// after the listener has started).
+pub type HookSlot = Arc<std::sync::RwLock<Option<Hook>>>;
+
+/// What every connection's requests are answered from.
+pub struct Endpoints {
+    /// The process's own health and metrics (the gateway, the commands, the ledger's leadership).
+    pub process: Arc<Telemetry>,
+    pub sites: Vec<SiteEndpoints>,
+}
+
+impl Endpoints {
+    /// The site a path names: `/sites/<name>/events.ics` or `/hooks/git/<name>`, or with one site
+    /// the plain `/events.ics` and `/hooks/git`. `Err` for a path of no site, `Ok(None)` for
+    /// another path.
+    fn site_of(&self, path: &str) -> Option<Result<(&SiteEndpoints, Endpoint), ()>> {
+        let single = || match self.sites.as_slice() {
+            [only] => Ok(only),
+            _ => Err(()),
+        };
+        let named = |name: &str| self.sites.iter().find(|s| s.name == name).ok_or(());
+        if path == FEED_PATH {
+            return Some(single().map(|s| (s, Endpoint::Feed)));
+        }
+        if path == HOOK_PATH {
+            return Some(single().map(|s| (s, Endpoint::Hook)));
+        }
+        if let Some(name) = path.strip_prefix("/hooks/git/") {
+            return Some(named(name).map(|s| (s, Endpoint::Hook)));
+        }
+        let name = path.strip_prefix("/sites/")?.strip_suffix(FEED_PATH)?;
+        Some(named(name).map(|s| (s, Endpoint::Feed)))
+    }
+
     async fn answer(&self, req: Request<Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
-        match &self.hook {
-            Some(hook) if req.uri().path() == HOOK_PATH => {
-                let response = webhook(req, hook, peer).await;
-                count_status(&self.telemetry.webhook_requests, &response);
+        let get = matches!(*req.method(), Method::GET | Method::HEAD);
+        match self.site_of(req.uri().path()) {
+            Some(Ok((site, Endpoint::Hook))) => match hook_of(site) {
+                Some(hook) => {
+                    let response = webhook(req, &hook, peer).await;
+                    count_status(&site.telemetry.webhook_requests, &response);
+                    response
+                }
+                None => not_found(),
+            },
+            Some(Ok((site, Endpoint::Feed))) if get => {
+                let current = site.feed.borrow().clone();
+                let response = match current.as_deref() {
+                    Some(feed) => calendar(&req, feed),
+                    None => text(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "text/plain",
+                        "the calendar is not ready yet: the events are being read\n".into(),
+                    ),
+                };
+                count_status(&site.telemetry.feed_requests, &response);
                 response
             }
-            _ => {
-                let current = self.feed.borrow().clone();
-                route(&req, &self.telemetry, current.as_deref())
+            Some(Ok((_, Endpoint::Feed))) => method_not_allowed(GET_HEAD),
+            Some(Err(())) => not_found(),
+            None => route(&req, self),
+        }
+    }
+
+    /// `Ok` when the process and every site are healthy; else one line per problem, each site's
+    /// named (a site's broken source is its own line, and does not hide the others').
+    pub fn health(&self) -> Result<String, String> {
+        let mut lines = Vec::new();
+        let mut healthy = true;
+        if let Err(reason) = self.process.health() {
+            healthy = false;
+            lines.push(format!("unhealthy: {reason}"));
+        }
+        if self.sites.len() == 1 && Arc::ptr_eq(&self.sites[0].telemetry, &self.process) {
+            return if healthy {
+                Ok("ok\n".into())
+            } else {
+                Err(lines.join("\n") + "\n")
+            };
+        }
+        for site in &self.sites {
+            match site.telemetry.health() {
+                Ok(()) => lines.push(format!("site {}: ok", site.name)),
+                Err(reason) => {
+                    healthy = false;
+                    lines.push(format!("site {}: unhealthy: {reason}", site.name));
+                }
             }
         }
+        let body = if healthy {
+            format!("ok\n{}\n", lines.join("\n"))
+        } else {
+            lines.join("\n") + "\n"
+        };
+        if healthy {
+            Ok(body)
+        } else {
+            Err(body)
+        }
+    }
+
+    /// The metrics of the process and of every site, each site's under its `site` label, as one
+    /// exposition.
+    pub fn encode(&self) -> String {
+        let mut texts = vec![self.process.encode()];
+        for site in &self.sites {
+            if !Arc::ptr_eq(&site.telemetry, &self.process) {
+                texts.push(site.telemetry.encode());
+            }
+        }
+        crate::app::telemetry::merge_expositions(&texts)
     }
 }
 
-/// Binds `addr`; the returned future serves until dropped. `hook` enables `POST /hooks/git`.
+fn hook_of(site: &SiteEndpoints) -> Option<Hook> {
+    match site.hook.read() {
+        Ok(hook) => hook.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    }
+}
+
+/// What a site's path is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    Feed,
+    Hook,
+}
+
+/// Where a single site's feed is served, and each site's under `/sites/<name>`.
+pub const FEED_PATH: &str = "/events.ics";
+
+fn not_found() -> Response<Full<Bytes>> {
+    text(StatusCode::NOT_FOUND, "text/plain", "not found\n".into())
+}
+
+/// Binds `addr`; the returned future serves `endpoints` until dropped.
 pub async fn serve(
     addr: SocketAddr,
-    telemetry: Arc<Telemetry>,
-    feed: FeedWatch,
-    hook: Option<Hook>,
+    endpoints: Endpoints,
 ) -> anyhow::Result<impl std::future::Future<Output = ()>> {
     let limits = Limits::new(open_files_limit(), |var| std::env::var(var).ok())?;
     let listener = TcpListener::bind(addr)
@@ -207,11 +328,7 @@ pub async fn serve(
         idle_timeout = ?limits.idle,
         "HTTP listener for /healthz and /metrics"
     );
-    let shared = Arc::new(Shared {
-        telemetry,
-        feed,
-        hook,
-    });
+    let shared = Arc::new(endpoints);
     Ok(async move {
         // A permit per open connection, taken before accepting: at the cap the loop waits here and
         // new connections wait in the kernel's backlog, instead of being accepted only to be dropped.
@@ -365,7 +482,7 @@ impl AcceptBackoff {
 async fn connection(
     stream: TcpStream,
     peer: SocketAddr,
-    shared: Arc<Shared>,
+    shared: Arc<Endpoints>,
     limits: Limits,
     _slot: OwnedSemaphorePermit,
 ) {
@@ -597,40 +714,20 @@ const GET_HEAD: &str = "GET, HEAD";
 
 /// `HEAD` is answered as `GET`: hyper sends the same status and headers, with `Content-Length` from
 /// the body, and leaves the body out.
-fn route(
-    req: &Request<Incoming>,
-    telemetry: &Telemetry,
-    feed: Option<&ServedFeed>,
-) -> Response<Full<Bytes>> {
+fn route(req: &Request<Incoming>, endpoints: &Endpoints) -> Response<Full<Bytes>> {
     let get = matches!(*req.method(), Method::GET | Method::HEAD);
     match (req.uri().path(), get) {
-        ("/healthz", true) => match telemetry.health() {
-            Ok(()) => text(StatusCode::OK, "text/plain", "ok\n".into()),
-            Err(reason) => text(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "text/plain",
-                format!("unhealthy: {reason}\n"),
-            ),
+        ("/healthz", true) => match endpoints.health() {
+            Ok(body) => text(StatusCode::OK, "text/plain", body),
+            Err(body) => text(StatusCode::SERVICE_UNAVAILABLE, "text/plain", body),
         },
         ("/metrics", true) => text(
             StatusCode::OK,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
-            telemetry.encode(),
+            endpoints.encode(),
         ),
-        ("/events.ics", true) => {
-            let response = match feed {
-                Some(feed) => calendar(req, feed),
-                None => text(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "text/plain",
-                    "the calendar is not ready yet: the events are being read\n".into(),
-                ),
-            };
-            count_status(&telemetry.feed_requests, &response);
-            response
-        }
-        ("/healthz" | "/metrics" | "/events.ics", false) => method_not_allowed(GET_HEAD),
-        _ => text(StatusCode::NOT_FOUND, "text/plain", "not found\n".into()),
+        ("/healthz" | "/metrics", false) => method_not_allowed(GET_HEAD),
+        _ => not_found(),
     }
 }
 

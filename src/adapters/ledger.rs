@@ -84,6 +84,10 @@ pub enum LedgerError {
         found: i64,
         known: i64,
     },
+    #[error(
+        "the ledger {0}: this build of crier keeps its ledger in SQLite only; remove `ledger.url`"
+    )]
+    Unsupported(String),
     #[error("the ledger database {path}: {source}")]
     Sqlite {
         path: PathBuf,
@@ -91,14 +95,17 @@ pub enum LedgerError {
     },
 }
 
+/// One site's view of the ledger: every read and write is of that site's rows.
 pub struct Ledger {
     conn: Connection,
     path: PathBuf,
+    /// The site whose rows this handle reads and writes ([`crate::config::SiteConfig::key`]).
+    site: String,
 }
 
 /// The schema this build writes (`PRAGMA user_version`). Each later version adds a migration step in
 /// [`Ledger::open`]; a ledger written by a newer crier is refused rather than misread.
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 /// Version 1.
 const SCHEMA: &str = "
@@ -165,9 +172,110 @@ CREATE TABLE IF NOT EXISTS feed_sequences (
 );
 ";
 
+/// Version 5: every row belongs to a site (`[[sites]]`), so that one ledger holds every site's rows.
+/// The rows written before are the one site's of a configuration without `[[sites]]`, whose name is
+/// [`crate::config::DEFAULT_SITE`]. SQLite cannot change a primary key in place: each table is
+/// copied into its new shape.
+const SCHEMA_5: &str = "
+CREATE TABLE events_5 (
+    site       TEXT NOT NULL,
+    event_id   TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    announced  INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT NOT NULL,
+    source     TEXT,
+    PRIMARY KEY (site, event_id)
+);
+INSERT INTO events_5 SELECT 'default', event_id, start, announced, first_seen, source FROM events;
+DROP TABLE events;
+ALTER TABLE events_5 RENAME TO events;
+CREATE INDEX events_source ON events (site, source);
+CREATE TABLE announcements_5 (
+    site       TEXT NOT NULL,
+    event_id   TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    due        INTEGER NOT NULL,
+    status     TEXT NOT NULL,
+    message_id TEXT,
+    detail     TEXT,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    channel    TEXT,
+    PRIMARY KEY (site, event_id, kind, start)
+);
+INSERT INTO announcements_5 SELECT 'default', event_id, kind, start, due, status, message_id, detail,
+    attempts, updated_at, channel FROM announcements;
+DROP TABLE announcements;
+ALTER TABLE announcements_5 RENAME TO announcements;
+CREATE INDEX announcements_updated ON announcements (site, updated_at);
+CREATE TABLE recording_baselines_5 (
+    site     TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    taken_at TEXT NOT NULL,
+    PRIMARY KEY (site, event_id)
+);
+INSERT INTO recording_baselines_5 SELECT 'default', event_id, taken_at FROM recording_baselines;
+DROP TABLE recording_baselines;
+ALTER TABLE recording_baselines_5 RENAME TO recording_baselines;
+CREATE TABLE recordings_5 (
+    site       TEXT NOT NULL,
+    event_id   TEXT NOT NULL,
+    url        TEXT NOT NULL,
+    announce   INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (site, event_id, url)
+);
+INSERT INTO recordings_5 SELECT 'default', event_id, url, announce, first_seen FROM recordings;
+DROP TABLE recordings;
+ALTER TABLE recordings_5 RENAME TO recordings;
+CREATE TABLE scheduled_events_5 (
+    site        TEXT NOT NULL,
+    event_id    TEXT NOT NULL,
+    discord_id  TEXT,
+    state       TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    start       INTEGER NOT NULL,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (site, event_id)
+);
+INSERT INTO scheduled_events_5 SELECT 'default', event_id, discord_id, state, fingerprint, start,
+    updated_at FROM scheduled_events;
+DROP TABLE scheduled_events;
+ALTER TABLE scheduled_events_5 RENAME TO scheduled_events;
+CREATE TABLE feed_sequences_5 (
+    site        TEXT NOT NULL,
+    event_id    TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    sequence    INTEGER NOT NULL,
+    PRIMARY KEY (site, event_id)
+);
+INSERT INTO feed_sequences_5 SELECT 'default', event_id, fingerprint, sequence FROM feed_sequences;
+DROP TABLE feed_sequences;
+ALTER TABLE feed_sequences_5 RENAME TO feed_sequences;
+";
+
+/// The tables that hold a site's rows, each with an `event_id` column.
+const SITE_TABLES: [&str; 6] = [
+    "events",
+    "announcements",
+    "recording_baselines",
+    "recordings",
+    "scheduled_events",
+    "feed_sequences",
+];
+
 impl Ledger {
-    /// Opens (creating) `state_dir/ledger.sqlite3`.
-    pub fn open(state_dir: &Path) -> Result<Ledger, LedgerError> {
+    /// Opens the configured ledger, for the rows of `site`.
+    pub fn open(config: &crate::config::LedgerConfig, site: &str) -> Result<Ledger, LedgerError> {
+        match &config.postgres {
+            None => Ledger::open_sqlite(&config.state_dir, site),
+            Some(pg) => Err(LedgerError::Unsupported(pg.url.clone())),
+        }
+    }
+
+    /// Opens (creating) `state_dir/ledger.sqlite3`, for the rows of `site`.
+    pub fn open_sqlite(state_dir: &Path, site: &str) -> Result<Ledger, LedgerError> {
         fs::create_dir_all(state_dir).map_err(|source| LedgerError::StateDir {
             path: state_dir.to_path_buf(),
             source,
@@ -211,14 +319,52 @@ impl Ledger {
         if version < 4 {
             tx.execute_batch(SCHEMA_4).map_err(sqlite)?;
         }
+        if version < 5 {
+            tx.execute_batch(SCHEMA_5).map_err(sqlite)?;
+        }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .map_err(sqlite)?;
         tx.commit().map_err(sqlite)?;
-        Ok(Ledger { conn, path })
+        Ok(Ledger {
+            conn,
+            path,
+            site: site.to_string(),
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the site has any row at all.
+    pub fn is_empty(&self) -> Result<bool, LedgerError> {
+        self.conn
+            .query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM events WHERE site = ?1)
+                    AND NOT EXISTS (SELECT 1 FROM announcements WHERE site = ?1)",
+                params![self.site],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Gives this site the rows of `from` (a site that no longer exists), in one transaction, if it
+    /// has none of its own: the one site of a configuration without `[[sites]]` keeps its ledger when
+    /// it moves under `[[sites]]` with a name. Returns whether it did.
+    pub fn adopt(&self, from: &str) -> Result<bool, LedgerError> {
+        if from == self.site || !self.is_empty()? {
+            return Ok(false);
+        }
+        self.atomically(|| {
+            let mut moved = 0;
+            for table in SITE_TABLES {
+                moved += self.conn.execute(
+                    &format!("UPDATE {table} SET site = ?2 WHERE site = ?1"),
+                    params![from, self.site],
+                )?;
+            }
+            Ok(moved > 0)
+        })
     }
 
     fn err(&self, source: rusqlite::Error) -> LedgerError {
@@ -280,10 +426,10 @@ impl Ledger {
         let mut memory = Memory::default();
         let mut stmt = self
             .conn
-            .prepare("SELECT event_id, start, announced FROM events")
+            .prepare("SELECT event_id, start, announced FROM events WHERE site = ?1")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |row| {
+            .query_map(params![self.site], |row| {
                 Ok((
                     row.get::<_, String>(0)?,
                     row.get::<_, i64>(1)?,
@@ -315,15 +461,16 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         self.conn
             .prepare_cached(
-                "INSERT INTO events (event_id, start, first_seen, source) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (event_id) DO UPDATE SET start = excluded.start, source = excluded.source",
+                "INSERT INTO events (site, event_id, start, first_seen, source) VALUES (?5, ?1, ?2, ?3, ?4)
+                 ON CONFLICT (site, event_id) DO UPDATE SET start = excluded.start, source = excluded.source",
             )
             .and_then(|mut stmt| {
                 stmt.execute(params![
                     event_id,
                     start.timestamp(),
                     now.to_rfc3339(),
-                    source.to_string_lossy()
+                    source.to_string_lossy(),
+                    self.site
                 ])
             })
             .map(drop)
@@ -334,9 +481,11 @@ impl Ledger {
     pub fn set_source(&self, event_id: &str, source: &Path) -> Result<(), LedgerError> {
         self.conn
             .prepare_cached(
-                "UPDATE events SET source = ?2 WHERE event_id = ?1 AND source IS NOT ?2",
+                "UPDATE events SET source = ?2 WHERE site = ?3 AND event_id = ?1 AND source IS NOT ?2",
             )
-            .and_then(|mut stmt| stmt.execute(params![event_id, source.to_string_lossy()]))
+            .and_then(|mut stmt| {
+                stmt.execute(params![event_id, source.to_string_lossy(), self.site])
+            })
             .map(drop)
             .map_err(|e| self.err(e))
     }
@@ -345,10 +494,14 @@ impl Ledger {
     pub fn tracked_from(&self, source: &Path) -> Result<Vec<String>, LedgerError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT event_id FROM events WHERE source = ?1 ORDER BY first_seen")
+            .prepare_cached(
+                "SELECT event_id FROM events WHERE site = ?2 AND source = ?1 ORDER BY first_seen",
+            )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![source.to_string_lossy()], |row| row.get(0))
+            .query_map(params![source.to_string_lossy(), self.site], |row| {
+                row.get(0)
+            })
             .map_err(|e| self.err(e))?;
         rows.collect::<Result<Vec<String>, _>>()
             .map_err(|e| self.err(e))
@@ -358,16 +511,11 @@ impl Ledger {
     /// leaves either the old identity or the new one, never half of each.
     pub fn rename(&self, from: &str, to: &str) -> Result<(), LedgerError> {
         self.atomically(|| {
-            for table in [
-                "events",
-                "announcements",
-                "recording_baselines",
-                "recordings",
-                "scheduled_events",
-            ] {
+            // The feed's SEQUENCE follows its UID, which is made from the identity: not renamed.
+            for table in &SITE_TABLES[..5] {
                 self.conn.execute(
-                    &format!("UPDATE {table} SET event_id = ?2 WHERE event_id = ?1"),
-                    params![from, to],
+                    &format!("UPDATE {table} SET event_id = ?2 WHERE site = ?3 AND event_id = ?1"),
+                    params![from, to, self.site],
                 )?;
             }
             Ok(())
@@ -379,20 +527,20 @@ impl Ledger {
         let mut known = crier_core::recordings::Known::default();
         let mut stmt = self
             .conn
-            .prepare("SELECT event_id FROM recording_baselines")
+            .prepare("SELECT event_id FROM recording_baselines WHERE site = ?1")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |row| row.get::<_, String>(0))
+            .query_map(params![self.site], |row| row.get::<_, String>(0))
             .map_err(|e| self.err(e))?;
         for row in rows {
             known.baselined.insert(row.map_err(|e| self.err(e))?);
         }
         let mut stmt = self
             .conn
-            .prepare("SELECT event_id, url, announce FROM recordings")
+            .prepare("SELECT event_id, url, announce FROM recordings WHERE site = ?1")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |row| {
+            .query_map(params![self.site], |row| {
                 Ok((
                     row.get::<_, String>(0)?,
                     row.get::<_, String>(1)?,
@@ -423,19 +571,19 @@ impl Ledger {
             let insert = |url: &str, announce: bool| {
                 self.conn
                     .prepare_cached(
-                        "INSERT INTO recordings (event_id, url, announce, first_seen) VALUES (?1, ?2, ?3, ?4)
-                         ON CONFLICT (event_id, url) DO NOTHING",
+                        "INSERT INTO recordings (site, event_id, url, announce, first_seen) VALUES (?5, ?1, ?2, ?3, ?4)
+                         ON CONFLICT (site, event_id, url) DO NOTHING",
                     )?
-                    .execute(params![event_id, url, announce, now])
+                    .execute(params![event_id, url, announce, now, self.site])
                     .map(drop)
             };
             if let Some(urls) = &plan.baseline {
                 self.conn
                     .prepare_cached(
-                        "INSERT INTO recording_baselines (event_id, taken_at) VALUES (?1, ?2)
-                         ON CONFLICT (event_id) DO NOTHING",
+                        "INSERT INTO recording_baselines (site, event_id, taken_at) VALUES (?3, ?1, ?2)
+                         ON CONFLICT (site, event_id) DO NOTHING",
                     )?
-                    .execute(params![event_id, now])?;
+                    .execute(params![event_id, now, self.site])?;
                 for url in urls {
                     insert(url, false)?;
                 }
@@ -451,10 +599,10 @@ impl Ledger {
     pub fn scheduled_events(&self) -> Result<Vec<crier_core::events_tab::Recorded>, LedgerError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT event_id, discord_id, state, fingerprint, start FROM scheduled_events ORDER BY start, event_id")
+            .prepare("SELECT event_id, discord_id, state, fingerprint, start FROM scheduled_events WHERE site = ?1 ORDER BY start, event_id")
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([], |row| {
+            .query_map(params![self.site], |row| {
                 Ok((
                     row.get::<_, String>(0)?,
                     row.get::<_, Option<String>>(1)?,
@@ -493,9 +641,9 @@ impl Ledger {
     ) -> Result<(), LedgerError> {
         self.conn
             .execute(
-                "INSERT INTO scheduled_events (event_id, discord_id, state, fingerprint, start, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (event_id) DO UPDATE SET discord_id = excluded.discord_id,
+                "INSERT INTO scheduled_events (site, event_id, discord_id, state, fingerprint, start, updated_at)
+                 VALUES (?7, ?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (site, event_id) DO UPDATE SET discord_id = excluded.discord_id,
                     state = excluded.state, fingerprint = excluded.fingerprint,
                     start = excluded.start, updated_at = excluded.updated_at",
                 params![
@@ -504,7 +652,8 @@ impl Ledger {
                     record.state.as_str(),
                     record.fingerprint,
                     record.start.timestamp(),
-                    now.to_rfc3339()
+                    now.to_rfc3339(),
+                    self.site
                 ],
             )
             .map(drop)
@@ -515,8 +664,8 @@ impl Ledger {
     pub fn forget_scheduled_event(&self, event_id: &str) -> Result<(), LedgerError> {
         self.conn
             .execute(
-                "DELETE FROM scheduled_events WHERE event_id = ?1",
-                params![event_id],
+                "DELETE FROM scheduled_events WHERE site = ?2 AND event_id = ?1",
+                params![event_id, self.site],
             )
             .map(drop)
             .map_err(|e| self.err(e))
@@ -535,9 +684,9 @@ impl Ledger {
         let attempts = i64::from(status == Progress::Sending);
         self.conn
             .prepare_cached(
-                "INSERT INTO announcements (event_id, kind, start, due, status, message_id, detail, attempts, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (event_id, kind, start) DO UPDATE SET
+                "INSERT INTO announcements (site, event_id, kind, start, due, status, message_id, detail, attempts, updated_at)
+                 VALUES (?10, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (site, event_id, kind, start) DO UPDATE SET
                     status = excluded.status,
                     message_id = COALESCE(excluded.message_id, message_id),
                     detail = excluded.detail,
@@ -554,7 +703,8 @@ impl Ledger {
                     message_id,
                     detail,
                     attempts,
-                    now.to_rfc3339()
+                    now.to_rfc3339(),
+                    self.site
                 ])
             })
             .map_err(|e| self.err(e))?;
@@ -568,8 +718,13 @@ impl Ledger {
     pub fn get(&self, key: &Key) -> Result<Option<Entry>, LedgerError> {
         self.conn
             .query_row(
-                &format!("{SELECT} WHERE event_id = ?1 AND kind = ?2 AND start = ?3"),
-                params![key.event_id, key.kind.key(), key.start.timestamp()],
+                &format!("{SELECT} WHERE site = ?4 AND event_id = ?1 AND kind = ?2 AND start = ?3"),
+                params![
+                    key.event_id,
+                    key.kind.key(),
+                    key.start.timestamp(),
+                    self.site
+                ],
                 row_to_record,
             )
             .optional()
@@ -585,9 +740,9 @@ impl Ledger {
         self.conn
             .query_row(
                 "SELECT message_id, channel FROM announcements
-                 WHERE event_id = ?1 AND status = 'sent' AND message_id IS NOT NULL
+                 WHERE site = ?2 AND event_id = ?1 AND status = 'sent' AND message_id IS NOT NULL
                  ORDER BY updated_at DESC LIMIT 1",
-                params![event_id],
+                params![event_id, self.site],
                 |row| {
                     let channel: Option<String> = row.get(1)?;
                     Ok((row.get(0)?, channel.and_then(|c| c.parse().ok())))
@@ -601,8 +756,8 @@ impl Ledger {
     pub fn set_channel(&self, key: &Key, channel: u64) -> Result<(), LedgerError> {
         self.conn
             .execute(
-                "UPDATE announcements SET channel = ?4 WHERE event_id = ?1 AND kind = ?2 AND start = ?3",
-                params![key.event_id, key.kind.key(), key.start.timestamp(), channel.to_string()],
+                "UPDATE announcements SET channel = ?4 WHERE site = ?5 AND event_id = ?1 AND kind = ?2 AND start = ?3",
+                params![key.event_id, key.kind.key(), key.start.timestamp(), channel.to_string(), self.site],
             )
             .map(drop)
             .map_err(|e| self.err(e))
@@ -612,8 +767,8 @@ impl Ledger {
     /// record, and for an occurrence whose series' "new" (a record of the series) was posted for it.
     pub fn mark_announced(&self, event_id: &str) -> Result<(), LedgerError> {
         self.conn
-            .prepare_cached("UPDATE events SET announced = 1 WHERE event_id = ?1")
-            .and_then(|mut stmt| stmt.execute(params![event_id]))
+            .prepare_cached("UPDATE events SET announced = 1 WHERE site = ?2 AND event_id = ?1")
+            .and_then(|mut stmt| stmt.execute(params![event_id, self.site]))
             .map(drop)
             .map_err(|e| self.err(e))
     }
@@ -626,6 +781,7 @@ impl Ledger {
         fingerprints: &[(String, String)],
     ) -> Result<std::collections::HashMap<String, u32>, LedgerError> {
         let path = self.path.clone();
+        let site = self.site.clone();
         let sqlite = |source| LedgerError::Sqlite {
             path: path.clone(),
             source,
@@ -635,30 +791,31 @@ impl Ledger {
         {
             let mut get = tx
                 .prepare_cached(
-                    "SELECT fingerprint, sequence FROM feed_sequences WHERE event_id = ?1",
+                    "SELECT fingerprint, sequence FROM feed_sequences WHERE site = ?2 AND event_id = ?1",
                 )
                 .map_err(sqlite)?;
             let mut put = tx
                 .prepare_cached(
-                    "INSERT INTO feed_sequences (event_id, fingerprint, sequence) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (event_id) DO UPDATE SET fingerprint = excluded.fingerprint, sequence = excluded.sequence",
+                    "INSERT INTO feed_sequences (site, event_id, fingerprint, sequence) VALUES (?4, ?1, ?2, ?3)
+                     ON CONFLICT (site, event_id) DO UPDATE SET fingerprint = excluded.fingerprint, sequence = excluded.sequence",
                 )
                 .map_err(sqlite)?;
             for (id, fingerprint) in fingerprints {
                 let known: Option<(String, u32)> = get
-                    .query_row(params![id], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .query_row(params![id, site], |row| Ok((row.get(0)?, row.get(1)?)))
                     .optional()
                     .map_err(sqlite)?;
                 let sequence = match known {
                     Some((old, sequence)) if &old == fingerprint => sequence,
                     Some((_, sequence)) => {
                         let next = sequence.saturating_add(1);
-                        put.execute(params![id, fingerprint, next])
+                        put.execute(params![id, fingerprint, next, site])
                             .map_err(sqlite)?;
                         next
                     }
                     None => {
-                        put.execute(params![id, fingerprint, 0]).map_err(sqlite)?;
+                        put.execute(params![id, fingerprint, 0, site])
+                            .map_err(sqlite)?;
                         0
                     }
                 };
@@ -674,10 +831,12 @@ impl Ledger {
         let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let mut stmt = self
             .conn
-            .prepare(&format!("{SELECT} ORDER BY updated_at DESC LIMIT ?1"))
+            .prepare(&format!(
+                "{SELECT} WHERE site = ?2 ORDER BY updated_at DESC LIMIT ?1"
+            ))
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![limit], row_to_record)
+            .query_map(params![limit, self.site], row_to_record)
             .map_err(|e| self.err(e))?;
         let mut records = Vec::new();
         for row in rows {
@@ -739,7 +898,7 @@ mod tests {
             start: t(1000),
         };
         {
-            let ledger = Ledger::open(dir.path()).expect("opens");
+            let ledger = Ledger::open_sqlite(dir.path(), "default").expect("opens");
             ledger
                 .track("e", Path::new("e.md"), t(1000), t(0))
                 .expect("track");
@@ -747,7 +906,7 @@ mod tests {
                 .record(&key, t(0), Progress::Sending, None, None, t(1))
                 .expect("sending");
         }
-        let ledger = Ledger::open(dir.path()).expect("reopens");
+        let ledger = Ledger::open_sqlite(dir.path(), "default").expect("reopens");
         let memory = ledger.load().expect("loads");
         assert_eq!(
             memory.tracked("e"),
@@ -780,15 +939,17 @@ mod tests {
     #[test]
     fn a_ledger_from_a_newer_crier_is_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
-        drop(Ledger::open(dir.path()).expect("opens"));
+        drop(Ledger::open_sqlite(dir.path(), "default").expect("opens"));
         let conn = Connection::open(dir.path().join("ledger.sqlite3")).expect("sqlite");
         conn.pragma_update(None, "user_version", 99)
             .expect("pragma");
         drop(conn);
-        let err = Ledger::open(dir.path()).err().expect("refused");
+        let err = Ledger::open_sqlite(dir.path(), "default")
+            .err()
+            .expect("refused");
         assert!(
             err.to_string()
-                .contains("written by a newer crier (schema 99; this one knows 4)"),
+                .contains("written by a newer crier (schema 99; this one knows 5)"),
             "{err}"
         );
     }
@@ -796,7 +957,7 @@ mod tests {
     #[test]
     fn a_rename_carries_every_record_over() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let ledger = Ledger::open(dir.path()).expect("opens");
+        let ledger = Ledger::open_sqlite(dir.path(), "default").expect("opens");
         let key = |id: &str| Key {
             event_id: id.into(),
             kind: Kind::New,
@@ -847,7 +1008,7 @@ mod tests {
             .expect("row");
             conn.pragma_update(None, "user_version", 1).expect("pragma");
         }
-        let ledger = Ledger::open(dir.path()).expect("migrates");
+        let ledger = Ledger::open_sqlite(dir.path(), "default").expect("migrates");
         assert!(ledger
             .load()
             .expect("loads")
@@ -868,7 +1029,7 @@ mod tests {
     #[test]
     fn a_batch_is_written_whole_or_not_at_all() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let ledger = Ledger::open(dir.path()).expect("opens");
+        let ledger = Ledger::open_sqlite(dir.path(), "default").expect("opens");
         let baseline = crier_core::recordings::Plan {
             baseline: Some(vec!["https://v.example/1".into()]),
             ..Default::default()
@@ -907,7 +1068,7 @@ mod tests {
     #[test]
     fn a_move_updates_the_tracked_start() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let ledger = Ledger::open(dir.path()).expect("opens");
+        let ledger = Ledger::open_sqlite(dir.path(), "default").expect("opens");
         ledger
             .track("e", Path::new("e.md"), t(1000), t(0))
             .expect("track");

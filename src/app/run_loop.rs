@@ -16,10 +16,11 @@ use crate::app::announcer::{Announcer, Core};
 use crate::app::sink::Sink;
 use crate::app::status::Shared;
 use crate::app::telemetry::Telemetry;
-use crate::config::Config;
+use crate::config::{Config, SiteConfig, DEFAULT_SITE};
 use crier_core::catalog::Settings;
 use crier_core::routing::Router;
 use std::sync::{Arc, Mutex, PoisonError};
+use tracing::Instrument;
 
 /// Holds `state_dir/crier.lock` for as long as it lives: two bots on one ledger would double-post.
 pub struct StateLock {
@@ -58,56 +59,178 @@ impl StateLock {
     }
 }
 
-/// Runs until SIGTERM or Ctrl-C (or until `fatal` ends, e.g. the Discord gateway giving up); the
-/// announcement in flight is finished and recorded first. `status` is kept current for the commands.
-#[allow(clippy::too_many_arguments)]
-pub async fn run(
+/// One site, as the run loop drives it: its configuration, where its posts go, and what it
+/// publishes (the status for the commands, the telemetry for `/healthz` and `/metrics`).
+pub struct SiteRun<S> {
+    pub config: SiteConfig,
+    pub sink: S,
+    pub router: Router,
+    pub status: Shared,
+    pub telemetry: Arc<Telemetry>,
+    pub overrides: Overrides,
+}
+
+/// Runs every site until SIGTERM or Ctrl-C (or until `fatal` ends, e.g. the Discord gateway giving
+/// up); each site finishes and records the announcement in flight first. The sites run side by
+/// side and apart: one site's broken files, failing git fetch or slow channel never holds up
+/// another's announcements.
+pub async fn run<S: Sink>(
     config: Config,
     lock: StateLock,
-    sink: impl Sink,
-    router: Router,
-    status: Shared,
-    telemetry: Arc<Telemetry>,
-    mut overrides: Overrides,
+    sites: Vec<SiteRun<S>>,
+    process: Arc<Telemetry>,
     fatal: impl std::future::Future<Output = anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
     let _lock = lock;
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("cannot listen for SIGTERM")?;
-    // First the files: for git, the first start clones the repository, which a stop interrupts.
-    let mut source = tokio::select! {
-        source = crate::adapters::source::start(
-            config.source.as_ref(),
-            &config.catalog,
-            &config.state_dir,
-            telemetry.clone(),
-        ) => source?,
-        _ = tokio::signal::ctrl_c() => return Ok(()),
-        _ = terminate.recv() => return Ok(()),
+    adopt_unnamed_rows(&config).await?;
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let mut endpoints = Vec::new();
+    let mut runs = Vec::new();
+    for site in sites {
+        let (feed_tx, feed_rx) = tokio::sync::watch::channel(None);
+        let hook: crate::adapters::http::HookSlot = Arc::default();
+        endpoints.push(crate::adapters::http::SiteEndpoints {
+            name: site.config.key().to_string(),
+            telemetry: site.telemetry.clone(),
+            feed: feed_rx,
+            hook: hook.clone(),
+        });
+        let feed = config.http_listen.map(|_| (feed_tx, hook));
+        runs.push(run_site(site, feed, stop.clone()));
+    }
+    if let Some(addr) = config.http_listen {
+        tokio::spawn(
+            crate::adapters::http::serve(
+                addr,
+                crate::adapters::http::Endpoints {
+                    process,
+                    sites: endpoints,
+                },
+            )
+            .await?,
+        );
+    }
+    let single = runs.len() == 1;
+    let all = futures_util::future::join_all(runs);
+    tokio::pin!(all);
+    tokio::pin!(fatal);
+    let results = tokio::select! {
+        results = &mut all => results,
+        _ = tokio::signal::ctrl_c() => { stop_tx.send_replace(true); all.await }
+        _ = terminate.recv() => { stop_tx.send_replace(true); all.await }
+        result = &mut fatal => {
+            stop_tx.send_replace(true);
+            let results = all.await;
+            result?;
+            results
+        }
     };
-    let (feed_tx, feed_rx) = tokio::sync::watch::channel(None);
-    let feed = match config.http_listen {
-        Some(addr) => {
-            tokio::spawn(
-                crate::adapters::http::serve(addr, telemetry.clone(), feed_rx, source.hook.take())
-                    .await?,
-            );
-            Some(FeedPublisher::new(
-                Ledger::open(&config.state_dir)?,
-                feed_tx,
-            ))
+    info!("stopping");
+    // A site that could not run at all (its first clone failed) ends the process only when it is the
+    // only one, as before `[[sites]]`; with several, it was logged and the others ran.
+    if single {
+        for result in results {
+            result?;
+        }
+    }
+    Ok(())
+}
+
+/// The rows of a configuration without `[[sites]]` belong to the first of `[[sites]]` once the site is
+/// moved there with a name (unless one of the sites is named `default`, which keeps them): nothing
+/// is announced again after the move.
+async fn adopt_unnamed_rows(config: &Config) -> anyhow::Result<()> {
+    if !config.has_named_sites() || config.sites.iter().any(|s| s.key() == DEFAULT_SITE) {
+        return Ok(());
+    }
+    let Some(first) = config.sites.first() else {
+        return Ok(());
+    };
+    let (ledger, site) = (config.ledger.clone(), first.key().to_string());
+    let adopted = tokio::task::spawn_blocking(
+        move || -> Result<bool, crate::adapters::ledger::LedgerError> {
+            Ledger::open(&ledger, &site)?.adopt(DEFAULT_SITE)
+        },
+    )
+    .await??;
+    if adopted {
+        info!(site = %first.key(), "the ledger's rows from before `[[sites]]` now belong to the first site");
+    }
+    Ok(())
+}
+
+/// One site's loop: one timer sleeps until its next due announcement (no polling), and is woken
+/// early by a file change, the periodic rescan, or `stop`.
+async fn run_site<S: Sink>(
+    site: SiteRun<S>,
+    feed: Option<(FeedSender, crate::adapters::http::HookSlot)>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let SiteRun {
+        config,
+        sink,
+        router,
+        status,
+        telemetry,
+        mut overrides,
+    } = site;
+    let name = config.key().to_string();
+    let span = tracing::info_span!("site", site = %name);
+    let named = config.name.is_some();
+    async move {
+    // First the files: for git, the first start clones the repository, which a stop interrupts.
+    let mut retry = crier_core::backoff::Backoff::new(Duration::from_secs(30), Duration::from_secs(600));
+    let own_dir = config.own_dir();
+    let mut source = loop {
+        let started = tokio::select! {
+            source = crate::adapters::source::start(
+                config.source.as_ref(),
+                &config.catalog,
+                &own_dir,
+                telemetry.clone(),
+            ) => source,
+            _ = stop.wait_for(|stop| *stop) => return Ok(()),
+        };
+        match started {
+            Ok(source) => break source,
+            // With one site there is nothing else to do: the error ends the run, as it always did.
+            Err(e) if !named => return Err(e),
+            Err(e) => {
+                let wait = retry.fail();
+                error!(error = %format!("{e:#}"), retry_in = ?wait, "this site cannot start; the other sites carry on");
+                telemetry.set_ledger(Err(format!("the site's source cannot start: {e:#}")));
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    _ = stop.wait_for(|stop| *stop) => return Ok(()),
+                }
+            }
+        }
+    };
+    telemetry.set_ledger(Ok(()));
+    let feed = match feed {
+        Some((tx, hook)) => {
+            if let Some(h) = source.hook.take() {
+                *hook.write().unwrap_or_else(PoisonError::into_inner) = Some(h);
+            }
+            let ledger = config.ledger.clone();
+            let key = name.clone();
+            let ledger = tokio::task::spawn_blocking(move || Ledger::open(&ledger, &key)).await??;
+            Some(FeedPublisher::new(ledger, tx))
         }
         None => None,
     };
-    info!(ledger = %config.state_dir.join("ledger.sqlite3").display(), events = %config.catalog.events_dir.display(), commit = source.commit.as_ref().map(super::super::adapters::source::git::Checkout::short), "starting");
+    info!(ledger = %config.ledger.describe(), events = %config.catalog.events_dir.display(), commit = source.commit.as_ref().map(super::super::adapters::source::git::Checkout::short), "starting");
     let mut announcer = {
-        let state_dir = config.state_dir.clone();
+        let ledger = config.ledger.clone();
+        let key = name.clone();
         let (rules, digest) = (config.rules.clone(), config.digest.clone());
         let zone = config.catalog.timezone;
         // Opening the ledger reads every row: on the announcer's thread, as is everything it does
         // with SQLite or with the whole catalog (see `Announcer::blocking`).
         Announcer::start(sink, move || {
-            Core::open(Ledger::open(&state_dir)?, rules, digest, zone, Utc::now())
+            Core::open(Ledger::open(&ledger, &key)?, rules, digest, zone, Utc::now())
         })
         .await?
         .with_telemetry(telemetry.clone())
@@ -135,10 +258,17 @@ pub async fn run(
     }));
     let settings = config.catalog.clone();
     // Commands can answer from the catalog before the first announcements go out.
-    load(&announcer, &publisher, &settings).await?;
+    if let Err(e) = load(&announcer, &publisher, &settings).await {
+        if !named {
+            return Err(e);
+        }
+        error!(error = %format!("{e:#}"), "cannot read the site's events; retrying at each change and rescan");
+    }
     let mut next_rescan = Instant::now() + config.rescan_interval;
-    tokio::pin!(fatal);
     loop {
+        if *stop.borrow() {
+            break;
+        }
         match announcer.tick(Utc::now()).await {
             Ok(sent) => {
                 telemetry.set_ledger(Ok(()));
@@ -153,8 +283,7 @@ pub async fn run(
                 telemetry.set_ledger(Err(e.to_string()));
                 tokio::select! {
                     () = tokio::time::sleep(Duration::from_secs(5)) => continue,
-                    _ = tokio::signal::ctrl_c() => break,
-                    _ = terminate.recv() => break,
+                    _ = stop.wait_for(|stop| *stop) => break,
                 }
             }
         }
@@ -190,12 +319,7 @@ pub async fn run(
             } => {
                 refresh_wording(&mut overrides, &announcer, &publisher).await;
             }
-            _ = tokio::signal::ctrl_c() => break,
-            _ = terminate.recv() => break,
-            result = &mut fatal => {
-                result?;
-                break;
-            }
+            _ = stop.wait_for(|stop| *stop) => break,
         }
         if Instant::now() >= next_rescan {
             refresh_wording(&mut overrides, &announcer, &publisher).await;
@@ -203,9 +327,13 @@ pub async fn run(
             next_rescan = Instant::now() + config.rescan_interval;
         }
     }
-    info!("stopping");
     Ok(())
+    }
+    .instrument(span)
+    .await
 }
+
+type FeedSender = tokio::sync::watch::Sender<Option<Arc<crate::adapters::http::ServedFeed>>>;
 
 /// Reads the override files again; new wording goes to the announcer and, through the status, to
 /// the commands.

@@ -75,9 +75,76 @@ pub struct Telemetry {
     connected_before: AtomicBool,
 }
 
+/// Several expositions (the process's and each site's) as one: each metric family once, its
+/// `# HELP` and `# TYPE` first, then every exposition's samples of it, and one `# EOF`. The
+/// OpenMetrics text format wants a family's lines together and declared once.
+pub fn merge_expositions(texts: &[String]) -> String {
+    let mut families: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    for text in texts {
+        let mut current: Option<usize> = None;
+        for line in text.lines() {
+            if line == "# EOF" {
+                continue;
+            }
+            let header = line
+                .strip_prefix("# HELP ")
+                .or_else(|| line.strip_prefix("# TYPE "))
+                .or_else(|| line.strip_prefix("# UNIT "));
+            if let Some(rest) = header {
+                let name = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                let index = if let Some(index) = families.iter().position(|(n, _, _)| *n == name) {
+                    index
+                } else {
+                    families.push((name, Vec::new(), Vec::new()));
+                    families.len() - 1
+                };
+                let headers = &mut families[index].1;
+                if !headers.iter().any(|h| h == line) {
+                    headers.push(line.to_string());
+                }
+                current = Some(index);
+            } else if let Some(index) = current {
+                families[index].2.push(line.to_string());
+            }
+        }
+    }
+    let mut out = String::new();
+    for (_, headers, samples) in families {
+        for line in headers.iter().chain(&samples) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push_str("# EOF\n");
+    out
+}
+
 impl Telemetry {
     pub fn new(with_discord: bool) -> Arc<Telemetry> {
-        let mut registry = Registry::with_prefix("crier");
+        Telemetry::labelled(with_discord, None)
+    }
+
+    /// A site's telemetry in a process with `[[sites]]`: every metric carries `site="<name>"`.
+    pub fn for_site(name: &str) -> Arc<Telemetry> {
+        Telemetry::labelled(false, Some(name))
+    }
+
+    fn labelled(with_discord: bool, site: Option<&str>) -> Arc<Telemetry> {
+        let mut registry = match site {
+            Some(name) => Registry::with_prefix_and_labels(
+                "crier",
+                [(
+                    std::borrow::Cow::Borrowed("site"),
+                    std::borrow::Cow::Owned(name.to_string()),
+                )]
+                .into_iter(),
+            ),
+            None => Registry::with_prefix("crier"),
+        };
         let events_loaded = Gauge::default();
         let file_problems = Family::<SeverityLabels, Gauge>::default();
         let announcements = Family::<SendLabels, Counter>::default();

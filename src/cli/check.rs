@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 
 use super::{events_to_read, load_catalog, router, USAGE_ERROR};
-use crate::config::Config;
+use crate::config::SiteConfig;
 use crier_core::catalog::Catalog;
 use crier_core::routing::Router;
 use crier_core::schedule::Rules;
@@ -16,8 +16,30 @@ use crier_core::schedule::Rules;
 /// `--explain`, with or without a file.
 pub type Explain = Option<Option<PathBuf>>;
 
+/// Checks each site in turn; with several, each site's report begins with its name. Exits 1 if
+/// any site has errors.
+pub fn command_sites(
+    sites: Vec<SiteConfig>,
+    events: Option<PathBuf>,
+    explain: Explain,
+) -> anyhow::Result<ExitCode> {
+    let several = sites.len() > 1;
+    let mut failed = false;
+    for site in sites {
+        if several {
+            println!("== site {} ==", site.key());
+        }
+        failed |= command(site, events.clone(), explain.clone())? == ExitCode::FAILURE;
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 pub fn command(
-    mut config: Config,
+    mut config: SiteConfig,
     events: Option<PathBuf>,
     explain: Explain,
 ) -> anyhow::Result<ExitCode> {
@@ -56,7 +78,7 @@ pub fn command(
 /// `crier check --git URL`: the site as of the branch's last commit, read from a temporary clone.
 /// Problems are reported with paths inside the repository (`events/2024-05-01.md`), as in CI.
 pub fn command_git(
-    mut config: Config,
+    mut config: SiteConfig,
     url: &str,
     branch: Option<String>,
     explain: Explain,

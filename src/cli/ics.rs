@@ -6,15 +6,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::load_catalog;
-use crate::config::Config;
+use crate::config::SiteConfig;
 
 pub fn command(
-    config: Config,
+    config: SiteConfig,
     all: bool,
     out: Option<PathBuf>,
     events: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     let state_dir = config.state_dir.clone();
+    let (ledger, site) = (config.ledger.clone(), config.key().to_string());
     let policy = config.messages.policy;
     let overrides =
         crate::adapters::override_files::Overrides::load(config.messages.dir.as_deref());
@@ -22,9 +23,10 @@ pub fn command(
     for problem in catalog.problems.iter().filter(|p| p.is_error()) {
         eprintln!("{problem}");
     }
-    // SEQUENCE numbers live in the ledger; without a state folder every event is at 0.
-    let sequences = if state_dir.join("ledger.sqlite3").is_file() {
-        let mut ledger = crate::adapters::ledger::Ledger::open(&state_dir)?;
+    // The ledger can only raise the SEQUENCE numbers derived from the files (see `feed::build_in`);
+    // without one the feed stands on its own.
+    let sequences = if ledger.postgres.is_some() || state_dir.join("ledger.sqlite3").is_file() {
+        let mut ledger = crate::adapters::ledger::Ledger::open(&ledger, &site)?;
         ledger.feed_sequences(&crier_core::feed::fingerprints(
             &catalog.events,
             &catalog.series,

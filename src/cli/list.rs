@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::load_catalog;
-use crate::config::Config;
+use crate::config::SiteConfig;
 use crier_core::catalog::{Catalog, Event, Talk};
 
 pub fn command(
-    config: Config,
+    config: SiteConfig,
     events: Option<PathBuf>,
     all: bool,
     json: bool,

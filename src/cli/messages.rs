@@ -6,10 +6,10 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use super::USAGE_ERROR;
-use crate::config::Config;
+use crate::config::SiteConfig;
 use crier_core::l10n::{locale, overrides, Locale};
 
-pub fn command(config: &Config, locale: Option<&str>) -> anyhow::Result<ExitCode> {
+pub fn command(config: &SiteConfig, locale: Option<&str>) -> anyhow::Result<ExitCode> {
     let locale = match locale {
         None => config.messages.policy.server(None),
         Some(code) => {

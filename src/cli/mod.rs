@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{Config, SiteConfig};
 use crier_core::catalog::Catalog;
 
 /// Announces community meetups from the event files kept in a website repository.
@@ -50,6 +50,9 @@ pub enum Command {
         /// that produced it.
         #[arg(long, value_name = "FILE", num_args = 0..=1)]
         explain: Option<Option<PathBuf>>,
+        /// Only the site of `[[sites]]` with this name (default: every site, one after another).
+        #[arg(long, value_name = "NAME")]
+        site: Option<String>,
     },
     /// Lists upcoming events with their talks and speakers.
     List {
@@ -62,6 +65,9 @@ pub enum Command {
         /// The events folder (default: `events_dir` from the configuration).
         #[arg(long, value_name = "DIR")]
         events: Option<PathBuf>,
+        /// The site of `[[sites]]` to work on (needed when there are several).
+        #[arg(long, value_name = "NAME")]
+        site: Option<String>,
     },
     /// Runs the bot: announces new events, reminders, moves and cancellations as they fall due.
     /// Without DISCORD_TOKEN it announces to standard output.
@@ -71,7 +77,11 @@ pub enum Command {
         json: bool,
     },
     /// Shows the timeline: what will be announced when, where, and what was already sent or skipped.
-    Schedule,
+    Schedule {
+        /// The site of `[[sites]]` to work on (needed when there are several).
+        #[arg(long, value_name = "NAME")]
+        site: Option<String>,
+    },
     /// Writes the calendar (iCalendar, RFC 5545) of the upcoming events and those of the last 30 days,
     /// as `/events.ics` serves it.
     Ics {
@@ -84,6 +94,9 @@ pub enum Command {
         /// The events folder (default: `events_dir` from the configuration).
         #[arg(long, value_name = "DIR")]
         events: Option<PathBuf>,
+        /// The site of `[[sites]]` to work on (needed when there are several).
+        #[arg(long, value_name = "NAME")]
+        site: Option<String>,
     },
     /// Prints the built-in messages of a language, each with where it appears and its variables:
     /// copy one into `<locale>.ftl` in `[messages] dir` to change its wording.
@@ -91,6 +104,9 @@ pub enum Command {
         /// The language (en, he, fr, de, es; default: `[messages] locale`).
         #[arg(long, value_name = "L")]
         locale: Option<String>,
+        /// The site of `[[sites]]` to work on (needed when there are several).
+        #[arg(long, value_name = "NAME")]
+        site: Option<String>,
     },
     /// Prints the post for the event of FILE exactly as `crier run` would send it: the text the
     /// console shows, or with --json the Discord message's body.
@@ -112,23 +128,71 @@ pub fn dispatch(cli: Cli) -> ExitCode {
             return ExitCode::from(USAGE_ERROR);
         }
     };
+    // The site a command works on: `--site`, or the only one.
+    let site = |name: Option<String>| -> Result<SiteConfig, ExitCode> {
+        config.site(name.as_deref()).cloned().map_err(|e| {
+            eprintln!("crier: {e}");
+            ExitCode::from(USAGE_ERROR)
+        })
+    };
     let result = match cli.command {
         Command::Check {
             git: Some(url),
             branch,
             explain,
+            site: name,
             ..
-        } => check::command_git(config, &url, branch, explain),
+        } => match site(name) {
+            Ok(site) => check::command_git(site, &url, branch, explain),
+            Err(code) => return code,
+        },
         Command::Check {
-            events, explain, ..
-        } => check::command(config, events, explain),
-        Command::List { all, json, events } => list::command(config, events, all, json),
+            events,
+            explain,
+            site: name,
+            ..
+        } => {
+            let sites = match name {
+                Some(name) => match site(Some(name)) {
+                    Ok(site) => vec![site],
+                    Err(code) => return code,
+                },
+                None => config.sites.clone(),
+            };
+            check::command_sites(sites, events, explain)
+        }
+        Command::List {
+            all,
+            json,
+            events,
+            site: name,
+        } => match site(name) {
+            Ok(site) => list::command(site, events, all, json),
+            Err(code) => return code,
+        },
         Command::Run { json } => run::command(config, json),
-        Command::Schedule => schedule::command(&config),
-        Command::Ics { all, out, events } => ics::command(config, all, out, events),
+        Command::Schedule { site: name } => match site(name) {
+            Ok(site) => schedule::command(&site),
+            Err(code) => return code,
+        },
+        Command::Ics {
+            all,
+            out,
+            events,
+            site: name,
+        } => match site(name) {
+            Ok(site) => ics::command(site, all, out, events),
+            Err(code) => return code,
+        },
         Command::Health => health::command(&config),
-        Command::Messages { locale } => messages::command(&config, locale.as_deref()),
-        Command::Preview(request) => preview::command(config, request),
+        Command::Messages { locale, site: name } => match site(name) {
+            Ok(site) => messages::command(&site, locale.as_deref()),
+            Err(code) => return code,
+        },
+        Command::Preview(request) => match site(request.site.clone()) {
+            Ok(site) => preview::command(site, request),
+            Err(code) => return code,
+        },
     };
     match result {
         Ok(code) => code,
@@ -142,14 +206,17 @@ pub fn dispatch(cli: Cli) -> ExitCode {
 /// `--events`, or with the git source the events folder of the tree `current` names now: the bot may
 /// swap the tree (and remove the old one) while a command reads, so it reads one tree whole rather
 /// than through the symlink file by file.
-pub(crate) fn events_to_read(config: &Config, events: Option<PathBuf>) -> Option<PathBuf> {
+pub(crate) fn events_to_read(config: &SiteConfig, events: Option<PathBuf>) -> Option<PathBuf> {
     events.or_else(|| {
         config.source.as_ref()?;
         std::fs::canonicalize(&config.catalog.events_dir).ok()
     })
 }
 
-pub(crate) fn load_catalog(mut config: Config, events: Option<PathBuf>) -> anyhow::Result<Catalog> {
+pub(crate) fn load_catalog(
+    mut config: SiteConfig,
+    events: Option<PathBuf>,
+) -> anyhow::Result<Catalog> {
     let events = events_to_read(&config, events);
     if let Some(dir) = events {
         // `--events` moves the whole site: presentations/ and people/ sit beside it.
@@ -176,7 +243,7 @@ pub(crate) fn load_catalog(mut config: Config, events: Option<PathBuf>) -> anyho
 }
 
 /// The configured routes for the site.
-pub(crate) fn router(config: &Config, fallback: bool) -> crier_core::routing::Router {
+pub(crate) fn router(config: &SiteConfig, fallback: bool) -> crier_core::routing::Router {
     crier_core::routing::Router {
         routes: config.routes.clone(),
         site_root: config.catalog.site_root(),

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::{load_catalog, router, USAGE_ERROR};
 use crate::adapters::override_files::Overrides;
-use crate::config::Config;
+use crate::config::SiteConfig;
 use crier_core::catalog::Event;
 use crier_core::l10n::{locale, Locale};
 use crier_core::schedule::{Key, Kind};
@@ -46,9 +46,12 @@ pub struct Request {
     /// The events folder (default: `events_dir` from the configuration).
     #[arg(long, value_name = "DIR")]
     events: Option<PathBuf>,
+    /// The site of `[[sites]]` whose configuration to use (needed when there are several).
+    #[arg(long, value_name = "NAME")]
+    pub site: Option<String>,
 }
 
-pub fn command(config: Config, request: Request) -> anyhow::Result<ExitCode> {
+pub fn command(config: SiteConfig, request: Request) -> anyhow::Result<ExitCode> {
     let usage = |message: String| {
         eprintln!("crier: {message}");
         Ok(ExitCode::from(USAGE_ERROR))
@@ -78,6 +81,7 @@ pub fn command(config: Config, request: Request) -> anyhow::Result<ExitCode> {
     let policy = config.messages.policy;
     let overrides = Overrides::load(config.messages.dir.as_deref());
     let role = config.discord.mention_role;
+    let site = config.name.clone();
     let catalog = load_catalog(config, request.events)?;
     let now = Utc::now();
     let Some(event) = pick(&catalog.events, &wanted, now) else {
@@ -164,7 +168,8 @@ pub fn command(config: Config, request: Request) -> anyhow::Result<ExitCode> {
             None => role,
         }
         .map(serenity::all::RoleId::new);
-        let body = crate::adapters::discord::post_body(&message, &key, &wording, role);
+        let body =
+            crate::adapters::discord::post_body(&message, site.as_deref(), &key, &wording, role);
         writeln!(out, "{}", serde_json::to_string(&body)?)?;
     } else {
         out.write_all(message.text.as_bytes())?;

@@ -1,16 +1,22 @@
-//! `crier run`: the bot. Takes the state folder's lock, then runs the app's loop with the console
-//! sink (no token) or with Discord (posting, the gateway with the slash commands, the Events tab).
+//! `crier run`: the bot. Takes the state folder's lock, then runs the app's loop over every site
+//! with the console sink (no token) or with Discord (posting, one gateway connection with the slash
+//! commands for every site, each site's Events tab).
 
 use std::io;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use super::{router, USAGE_ERROR};
-use crate::config::Config;
+use crate::adapters::override_files::Overrides;
+use crate::app::run_loop::SiteRun;
+use crate::app::status::Shared;
+use crate::app::telemetry::Telemetry;
+use crate::config::{Config, SiteConfig};
 
 pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
     let token = match crate::adapters::discord::Token::from_env_or_file(
         std::env::var("DISCORD_TOKEN").ok(),
-        config.discord.token_file.as_deref(),
+        config.sites[0].discord.token_file.as_deref(),
     ) {
         Ok(token) => token,
         Err(e) => {
@@ -28,32 +34,39 @@ pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
     };
     // One thread for the run loop, the HTTP listener and the Events tab sync, which mostly wait on
     // I/O. Two kinds of work have a thread of their own: the Discord gateway and its commands, which
-    // must answer within 3 s whatever else is going on (see `discord::run_gateway`), and the
-    // announcer's catalog and ledger work, which is the slow part (see `announcer::Core`).
+    // must answer within 3 s whatever else is going on (see `discord::run_gateway`), and each site's
+    // announcer, whose catalog and ledger work is the slow part (see `announcer::Core`).
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let status = crate::app::status::Shared::default();
-    let overrides =
-        crate::adapters::override_files::Overrides::load(config.messages.dir.as_deref());
     let result = match token {
         None => {
             tracing::info!("no DISCORD_TOKEN: announcing to the console (standard output)");
-            let sink = crate::adapters::console::Console::new(io::stdout(), json);
-            // The console has one place to write: events no route takes are shown there too.
-            let router = router(&config, true);
+            let (process, telemetries) = telemetries(&config, false);
+            let sites = config
+                .sites
+                .iter()
+                .zip(telemetries)
+                .map(|(site, telemetry)| SiteRun {
+                    sink: crate::adapters::console::Console::new(io::stdout(), json)
+                        .for_site(site.name.clone()),
+                    // The console has one place to write: events no route takes are shown there too.
+                    router: router(site, true),
+                    status: Shared::default(),
+                    telemetry,
+                    overrides: Overrides::load(site.messages.dir.as_deref()),
+                    config: site.clone(),
+                })
+                .collect();
             runtime.block_on(crate::app::run_loop::run(
                 config,
                 lock,
-                sink,
-                router,
-                status,
-                crate::app::telemetry::Telemetry::new(false),
-                overrides,
+                sites,
+                process,
                 std::future::pending(),
             ))
         }
-        Some(token) => runtime.block_on(run_discord(config, lock, token, status, overrides)),
+        Some(token) => runtime.block_on(run_discord(config, lock, token)),
     };
     // A git fetch in flight is interrupted, not waited for: the ledger is not its business, and
     // the half-written tree it leaves is swept at the next start.
@@ -67,57 +80,95 @@ pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The process's telemetry and each site's. Without `[[sites]]` they are one and the same, so the
+/// metrics carry no `site` label, as before; with it each site's metrics are labelled with its name.
+fn telemetries(config: &Config, discord: bool) -> (Arc<Telemetry>, Vec<Arc<Telemetry>>) {
+    let process = Telemetry::new(discord);
+    if !config.has_named_sites() {
+        return (process.clone(), vec![process]);
+    }
+    let sites = config
+        .sites
+        .iter()
+        .map(|site| Telemetry::for_site(site.key()))
+        .collect();
+    (process, sites)
+}
+
 async fn run_discord(
     config: Config,
     lock: crate::app::run_loop::StateLock,
     token: crate::adapters::discord::Token,
-    status: crate::app::status::Shared,
-    overrides: crate::adapters::override_files::Overrides,
 ) -> anyhow::Result<()> {
     use crate::adapters::discord;
     tracing::info!(
         "a Discord token is set (DISCORD_TOKEN or discord.token_file): announcing to Discord"
     );
-    let http = discord::http(&token, &config.discord)?;
+    let first = &config.sites[0].discord;
+    let http = discord::http(&token, first)?;
     // The run loop handles signals from its start; until then (preflight, which may wait for Discord
     // to come back) stop here, so a container stops at once whatever the network does.
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    let ready = tokio::select! {
-        result = discord::preflight_until_reachable(&http, &config.discord, &config.routes) => result?,
-        _ = tokio::signal::ctrl_c() => return Ok(()),
-        _ = terminate.recv() => return Ok(()),
-    };
-    let http = std::sync::Arc::new(http);
-    let telemetry = crate::app::telemetry::Telemetry::new(true);
-    let tab = crate::app::status::SharedTab::default();
-    if config.discord.scheduled_events {
-        // Its own ledger connection: the sync never waits on the announcer, nor it on the sync.
-        let sync = discord::events_tab_sync::TabSync {
-            http: http.clone(),
-            guild: ready.guild_id,
-            bot: ready.bot_id,
-            ledger: crate::adapters::ledger::Ledger::open(&config.state_dir)?,
-            duration: config.discord.event_duration,
-            refresh: config.discord.events_refresh,
-            permissions: ready.events,
-            shared: tab.clone(),
-            telemetry: telemetry.clone(),
-            wording: overrides.wording(),
-            policy: config.messages.policy,
+    let named = config.has_named_sites();
+    let mut readies = Vec::new();
+    for site in &config.sites {
+        let checked = tokio::select! {
+            result = discord::preflight_until_reachable(&http, &site.discord, &site.routes) => result,
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+            _ = terminate.recv() => return Ok(()),
         };
-        tokio::spawn(sync.run(status.catalog()));
+        match checked {
+            Ok(ready) => readies.push(Some(ready)),
+            // One site's missing channel or permission is that site's problem: it is logged, its
+            // posts fail as they come (and are logged), and the other sites go on.
+            Err(e) if named => {
+                tracing::error!(site = %site.key(), error = %format!("{e:#}"), "this site cannot post to Discord; the other sites carry on");
+                readies.push(None);
+            }
+            Err(e) => return Err(e),
+        }
     }
-    if config.digest.is_some() && config.discord.channel_id.is_none() {
-        tracing::warn!("`digest.cron` is set but `discord.channel_id` is not: the digest goes to the default channel, so it will not be posted; set `discord.channel_id`");
+    let http = Arc::new(http);
+    let (process, telemetries) = telemetries(&config, true);
+    let mut sites = Vec::new();
+    let mut desks = Vec::new();
+    for ((site, telemetry), ready) in config.sites.iter().zip(telemetries).zip(readies) {
+        let status = Shared::default();
+        let tab = crate::app::status::SharedTab::default();
+        let overrides = Overrides::load(site.messages.dir.as_deref());
+        if let (true, Some(ready)) = (site.discord.scheduled_events, ready) {
+            spawn_tab_sync(site, &http, ready, &tab, &status, &telemetry, &overrides)?;
+        }
+        if site.digest.is_some() && site.discord.channel_id.is_none() {
+            tracing::warn!(site = %site.key(), "`digest.cron` is set but `discord.channel_id` is not: the digest goes to the default channel, so it will not be posted; set `discord.channel_id`");
+        }
+        desks.push(discord::slash::Desk {
+            name: site.key().to_string(),
+            guild: site
+                .discord
+                .guild_id
+                .or(ready.map(|r| r.guild_id.get()).filter(|_| named)),
+            status: status.clone(),
+            tab,
+        });
+        sites.push(SiteRun {
+            sink: discord::DiscordSink::new(http.clone(), site.name.clone(), &site.discord)?,
+            router: router(site, false),
+            status,
+            telemetry,
+            overrides,
+            config: site.clone(),
+        });
     }
-    let sink = discord::DiscordSink::new(http, &config.discord)?;
     let gateway = tokio::spawn(discord::run_gateway(
-        discord::http(&token, &config.discord)?,
-        config.discord.clone(),
-        status.clone(),
-        tab,
-        telemetry.clone(),
-        overrides.wording(),
+        discord::http(&token, first)?,
+        discord::Gateway {
+            desks,
+            wording: Overrides::load(config.sites[0].messages.dir.as_deref()).wording(),
+            shards: config.shards,
+            registered: config.state_dir.join("commands"),
+        },
+        process.clone(),
     ));
     let fatal = async move {
         match gateway.await {
@@ -125,9 +176,33 @@ async fn run_discord(
             Err(e) => Err(anyhow::anyhow!("the Discord task failed: {e}")),
         }
     };
-    let router = router(&config, false);
-    crate::app::run_loop::run(
-        config, lock, sink, router, status, telemetry, overrides, fatal,
-    )
-    .await
+    crate::app::run_loop::run(config, lock, sites, process, fatal).await
+}
+
+/// Keeps the site's Events tab in step, beside the announcer, with its own ledger connection: the
+/// sync never waits on the announcer, nor it on the sync.
+fn spawn_tab_sync(
+    site: &SiteConfig,
+    http: &Arc<serenity::all::Http>,
+    ready: crate::adapters::discord::Ready,
+    tab: &crate::app::status::SharedTab,
+    status: &Shared,
+    telemetry: &Arc<Telemetry>,
+    overrides: &Overrides,
+) -> anyhow::Result<()> {
+    let sync = crate::adapters::discord::events_tab_sync::TabSync {
+        http: http.clone(),
+        guild: ready.guild_id,
+        bot: ready.bot_id,
+        ledger: crate::adapters::ledger::Ledger::open(&site.ledger, site.key())?,
+        duration: site.discord.event_duration,
+        refresh: site.discord.events_refresh,
+        permissions: ready.events,
+        shared: tab.clone(),
+        telemetry: telemetry.clone(),
+        wording: overrides.wording(),
+        policy: site.messages.policy,
+    };
+    tokio::spawn(sync.run(status.catalog()));
+    Ok(())
 }

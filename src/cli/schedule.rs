@@ -8,14 +8,14 @@ use chrono::{DateTime, Utc};
 
 use super::router;
 use crate::adapters::ledger::Ledger;
-use crate::config::Config;
+use crate::config::SiteConfig;
 use crier_core::catalog::Catalog;
 use crier_core::routing::Router;
 use crier_core::schedule::{plan_event, Rules};
 
-pub fn command(config: &Config) -> anyhow::Result<ExitCode> {
+pub fn command(config: &SiteConfig) -> anyhow::Result<ExitCode> {
     let catalog = crate::adapters::site_files::load(&config.catalog)?;
-    let ledger = crate::adapters::ledger::Ledger::open(&config.state_dir)?;
+    let ledger = crate::adapters::ledger::Ledger::open(&config.ledger, config.key())?;
     let mut out = io::stdout().lock();
     let console = config.discord.channel_id.is_none() && config.routes.is_empty();
     print_timeline(

@@ -92,3 +92,41 @@ fn positive(
     }
     Ok(value)
 }
+
+/// `discord.shards`: how many gateway connections (shards) serve the bot's guilds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shards {
+    /// As many as Discord recommends for the bot's guilds (`GET /gateway/bot`).
+    Auto,
+    /// This many, all run by this process.
+    Count(u32),
+}
+
+/// `discord.shards`: `"auto"` or a number from 1; `None` (one shard) when not set.
+pub(super) fn shards(
+    raw: Option<toml::Value>,
+    at: &Origins,
+) -> Result<Option<Shards>, ConfigError> {
+    let key = "discord.shards";
+    let invalid = |shown: String| {
+        at.error(
+            key,
+            format!("`{shown}` is not a number of shards; write `\"auto\"` or a number like `4`"),
+        )
+    };
+    match raw {
+        None => Ok(None),
+        Some(toml::Value::String(text)) if text.trim().eq_ignore_ascii_case("auto") => {
+            Ok(Some(Shards::Auto))
+        }
+        Some(toml::Value::String(text)) => match text.trim().parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(Some(Shards::Count(n))),
+            _ => Err(invalid(text)),
+        },
+        Some(toml::Value::Integer(n)) => match u32::try_from(n) {
+            Ok(n) if n >= 1 => Ok(Some(Shards::Count(n))),
+            _ => Err(invalid(n.to_string())),
+        },
+        Some(other) => Err(invalid(other.to_string())),
+    }
+}

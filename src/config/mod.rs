@@ -16,17 +16,20 @@
 
 mod catalog;
 mod discord;
+mod ledger;
 mod messages;
 mod origin;
 mod raw;
 mod reminders;
+mod sites;
 pub mod source;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use discord::DiscordConfig;
+pub use discord::{DiscordConfig, Shards};
+pub use ledger::{LedgerConfig, PostgresLedger};
 pub use messages::MessagesConfig;
 pub use origin::ConfigError;
 pub use source::GitSource;
@@ -40,14 +43,37 @@ use raw::RawConfig;
 /// The config file read when `--config` is not given, if it exists.
 pub const DEFAULT_CONFIG_FILE: &str = "config.toml";
 
-/// The whole configuration, resolved and checked.
+/// The name a configuration without `[[sites]]` gives its one site: in the ledger's rows, the logs,
+/// the metrics' labels and `run --json`.
+pub const DEFAULT_SITE: &str = "default";
+
+/// The whole configuration, resolved and checked: what the process shares, and each site's own.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The file it was read from, if any.
     pub file: Option<PathBuf>,
-    pub catalog: Settings,
-    /// Where the ledger and the lock file live.
+    /// Where the ledger (with SQLite) and the lock file live.
     pub state_dir: PathBuf,
+    /// Where `/healthz`, `/metrics` and the feeds are served; off when `None`.
+    pub http_listen: Option<SocketAddr>,
+    pub ledger: LedgerConfig,
+    /// `discord.shards`: how the gateway connection is sharded (`None`: one shard).
+    pub shards: Option<Shards>,
+    /// One site without `[[sites]]`, else each of `[[sites]]`, in the file's order.
+    pub sites: Vec<SiteConfig>,
+}
+
+/// One site's configuration, with the top-level keys it inherits.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    /// `[[sites]] name`; `None` for the one site of a configuration without `[[sites]]`.
+    pub name: Option<String>,
+    /// The file it was read from, if any.
+    pub file: Option<PathBuf>,
+    pub catalog: Settings,
+    /// Where the ledger and the lock file live (shared by every site).
+    pub state_dir: PathBuf,
+    pub ledger: LedgerConfig,
     /// A full rescan of the folders this often, since file events get lost on bind mounts.
     pub rescan_interval: Duration,
     pub rules: Rules,
@@ -79,18 +105,146 @@ impl Config {
             Some(p) => Some(p.to_path_buf()),
             None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|p| p.is_file()),
         };
-        let (raw, origins) = raw::read(file.as_deref(), &env)?;
-        Config::resolve(file, raw, &origins)
+        let (mut table, origins) = raw::read(file.as_deref(), &env)?;
+        // The process's own keys, read once from the top level.
+        let sites = table.remove("sites");
+        let mut top = toml::Table::new();
+        for key in ["state_dir", "http", "ledger"] {
+            if let Some(value) = table.get(key) {
+                top.insert(key.to_string(), value.clone());
+            }
+        }
+        if let Some(discord) = table.get("discord").and_then(toml::Value::as_table) {
+            if let Some(shards) = discord.get("shards") {
+                let mut inner = toml::Table::new();
+                inner.insert("shards".into(), shards.clone());
+                top.insert("discord".into(), toml::Value::Table(inner));
+            }
+        }
+        let top = raw::deserialize(top, &origins)?;
+        let state_dir = origins
+            .path("state_dir", top.state_dir)
+            .unwrap_or_else(|| origins.beside_file("state"));
+        let http_listen = listen(top.http.and_then(|h| h.listen), &origins)?;
+        let ledger = ledger::resolve(top.ledger, state_dir.clone(), &origins)?;
+        let shards = discord::shards(top.discord.and_then(|d| d.shards), &origins)?;
+        table.remove("ledger");
+        if let Some(discord) = table.get_mut("discord").and_then(toml::Value::as_table_mut) {
+            discord.remove("shards");
+        }
+        let sites = match sites {
+            None => vec![SiteConfig::resolve(
+                file.clone(),
+                None,
+                raw::deserialize(table, &origins)?,
+                ledger.clone(),
+                &origins,
+            )?],
+            Some(value) => {
+                let mut sites: Vec<SiteConfig> = Vec::new();
+                for (index, mut site) in sites::tables(value, &origins)?.into_iter().enumerate() {
+                    let taken: Vec<String> = sites.iter().filter_map(|s| s.name.clone()).collect();
+                    let name = sites::name(index, &mut site, &taken, &origins)?;
+                    let keys = sites::given_keys(&site);
+                    sites::refuse_top_level_keys(index, &keys, &origins)?;
+                    let at = origins.for_site(index, keys);
+                    let raw = raw::deserialize(sites::merged(&table, site), &at)?;
+                    sites.push(SiteConfig::resolve(
+                        file.clone(),
+                        Some(name),
+                        raw,
+                        ledger.clone(),
+                        &at,
+                    )?);
+                }
+                sites
+            }
+        };
+        Ok(Config {
+            file,
+            state_dir,
+            http_listen,
+            ledger,
+            shards,
+            sites,
+        })
+    }
+
+    /// Whether the sites are `[[sites]]` (named), rather than one site as before.
+    pub fn has_named_sites(&self) -> bool {
+        self.sites.iter().any(|s| s.name.is_some())
+    }
+
+    /// The site a command works on: `--site NAME`, or the only one. With several sites and no
+    /// name, or an unknown name, the error lists the names.
+    pub fn site(&self, name: Option<&str>) -> Result<&SiteConfig, String> {
+        let names = || {
+            self.sites
+                .iter()
+                .filter_map(|s| s.name.as_deref())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match name {
+            None => match self.sites.as_slice() {
+                [only] => Ok(only),
+                _ => Err(format!(
+                    "this configuration has several sites ({}); choose one with `--site NAME`",
+                    names()
+                )),
+            },
+            Some(name) => self.sites.iter().find(|s| s.key() == name).ok_or_else(|| {
+                let hint =
+                    crier_core::text::did_you_mean(name, self.sites.iter().map(SiteConfig::key))
+                        .map(|hint| format!(" ({hint})"))
+                        .unwrap_or_default();
+                format!(
+                    "there is no site `{name}`{hint}; the sites are: {}",
+                    if self.has_named_sites() {
+                        names()
+                    } else {
+                        DEFAULT_SITE.to_string()
+                    }
+                )
+            }),
+        }
+    }
+}
+
+impl SiteConfig {
+    /// The site's name in the ledger, the logs, the metrics and `run --json`: its `name`, or
+    /// [`DEFAULT_SITE`] for a configuration without `[[sites]]`.
+    pub fn key(&self) -> &str {
+        self.name.as_deref().unwrap_or(DEFAULT_SITE)
+    }
+
+    /// The site's own folder under the state folder, for its git checkout: `state_dir` itself
+    /// without `[[sites]]` (as before), else `state_dir/sites/<name>`.
+    pub fn own_dir(&self) -> PathBuf {
+        match &self.name {
+            Some(name) => self.state_dir.join("sites").join(name),
+            None => self.state_dir.clone(),
+        }
     }
 
     /// Stage two: each table checked, its paths resolved and its defaults applied.
-    fn resolve(file: Option<PathBuf>, raw: RawConfig, at: &Origins) -> Result<Config, ConfigError> {
+    fn resolve(
+        file: Option<PathBuf>,
+        name: Option<String>,
+        raw: RawConfig,
+        ledger: LedgerConfig,
+        at: &Origins,
+    ) -> Result<SiteConfig, ConfigError> {
         // First: the conflict with the folder keys echoes the URL, which must be known clean.
         let git = source::url(raw.source.as_ref(), at)?;
         let mut catalog = catalog::resolve(&raw, git.as_deref(), at)?;
         let state_dir = at
             .path("state_dir", raw.state_dir)
             .unwrap_or_else(|| at.beside_file("state"));
+        let own_dir = match &name {
+            Some(name) => state_dir.join("sites").join(name),
+            None => state_dir.clone(),
+        };
         let rescan_interval = rescan_interval(raw.rescan_interval.as_deref(), at)?;
         let rules = reminders::rules(raw.reminders.unwrap_or_default(), at)?;
         let digest = reminders::digest(raw.digest.unwrap_or_default(), at)?;
@@ -105,17 +259,19 @@ impl Config {
         if let Some(source) = &source {
             catalog::follow_tree(
                 &mut catalog,
-                &source::events_dir(&state_dir, source),
-                &source::tree_root(&state_dir),
+                &source::events_dir(&own_dir, source),
+                &source::tree_root(&own_dir),
             );
         }
         let messages = messages::resolve(raw.messages.unwrap_or_default(), at)?;
         let routes = routes(raw.routes, &discord, &rules, at)?;
         catalog.reach = catalog::reach(&routes, &rules, rescan_interval);
-        Ok(Config {
+        Ok(SiteConfig {
+            name,
             file,
             catalog,
             state_dir,
+            ledger,
             rescan_interval,
             rules,
             digest,
@@ -173,7 +329,7 @@ fn routes(
     let routes = match raw {
         Some(value) => crier_core::routing::parse(&value).map_err(|e| ConfigError {
             origin: at.file().to_string(),
-            key: Some(e.key),
+            key: Some(at.name(&e.key)),
             message: e.message,
         })?,
         None => Vec::new(),
@@ -190,6 +346,16 @@ fn routes(
 mod tests {
     use super::*;
 
+    /// The one site of a configuration without `[[sites]]`.
+    fn load_site(
+        path: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<SiteConfig, ConfigError> {
+        let mut config = Config::load_with_env(path, env)?;
+        assert_eq!(config.sites.len(), 1);
+        Ok(config.sites.remove(0))
+    }
+
     fn write(dir: &Path, text: &str) -> PathBuf {
         let path = dir.join("config.toml");
         std::fs::write(&path, text).expect("write config");
@@ -198,7 +364,7 @@ mod tests {
 
     #[test]
     fn defaults_without_a_file() {
-        let config = Config::load_with_env(None, |_| None).expect("defaults");
+        let config = load_site(None, |_| None).expect("defaults");
         assert_eq!(config.catalog.timezone, chrono_tz::Asia::Jerusalem);
         assert_eq!(config.catalog.default_time.to_string(), "18:00:00");
     }
@@ -210,7 +376,7 @@ mod tests {
             dir.path(),
             "events_dir = \"site/_posts\"\ntimezone = \"Europe/Berlin\"\ndefault_time = \"19:00\"\n",
         );
-        let config = Config::load_with_env(Some(&path), |_| None).expect("loads");
+        let config = load_site(Some(&path), |_| None).expect("loads");
         assert_eq!(config.catalog.events_dir, dir.path().join("site/_posts"));
         assert_eq!(config.catalog.people_dir, dir.path().join("site/people"));
         assert_eq!(
@@ -225,7 +391,7 @@ mod tests {
     fn environment_overrides_the_file() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = write(dir.path(), "timezone = \"Europe/Berlin\"\n");
-        let config = Config::load_with_env(Some(&path), |key| match key {
+        let config = load_site(Some(&path), |key| match key {
             "CRIER_TIMEZONE" => Some("America/New_York".into()),
             "CRIER_EVENTS_DIR" => Some("/events".into()),
             _ => None,
@@ -239,13 +405,13 @@ mod tests {
     fn errors_name_the_key_and_the_file() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = write(dir.path(), "timezone = \"Europe/Berln\"\n");
-        let err = Config::load_with_env(Some(&path), |_| None).expect_err("bad zone");
+        let err = load_site(Some(&path), |_| None).expect_err("bad zone");
         let text = err.to_string();
         assert!(text.contains("config.toml: `timezone`"), "{text}");
         assert!(text.contains("did you mean `Europe/Berlin`"), "{text}");
 
         let path = write(dir.path(), "timezone = \"Europe/Berlin\"\n");
-        let err = Config::load_with_env(Some(&path), |key| {
+        let err = load_site(Some(&path), |key| {
             (key == "CRIER_DEFAULT_TIME").then(|| "evening".to_string())
         })
         .expect_err("bad time");
@@ -256,11 +422,11 @@ mod tests {
         );
 
         let path = write(dir.path(), "event_dir = \"x\"\n");
-        let err = Config::load_with_env(Some(&path), |_| None).expect_err("unknown key");
+        let err = load_site(Some(&path), |_| None).expect_err("unknown key");
         assert_eq!(err.key.as_deref(), Some("event_dir"), "{err}");
 
         let path = write(dir.path(), "timezone = \n");
-        let err = Config::load_with_env(Some(&path), |_| None).expect_err("syntax");
+        let err = load_site(Some(&path), |_| None).expect_err("syntax");
         assert!(err.origin.ends_with("config.toml:1:12"), "{err}");
     }
 
@@ -271,7 +437,7 @@ mod tests {
             dir.path(),
             "state_dir = \"/data\"\nrescan_interval = \"30s\"\n[reminders]\noffsets = [\"3d\", \"90m\"]\nannounce_new = false\n[digest]\ncron = \"0 0 9 * * Mon\"\n",
         );
-        let config = Config::load_with_env(Some(&path), |key| {
+        let config = load_site(Some(&path), |key| {
             (key == "CRIER_REMINDERS_GRACE").then(|| "10m".to_string())
         })
         .expect("loads");
@@ -285,17 +451,17 @@ mod tests {
         assert_eq!(config.rules.grace, Some(Duration::from_secs(600)));
         assert!(config.digest.is_some());
 
-        let config = Config::load_with_env(Some(&path), |key| {
+        let config = load_site(Some(&path), |key| {
             (key == "CRIER_REMINDERS_OFFSETS").then(|| "1d, 2h".to_string())
         })
         .expect("loads");
         assert_eq!(config.rules.offsets.len(), 2);
 
         let path = write(dir.path(), "[digest]\ncron = \"every monday\"\n");
-        let err = Config::load_with_env(Some(&path), |_| None).expect_err("bad cron");
+        let err = load_site(Some(&path), |_| None).expect_err("bad cron");
         assert!(err.to_string().contains("`digest.cron`"), "{err}");
         let path = write(dir.path(), "[reminders]\noffsets = [\"soon\"]\n");
-        let err = Config::load_with_env(Some(&path), |_| None).expect_err("bad offset");
+        let err = load_site(Some(&path), |_| None).expect_err("bad offset");
         assert!(err.to_string().contains("`reminders.offsets`"), "{err}");
     }
 
@@ -306,7 +472,7 @@ mod tests {
             dir.path(),
             "[discord]\nguild_id = 222222222222222222\nchannel_id = \"333333333333333333\"\napi_url = \"http://127.0.0.1:9/\"\npublish = true\n",
         );
-        let config = Config::load_with_env(Some(&path), |key| {
+        let config = load_site(Some(&path), |key| {
             (key == "CRIER_DISCORD_MENTION_ROLE").then(|| "555".to_string())
         })
         .expect("loads");
@@ -319,7 +485,7 @@ mod tests {
         assert_eq!(config.discord.mention_role, Some(555));
         assert!(config.discord.publish);
         assert_eq!(config.http_listen, None);
-        let config = Config::load_with_env(Some(&path), |key| {
+        let config = load_site(Some(&path), |key| {
             (key == "CRIER_HTTP_LISTEN").then(|| "127.0.0.1:8080".to_string())
         })
         .expect("loads");
@@ -329,7 +495,7 @@ mod tests {
         );
 
         let path = write(dir.path(), "[discord]\ntoken = \"abc.def\"\n");
-        let err = Config::load_with_env(Some(&path), |_| None).expect_err("token refused");
+        let err = load_site(Some(&path), |_| None).expect_err("token refused");
         let text = err.to_string();
         assert!(
             text.contains("`discord.token`") && text.contains("DISCORD_TOKEN"),
@@ -341,7 +507,7 @@ mod tests {
         );
 
         let path = write(dir.path(), "[discord]\nchannel_id = \"general\"\n");
-        let err = Config::load_with_env(Some(&path), |_| None).expect_err("bad id");
+        let err = load_site(Some(&path), |_| None).expect_err("bad id");
         assert!(err.to_string().contains("`discord.channel_id`"), "{err}");
     }
 
@@ -357,7 +523,7 @@ mod tests {
             "CRIER_SOURCE_TOKEN_FILE" => Some("/run/secrets/git".to_string()),
             _ => None,
         };
-        let config = Config::load_with_env(Some(&path), env).expect("loads");
+        let config = load_site(Some(&path), env).expect("loads");
         assert_eq!(
             config.discord.token_file,
             Some(dir.path().join("secrets/discord")),
@@ -367,12 +533,12 @@ mod tests {
         assert_eq!(source.token_file, Some(PathBuf::from("/run/secrets/git")));
 
         let path = write(dir.path(), "[discord]\ntoken_file = \"\"\n");
-        let err = Config::load_with_env(Some(&path), env).expect_err("empty path");
+        let err = load_site(Some(&path), env).expect_err("empty path");
         let text = err.to_string();
         assert_eq!(err.origin, path.display().to_string(), "{text}");
         assert_eq!(err.key.as_deref(), Some("discord.token_file"), "{text}");
         assert!(!text.contains("CRIER_SOURCE_TOKEN_FILE"), "{text}");
-        let err = Config::load_with_env(Some(&path), |key| match key {
+        let err = load_site(Some(&path), |key| match key {
             "CRIER_DISCORD_TOKEN_FILE" => Some(" ".to_string()),
             _ => env(key),
         })
@@ -383,7 +549,7 @@ mod tests {
         // And the other way round: `source.token_file` is blamed on the file, not on the
         // variable of `discord.token_file`.
         let path = write(dir.path(), "[source]\ntoken_file = \"git-token\"\n");
-        let err = Config::load_with_env(Some(&path), |key| {
+        let err = load_site(Some(&path), |key| {
             (key == "CRIER_DISCORD_TOKEN_FILE").then(|| "/run/secrets/discord".to_string())
         })
         .expect_err("source.token_file without source.git");
@@ -395,9 +561,9 @@ mod tests {
     fn an_unknown_key_is_named_by_its_path_and_a_bad_variable_by_its_name() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = write(dir.path(), "[discord]\ntokn_file = \"token\"\n");
-        let err = Config::load_with_env(Some(&path), |_| None).expect_err("unknown key");
+        let err = load_site(Some(&path), |_| None).expect_err("unknown key");
         assert_eq!(err.key.as_deref(), Some("discord.tokn_file"), "{err}");
-        let err = Config::load_with_env(None, |key| {
+        let err = load_site(None, |key| {
             (key == "CRIER_DISCORD_PUBLISH").then(|| "maybe".to_string())
         })
         .expect_err("not a boolean");
@@ -407,11 +573,146 @@ mod tests {
 
     #[test]
     fn a_named_file_must_exist() {
-        let err = Config::load_with_env(Some(Path::new("/nonexistent/crier.toml")), |_| None)
-            .expect_err("missing");
+        let err =
+            load_site(Some(Path::new("/nonexistent/crier.toml")), |_| None).expect_err("missing");
         assert!(
             err.to_string().contains("cannot read the config file"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn sites_inherit_the_top_level_keys_and_override_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = write(
+            dir.path(),
+            r#"
+timezone = "Europe/Berlin"
+state_dir = "/data"
+[reminders]
+offsets = ["1d"]
+[discord]
+guild_id = 1
+channel_id = 2
+
+[[sites]]
+name = "rust-berlin"
+events_dir = "berlin/events"
+
+[[sites]]
+name = "rust-tlv"
+events_dir = "tlv/_posts"
+timezone = "Asia/Jerusalem"
+[sites.discord]
+channel_id = 3
+[[sites.routes]]
+language = "Hebrew"
+channel_id = 4
+"#,
+        );
+        let config = Config::load_with_env(Some(&path), |_| None).expect("loads");
+        assert!(config.has_named_sites());
+        assert_eq!(config.state_dir, PathBuf::from("/data"));
+        let berlin = config.site(Some("rust-berlin")).expect("berlin");
+        assert_eq!(berlin.catalog.timezone, chrono_tz::Europe::Berlin);
+        assert_eq!(berlin.catalog.events_dir, dir.path().join("berlin/events"));
+        assert_eq!(berlin.discord.channel_id, Some(2));
+        assert_eq!(berlin.rules.offsets, [Duration::from_secs(86400)]);
+        assert_eq!(berlin.own_dir(), PathBuf::from("/data/sites/rust-berlin"));
+        let tlv = config.site(Some("rust-tlv")).expect("tlv");
+        assert_eq!(tlv.catalog.timezone, chrono_tz::Asia::Jerusalem);
+        assert_eq!(
+            tlv.discord.guild_id,
+            Some(1),
+            "a table's other keys are inherited"
+        );
+        assert_eq!(tlv.discord.channel_id, Some(3));
+        assert!(!tlv.routes.is_empty());
+        assert!(berlin.routes.is_empty());
+        let err = config.site(None).expect_err("several");
+        assert!(
+            err.contains("rust-berlin, rust-tlv") && err.contains("--site"),
+            "{err}"
+        );
+        let err = config.site(Some("rust-tvl")).expect_err("unknown");
+        assert!(err.contains("did you mean `rust-tlv`"), "{err}");
+    }
+
+    #[test]
+    fn a_site_error_names_the_site_and_its_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cases = [
+            (
+                "[[sites]]\nname = \"a\"\ntimezone = \"Europe/Berln\"\n",
+                "sites[0].timezone",
+            ),
+            (
+                "[[sites]]\nname = \"a\"\n[[sites]]\nname = \"b\"\nstate_dir = \"/x\"\n",
+                "sites[1].state_dir",
+            ),
+            (
+                "[[sites]]\nname = \"a\"\n[sites.discord]\ntoken_file = \"t\"\n",
+                "sites[0].discord.token_file",
+            ),
+            ("[[sites]]\nname = \"a b\"\n", "sites[0].name"),
+            ("[[sites]]\nevents_dir = \"e\"\n", "sites[0].name"),
+            (
+                "[[sites]]\nname = \"a\"\n[[sites]]\nname = \"A\"\n",
+                "sites[1].name",
+            ),
+            (
+                "[[sites]]\nname = \"a\"\neventz_dir = \"e\"\n",
+                "sites[0].eventz_dir",
+            ),
+            (
+                "[[sites]]\nname = \"a\"\n[[sites.routes]]\nchannel_id = 1\n",
+                "sites[0].routes[1]",
+            ),
+            ("sites = []\n", "sites"),
+        ];
+        for (text, key) in cases {
+            let path = write(dir.path(), text);
+            let err = Config::load_with_env(Some(&path), |_| None).expect_err(text);
+            assert!(
+                err.key.as_deref().is_some_and(|k| k.starts_with(key)),
+                "{text}: {err}"
+            );
+        }
+        // A default the site inherits is blamed on the top level.
+        let path = write(
+            dir.path(),
+            "timezone = \"Europe/Berln\"\n[[sites]]\nname = \"a\"\n",
+        );
+        let err = Config::load_with_env(Some(&path), |_| None).expect_err("bad default");
+        assert_eq!(err.key.as_deref(), Some("timezone"), "{err}");
+    }
+
+    #[test]
+    fn the_ledger_url_never_holds_the_password() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = write(
+            dir.path(),
+            "[ledger]\nurl = \"postgres://crier:s3cret@db.example:5432/crier\"\n",
+        );
+        let err = Config::load_with_env(Some(&path), |_| None).expect_err("password in URL");
+        assert_eq!(err.key.as_deref(), Some("ledger.url"));
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+        let path = write(
+            dir.path(),
+            "[ledger]\nurl = \"postgres://crier@db.example:5432/crier\"\npassword_file = \"pw\"\n[discord]\nshards = \"auto\"\n",
+        );
+        let config = Config::load_with_env(Some(&path), |_| None).expect("loads");
+        let pg = config.ledger.postgres.expect("postgres");
+        assert_eq!(pg.url, "postgres://crier@db.example:5432/crier");
+        assert_eq!(pg.password_file, Some(dir.path().join("pw")));
+        assert_eq!(config.shards, Some(Shards::Auto));
+        let path = write(dir.path(), "[ledger]\npassword = \"x\"\n");
+        let err = Config::load_with_env(Some(&path), |_| None).expect_err("password key");
+        assert_eq!(err.key.as_deref(), Some("ledger.password"));
+        let path = write(dir.path(), "[ledger]\nurl = \"mysql://db/crier\"\n");
+        assert!(Config::load_with_env(Some(&path), |_| None).is_err());
+        let path = write(dir.path(), "[discord]\nshards = 0\n");
+        let err = Config::load_with_env(Some(&path), |_| None).expect_err("no shards");
+        assert_eq!(err.key.as_deref(), Some("discord.shards"));
     }
 }

@@ -43,6 +43,9 @@ pub(super) struct Origins {
     base: Option<PathBuf>,
     /// The keys the environment set, by full path, with the variable that set each.
     from_env: Vec<(String, String)>,
+    /// For a site of `[[sites]]`: `sites[N]` and the keys its table gives, so that an error about
+    /// one of them is named `sites[N].key`, and one about a default it inherits just `key`.
+    site: Option<(String, Vec<String>)>,
 }
 
 impl Origins {
@@ -54,9 +57,43 @@ impl Origins {
                 .filter(|p| !p.as_os_str().is_empty())
                 .map(Path::to_path_buf),
             from_env: Vec::new(),
+            site: None,
         }
     }
 
+    /// The origins of the site at `index` of `[[sites]]`, whose table gives `keys` (full paths).
+    pub(super) fn for_site(&self, index: usize, keys: Vec<String>) -> Origins {
+        // A key the site gives is the file's, whatever variable set the default under it.
+        let from_env = self
+            .from_env
+            .iter()
+            .filter(|(key, _)| !keys.contains(key))
+            .cloned()
+            .collect();
+        Origins {
+            file: self.file.clone(),
+            base: self.base.clone(),
+            from_env,
+            site: Some((format!("sites[{index}]"), keys)),
+        }
+    }
+
+    /// `key` as the user finds it: `sites[N].key` when the site's own table gives it.
+    pub(super) fn name(&self, key: &str) -> String {
+        match &self.site {
+            Some((prefix, keys))
+                if keys.iter().any(|given| {
+                    key == given
+                        || key
+                            .strip_prefix(given.as_str())
+                            .is_some_and(|rest| rest.starts_with(['.', '[']))
+                }) =>
+            {
+                format!("{prefix}.{key}")
+            }
+            _ => key.to_string(),
+        }
+    }
     /// Records that the environment variable `var` set `key`.
     pub(super) fn set_by_env(&mut self, key: &str, var: String) {
         self.from_env.push((key.to_string(), var));
@@ -84,7 +121,7 @@ impl Origins {
     pub(super) fn error(&self, key: &str, message: impl Into<String>) -> ConfigError {
         ConfigError {
             origin: self.of(key).to_string(),
-            key: Some(key.to_string()),
+            key: Some(self.name(key)),
             message: message.into(),
         }
     }

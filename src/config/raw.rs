@@ -48,6 +48,9 @@ const KEYS: &[&str] = &[
     "messages.locale",
     "messages.fallback",
     "messages.dir",
+    "ledger.url",
+    "ledger.password_file",
+    "discord.shards",
 ];
 
 /// Keys whose variable is a list, written comma-separated.
@@ -86,6 +89,17 @@ pub(super) struct RawConfig {
     pub messages: Option<RawMessages>,
     /// Read by [`crier_core::routing::parse`], which names the route and key of each error.
     pub routes: Option<toml::Value>,
+    pub ledger: Option<RawLedger>,
+}
+
+/// `[ledger]`: where every site's rows are kept. Top-level only.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLedger {
+    pub url: Option<String>,
+    pub password_file: Option<PathBuf>,
+    /// Only here to refuse it with a clear message, as `discord.token`.
+    pub password: Option<toml::Value>,
 }
 
 /// `[catalog]`: corrections for a site that crier's common vocabulary misreads.
@@ -136,6 +150,8 @@ pub(super) struct RawDiscord {
     pub events_refresh: Option<String>,
     /// Only here to refuse it with a clear message: a token in a config file ends up in git.
     pub token: Option<toml::Value>,
+    /// `auto` or a number: the gateway's shards. Top-level only (one connection for all sites).
+    pub shards: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -165,11 +181,11 @@ impl RawSource {
     }
 }
 
-/// Reads `file` (which must exist when given), lays the environment over it, and deserializes it.
+/// Reads `file` (which must exist when given) and lays the environment over it, as one TOML table.
 pub(super) fn read(
     file: Option<&Path>,
     env: &dyn Fn(&str) -> Option<String>,
-) -> Result<(RawConfig, Origins), ConfigError> {
+) -> Result<(toml::Table, Origins), ConfigError> {
     let mut origins = Origins::new(file);
     let mut table = match file {
         Some(path) => parse_file(path)?,
@@ -182,8 +198,7 @@ pub(super) fn read(
         set(&mut table, key, value);
         origins.set_by_env(key, var);
     }
-    let raw = deserialize(table, &origins)?;
-    Ok((raw, origins))
+    Ok((table, origins))
 }
 
 fn parse_file(path: &Path) -> Result<toml::Table, ConfigError> {
@@ -243,7 +258,8 @@ fn set(table: &mut toml::Table, key: &str, value: toml::Value) {
     }
 }
 
-fn deserialize(table: toml::Table, origins: &Origins) -> Result<RawConfig, ConfigError> {
+/// The table's keys in the shapes above; an unknown key is named by its path (and its site's).
+pub(super) fn deserialize(table: toml::Table, origins: &Origins) -> Result<RawConfig, ConfigError> {
     // The tables' names, to name an unknown key by its path (`discord.tokn`).
     let top: Vec<String> = table.keys().cloned().collect();
     let tables: Vec<(String, toml::Table)> = table
@@ -263,7 +279,7 @@ fn deserialize(table: toml::Table, origins: &Origins) -> Result<RawConfig, Confi
             );
         ConfigError {
             origin: origins.file().to_string(),
-            key,
+            key: key.map(|key| origins.name(&key)),
             message: format!("{message}; see the README for the keys crier knows"),
         }
     })

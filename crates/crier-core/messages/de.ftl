@@ -153,6 +153,10 @@ reply-unknown-group = Keine Veranstaltungen in der Gruppe { $group }; vorhandene
 reply-no-groups = Keine Veranstaltungen in der Gruppe { $group }; keine Veranstaltungsdatei enthält ein `group:`.
 # A paging button of a group's list whose group has no events any more.
 reply-group-gone = Die Gruppe dieser Liste hat keine Veranstaltungen mehr.
+# A command used where several sites answer, without the site option: $sites lists them.
+reply-choose-site = Dieser Server hat mehrere Seiten: { $sites }. Wähle eine mit der Option `seite`.
+# The site option names no site of this server: $site is what was typed, $sites the names.
+reply-unknown-site = Dieser Server hat keine Seite namens { $site }. Seine Seiten sind: { $sites }.
 # A command that failed for a reason of crier's own.
 reply-failed = Sorry, da ist etwas schiefgelaufen.
 # The title of a list narrowed to one group: $title is the list's own title.
@@ -198,6 +202,9 @@ command-crier-status = status
 # The group option of every command.
 option-group = gruppe
     .description = Nur Veranstaltungen dieser Gruppe (das group: der Veranstaltungsdateien)
+# The site option of every command, where a server has several sites ([[sites]]).
+option-site = seite
+    .description = Aus welcher Seite (Community) dieses Servers geantwortet wird
 # The count option of /upcoming.
 option-count = anzahl
     .description = Wie viele Veranstaltungen, 1 bis 10 (Standard: alle, 10 pro Seite)

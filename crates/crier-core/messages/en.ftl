@@ -153,6 +153,10 @@ reply-unknown-group = No events in the group { $group }; the groups are: { $grou
 reply-no-groups = No events in the group { $group }; no event file names a `group:`.
 # A paging button of a group's list whose group has no events any more.
 reply-group-gone = No events are in this list's group any more.
+# A command used where several sites answer, without the site option: $sites lists them.
+reply-choose-site = This server has several sites: { $sites }. Choose one with the `site` option.
+# The site option names no site of this server: $site is what was typed, $sites the names.
+reply-unknown-site = This server has no site called { $site }. Its sites are: { $sites }.
 # A command that failed for a reason of crier's own.
 reply-failed = Sorry, something went wrong.
 # The title of a list narrowed to one group: $title is the list's own title.
@@ -198,6 +202,9 @@ command-crier-status = status
 # The group option of every command.
 option-group = group
     .description = Only this group's events (the `group:` of the event files)
+# The site option of every command, where a server has several sites ([[sites]]).
+option-site = site
+    .description = Which of this server's sites (communities) to answer from
 # The count option of /upcoming.
 option-count = count
     .description = How many events, 1 to 10 (default: all of them, 10 per page)

@@ -153,6 +153,10 @@ reply-unknown-group = No hay eventos en el grupo { $group }; los grupos son: { $
 reply-no-groups = No hay eventos en el grupo { $group }; ningún archivo de evento indica un `group:`.
 # A paging button of a group's list whose group has no events any more.
 reply-group-gone = El grupo de esta lista ya no tiene eventos.
+# A command used where several sites answer, without the site option: $sites lists them.
+reply-choose-site = Este servidor tiene varios sitios: { $sites }. Elige uno con la opción `sitio`.
+# The site option names no site of this server: $site is what was typed, $sites the names.
+reply-unknown-site = Este servidor no tiene ningún sitio llamado { $site }. Sus sitios son: { $sites }.
 # A command that failed for a reason of crier's own.
 reply-failed = Lo sentimos, algo salió mal.
 # The title of a list narrowed to one group: $title is the list's own title.
@@ -198,6 +202,9 @@ command-crier-status = estado
 # The group option of every command.
 option-group = grupo
     .description = Solo los eventos de este grupo (el group: de los archivos de eventos)
+# The site option of every command, where a server has several sites ([[sites]]).
+option-site = sitio
+    .description = De cuál de los sitios (comunidades) de este servidor responder
 # The count option of /upcoming.
 option-count = cantidad
     .description = Cuántos eventos, de 1 a 10 (por defecto: todos, 10 por página)

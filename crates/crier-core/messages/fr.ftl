@@ -153,6 +153,10 @@ reply-unknown-group = Aucun événement dans le groupe { $group } ; les groupes 
 reply-no-groups = Aucun événement dans le groupe { $group } ; aucun fichier d’événement n’indique de `group:`.
 # A paging button of a group's list whose group has no events any more.
 reply-group-gone = Le groupe de cette liste n’a plus aucun événement.
+# A command used where several sites answer, without the site option: $sites lists them.
+reply-choose-site = Ce serveur a plusieurs sites : { $sites }. Choisissez-en un avec l’option `site`.
+# The site option names no site of this server: $site is what was typed, $sites the names.
+reply-unknown-site = Ce serveur n’a pas de site nommé { $site }. Ses sites sont : { $sites }.
 # A command that failed for a reason of crier's own.
 reply-failed = Désolé, quelque chose s’est mal passé.
 # The title of a list narrowed to one group: $title is the list's own title.
@@ -198,6 +202,9 @@ command-crier-status = état
 # The group option of every command.
 option-group = groupe
     .description = Uniquement les événements de ce groupe (le group: des fichiers d’événements)
+# The site option of every command, where a server has several sites ([[sites]]).
+option-site = site
+    .description = Le site (la communauté) de ce serveur dont répondre
 # The count option of /upcoming.
 option-count = nombre
     .description = Combien d’événements, de 1 à 10 (par défaut : tous, 10 par page)

@@ -157,6 +157,10 @@ reply-unknown-group = אין אירועים בקבוצה { $group }; הקבוצ�
 reply-no-groups = אין אירועים בקבוצה { $group }; אף קובץ אירוע לא מציין `group:`.
 # A paging button of a group's list whose group has no events any more.
 reply-group-gone = לקבוצה של הרשימה הזו כבר אין אירועים.
+# A command used where several sites answer, without the site option: $sites lists them.
+reply-choose-site = בשרת הזה יש כמה אתרים: { $sites }. בחרו אחד מהם באפשרות site.
+# The site option names no site of this server: $site is what was typed, $sites the names.
+reply-unknown-site = בשרת הזה אין אתר בשם { $site }. האתרים שלו: { $sites }.
 # A command that failed for a reason of crier's own.
 reply-failed = סליחה, משהו השתבש.
 # The title of a list narrowed to one group: $title is the list's own title.
@@ -202,6 +206,9 @@ command-crier-status = מצב
 # The group option of every command.
 option-group = קבוצה
     .description = רק האירועים של הקבוצה הזו (השדה group: בקובצי האירועים)
+# The site option of every command, where a server has several sites ([[sites]]).
+option-site = אתר
+    .description = מאיזה מהאתרים (הקהילות) של השרת הזה לענות
 # The count option of /upcoming.
 option-count = כמות
     .description = כמה אירועים, 1 עד 10 (ברירת מחדל: כולם, 10 בכל עמוד)

@@ -23,7 +23,6 @@ use serenity::model::channel::Nonce;
 use tracing::{error, info, warn};
 
 use crate::app::sink::{Outgoing, Sink, SinkError};
-use crate::app::status::Shared;
 use crate::config::DiscordConfig;
 use crate::secret::Secret;
 use crier_core::backoff::Backoff;
@@ -243,20 +242,27 @@ pub async fn preflight(
 }
 
 /// A nonce derived from the ledger key: a resend after a crash carries the same nonce, and Discord
-/// (with `enforce_nonce`) returns the first message instead of posting a second one.
-pub fn nonce(key: &Key) -> String {
-    let text = format!(
+/// (with `enforce_nonce`) returns the first message instead of posting a second one. A site of
+/// `[[sites]]` adds its name, so that two sites' events of the same id never share one; the one site
+/// of a configuration without `[[sites]]` keeps the nonces it always had.
+pub fn nonce(site: Option<&str>, key: &Key) -> String {
+    let mut text = format!(
         "{}\u{0}{}\u{0}{}",
         key.event_id,
         key.kind.key(),
         key.start.timestamp()
     );
+    if let Some(site) = site {
+        text = format!("{site}\u{0}{text}");
+    }
     format!("crier{:016x}", crier_core::schedule::stable_hash(&text))
 }
 
 /// Posts announcements to the channel their route names, else to `discord.channel_id`.
 pub struct DiscordSink {
     http: Arc<Http>,
+    /// The site's name for its nonces (`None` without `[[sites]]`).
+    site: Option<String>,
     /// `discord.channel_id`: the digest's channel, and that of events no route takes.
     channel: Option<ChannelId>,
     mention_role: Option<RoleId>,
@@ -264,9 +270,14 @@ pub struct DiscordSink {
 }
 
 impl DiscordSink {
-    pub fn new(http: Arc<Http>, config: &DiscordConfig) -> anyhow::Result<Self> {
+    pub fn new(
+        http: Arc<Http>,
+        site: Option<String>,
+        config: &DiscordConfig,
+    ) -> anyhow::Result<Self> {
         Ok(DiscordSink {
             http,
+            site,
             channel: config.channel_id.map(ChannelId::new),
             mention_role: config.mention_role.map(RoleId::new),
             publish: config.publish,
@@ -330,6 +341,7 @@ impl DiscordSink {
 /// once, and mentions allowed for `role` alone.
 pub fn post_body(
     message: &crier_core::render::Message,
+    site: Option<&str>,
     key: &crier_core::schedule::Key,
     wording: &crier_core::l10n::Wording,
     role: Option<RoleId>,
@@ -339,7 +351,7 @@ pub fn post_body(
     let mut create = CreateMessage::new()
         .embed(embed::builder(&spec))
         .allowed_mentions(DiscordSink::allowed_mentions(role))
-        .nonce(Nonce::String(nonce(key)))
+        .nonce(Nonce::String(nonce(site, key)))
         .enforce_nonce(true);
     if let Some(role) = role {
         create = create.content(format!("<@&{role}>"));
@@ -355,7 +367,13 @@ impl Sink for DiscordSink {
     async fn send(&mut self, outgoing: Outgoing<'_>) -> Result<String, SinkError> {
         let message = outgoing.message;
         let (channel, role) = self.target(&outgoing)?;
-        let create = post_body(message, outgoing.key, outgoing.wording, role);
+        let create = post_body(
+            message,
+            self.site.as_deref(),
+            outgoing.key,
+            outgoing.wording,
+            role,
+        );
         let posted = channel
             .send_message(&self.http, create)
             .await
@@ -387,11 +405,8 @@ impl Sink for DiscordSink {
 /// an `Arc`.
 pub async fn run_gateway(
     http: Http,
-    config: DiscordConfig,
-    status: Shared,
-    tab: crate::app::status::SharedTab,
+    gateway_config: Gateway,
     telemetry: std::sync::Arc<crate::app::telemetry::Telemetry>,
-    wording: std::sync::Arc<crier_core::l10n::Wording>,
 ) -> anyhow::Result<()> {
     let (done, result) = tokio::sync::oneshot::channel();
     std::thread::Builder::new()
@@ -401,9 +416,7 @@ pub async fn run_gateway(
                 .enable_all()
                 .build()
                 .map_err(anyhow::Error::from)
-                .and_then(|runtime| {
-                    runtime.block_on(gateway(http, config, status, tab, telemetry, wording))
-                });
+                .and_then(|runtime| runtime.block_on(gateway(http, gateway_config, telemetry)));
             // The receiver is gone only when crier is stopping.
             let _ = done.send(result);
         })?;
@@ -413,20 +426,35 @@ pub async fn run_gateway(
 }
 
 /// The gateway connection, on its own runtime (see [`run_gateway`]).
+/// What the gateway serves: every site's commands, and how the connection is sharded.
+pub struct Gateway {
+    pub desks: Vec<slash::Desk>,
+    /// The words of the command names and descriptions registered.
+    pub wording: std::sync::Arc<crier_core::l10n::Wording>,
+    /// `discord.shards`; `None`: one shard.
+    pub shards: Option<crate::config::Shards>,
+    /// Where the registered commands are remembered (`state_dir/commands`).
+    pub registered: std::path::PathBuf,
+}
+
 async fn gateway(
     http: Http,
-    config: DiscordConfig,
-    status: Shared,
-    tab: crate::app::status::SharedTab,
+    config: Gateway,
     telemetry: std::sync::Arc<crate::app::telemetry::Telemetry>,
-    wording: std::sync::Arc<crier_core::l10n::Wording>,
 ) -> anyhow::Result<()> {
-    let framework = slash::framework(config.guild_id, status, tab, telemetry, &wording);
+    let framework = slash::framework(config.desks, telemetry, &config.wording, config.registered);
     let intents = GatewayIntents::GUILDS;
     let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
         .framework(framework)
         .await?;
-    match client.start().await {
+    // serenity's shard manager runs every shard in this process; with many guilds Discord requires
+    // more than one (it refuses a connection that would hold over 2,500 guilds).
+    let started = match config.shards {
+        None => client.start().await,
+        Some(crate::config::Shards::Auto) => client.start_autosharded().await,
+        Some(crate::config::Shards::Count(n)) => client.start_shards(n).await,
+    };
+    match started {
         Ok(()) => Ok(()),
         Err(serenity::Error::Gateway(serenity::gateway::GatewayError::InvalidAuthentication)) => {
             error!("Discord closed the gateway: authentication failed (4004)");

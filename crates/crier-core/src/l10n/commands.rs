@@ -19,7 +19,7 @@ pub const COMMANDS: [(&str, &str); 7] = [
     ("crier status", "command-crier-status"),
 ];
 
-pub const OPTIONS: [(&str, &str, &str); 9] = [
+pub const OPTIONS: [(&str, &str, &str); 15] = [
     ("upcoming", "count", "option-count"),
     ("upcoming", "group", "option-group"),
     ("next", "group", "option-group"),
@@ -29,6 +29,12 @@ pub const OPTIONS: [(&str, &str, &str); 9] = [
     ("talks", "group", "option-group"),
     ("speakers", "name", "option-speaker-name"),
     ("speakers", "group", "option-group"),
+    ("upcoming", "site", "option-site"),
+    ("next", "site", "option-site"),
+    ("event", "site", "option-site"),
+    ("talks", "site", "option-site"),
+    ("speakers", "site", "option-site"),
+    ("crier status", "site", "option-site"),
 ];
 
 /// Discord's limits on a name and a description.

@@ -23,13 +23,19 @@ pub async fn crier(_ctx: Context<'_>) -> Result<(), Error> {
 
 /// Loaded events, file problems, the next announcements, the ledger's latest results.
 #[poise::command(slash_command, required_permissions = "MANAGE_GUILD", ephemeral)]
-pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
-    let status = ctx.data().status.get();
-    let found = page(&status, &ctx.data().tab.get(), 0, Utc::now());
+pub async fn status(
+    ctx: Context<'_>,
+    #[description = "Which of this server's sites (communities) to answer from"]
+    #[autocomplete = "super::autocomplete_site"]
+    site: Option<String>,
+) -> Result<(), Error> {
+    let desk = super::desk(ctx, site.as_deref()).await?;
+    let status = desk.status.get();
+    let found = page(&status, &desk.tab.get(), 0, Utc::now());
     let texts = super::reply_texts(ctx, &status);
     let (embed, buttons) =
         paging::paged(&found.title, "status", &found.lines, 0, found.total, &texts);
-    send(ctx, Answer::Page(embed, buttons)).await
+    send(ctx, Some(desk), Answer::Page(embed, buttons)).await
 }
 
 /// One page of the status list (its buttons name it `status`).

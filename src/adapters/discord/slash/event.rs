@@ -4,7 +4,10 @@
 use chrono::Utc;
 use poise::serenity_prelude::CreateAutocompleteResponse;
 
-use super::{autocomplete_group, choices, index, reply_texts, send, typed_group, Context, Error};
+use super::{
+    autocomplete_group, autocomplete_site, choices, index, reply_texts, send, typed_group, Context,
+    Error,
+};
 use crier_core::answers::{autocomplete, events};
 
 /// One event, by name.
@@ -17,9 +20,13 @@ pub async fn event(
     #[description = "Only this group's events (the `group:` of the event files)"]
     #[autocomplete = "autocomplete_group"]
     group: Option<String>,
+    #[description = "Which of this server's sites (communities) to answer from"]
+    #[autocomplete = "autocomplete_site"]
+    site: Option<String>,
 ) -> Result<(), Error> {
-    let status = ctx.data().status.get();
-    let tab = ctx.data().tab.get();
+    let desk = super::desk(ctx, site.as_deref()).await?;
+    let status = desk.status.get();
+    let tab = desk.tab.get();
     let answer = events::event(
         index(&status),
         &name,
@@ -28,7 +35,7 @@ pub async fn event(
         Utc::now(),
         &reply_texts(ctx, &status),
     );
-    send(ctx, answer).await
+    send(ctx, Some(desk), answer).await
 }
 
 /// Titles of the events of the group filled in so far, upcoming first.
@@ -36,7 +43,9 @@ pub(super) async fn autocomplete_event(
     ctx: Context<'_>,
     partial: &str,
 ) -> CreateAutocompleteResponse {
-    let status = ctx.data().status.get();
+    let Some(status) = super::typed_status(ctx) else {
+        return choices(Vec::new());
+    };
     let group = typed_group(ctx);
     choices(autocomplete::events(
         index(&status),

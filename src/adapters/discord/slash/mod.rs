@@ -42,23 +42,143 @@ use crier_core::embed::Embed;
 use crier_core::l10n::{self, Texts, Wording};
 use std::borrow::Cow;
 
+/// One site as the commands see it: its name, the guild it belongs to, and what it publishes.
+pub struct Desk {
+    /// [`crate::config::SiteConfig::key`].
+    pub name: String,
+    /// `discord.guild_id`; a site without one answers in guilds that have no site of their own.
+    pub guild: Option<u64>,
+    pub status: Shared,
+    pub tab: SharedTab,
+}
+
 pub struct Data {
-    status: Shared,
-    tab: SharedTab,
+    desks: Vec<Desk>,
     telemetry: Arc<Telemetry>,
+}
+
+/// Why a command has no site to answer from.
+enum NoSite<'a> {
+    /// Several sites answer in this guild, and the `site` option was not given.
+    Choose(Vec<&'a str>),
+    /// The `site` option names none of them.
+    Unknown(&'a str, Vec<&'a str>),
+}
+
+impl Data {
+    /// The sites that answer in `guild` (`None`: a direct message): the guild's own, else those
+    /// that belong to no guild.
+    fn sites_in(&self, guild: Option<GuildId>) -> Vec<&Desk> {
+        let own: Vec<&Desk> = self
+            .desks
+            .iter()
+            .filter(|d| d.guild.is_some() && d.guild == guild.map(GuildId::get))
+            .collect();
+        if own.is_empty() {
+            self.desks.iter().filter(|d| d.guild.is_none()).collect()
+        } else {
+            own
+        }
+    }
+
+    /// The site a command in `guild` answers from: the only one, or the one `site` names.
+    fn desk<'a>(
+        &'a self,
+        guild: Option<GuildId>,
+        site: Option<&'a str>,
+    ) -> Result<&'a Desk, NoSite<'a>> {
+        let sites = self.sites_in(guild);
+        let names = || sites.iter().map(|d| d.name.as_str()).collect::<Vec<_>>();
+        match (
+            site.map(str::trim).filter(|s| !s.is_empty()),
+            sites.as_slice(),
+        ) {
+            (None, [only]) => Ok(only),
+            (None, _) => Err(NoSite::Choose(names())),
+            (Some(name), _) => sites
+                .iter()
+                .find(|d| d.name.eq_ignore_ascii_case(name))
+                .copied()
+                .ok_or_else(|| NoSite::Unknown(name, names())),
+        }
+    }
+
+    /// Any site of `guild`, for the words of a reply that is about no site in particular.
+    fn any_desk(&self, guild: Option<GuildId>) -> Option<&Desk> {
+        self.sites_in(guild)
+            .into_iter()
+            .next()
+            .or(self.desks.first())
+    }
+}
+
+/// The site a command answers from; `Err` after answering, privately, which sites there are.
+async fn desk<'a>(ctx: Context<'a>, site: Option<&'a str>) -> Result<&'a Desk, Error> {
+    match ctx.data().desk(ctx.guild_id(), site) {
+        Ok(desk) => Ok(desk),
+        Err(why) => {
+            let (id, args) = match why {
+                NoSite::Choose(names) => ("reply-choose-site", vec![("sites", names.join(", "))]),
+                NoSite::Unknown(name, names) => (
+                    "reply-unknown-site",
+                    vec![("site", name.to_string()), ("sites", names.join(", "))],
+                ),
+            };
+            let text = match ctx.data().any_desk(ctx.guild_id()) {
+                Some(any) => {
+                    let status = any.status.get();
+                    let texts = reply_texts(ctx, &status);
+                    let args: Vec<(&str, l10n::Arg<'_>)> = args
+                        .iter()
+                        .map(|(k, v)| (*k, l10n::Arg::from(v.as_str())))
+                        .collect();
+                    texts.say(id, &args)
+                }
+                None => "no site".to_string(),
+            };
+            send(ctx, None, Answer::Private(text)).await?;
+            Err(Box::new(Answered))
+        }
+    }
+}
+
+/// A command already answered (with which sites there are): not a failure to report.
+#[derive(Debug)]
+struct Answered;
+
+impl std::fmt::Display for Answered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("answered")
+    }
+}
+
+impl std::error::Error for Answered {}
+
+/// The `site` option of every command, where a guild has several sites.
+async fn autocomplete_site(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+    let partial = partial.to_lowercase();
+    let names = ctx
+        .data()
+        .sites_in(ctx.guild_id())
+        .into_iter()
+        .map(|d| d.name.clone())
+        .filter(|name| name.to_lowercase().contains(&partial))
+        .take(25)
+        .collect();
+    choices(names)
 }
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 type Context<'a> = poise::Context<'a, Data, Error>;
 
-/// The poise framework with every command, registering them on the first READY.
-pub fn framework(
-    guild_id: Option<u64>,
-    status: Shared,
-    tab: SharedTab,
-    telemetry: Arc<Telemetry>,
-    wording: &Wording,
-) -> poise::Framework<Data, Error> {
+/// Every command, localized; without the `site` option when `with_site` is false.
+fn commands(wording: &Wording, with_site: bool) -> Vec<poise::Command<Data, Error>> {
+    fn strip(commands: &mut [poise::Command<Data, Error>]) {
+        for command in commands {
+            command.parameters.retain(|p| p.name != "site");
+            strip(&mut command.subcommands);
+        }
+    }
     let mut commands = vec![
         upcoming::upcoming(),
         next::next(),
@@ -67,7 +187,44 @@ pub fn framework(
         speakers::speakers(),
         crier::crier(),
     ];
+    if !with_site {
+        strip(&mut commands);
+    }
     localize(&mut commands, wording, None);
+    commands
+}
+
+/// Where the commands are registered, and whether there with the `site` option: in each guild
+/// that has sites (with it where it has several), and globally for sites of no guild.
+fn registrations(desks: &[Desk]) -> Vec<(Option<u64>, bool)> {
+    let mut out: Vec<(Option<u64>, bool)> = Vec::new();
+    for desk in desks {
+        match out.iter_mut().find(|(guild, _)| *guild == desk.guild) {
+            Some((_, several)) => *several = true,
+            None => out.push((desk.guild, false)),
+        }
+    }
+    out
+}
+
+/// The poise framework with every command, registering them on the first READY. `registered`
+/// is the folder that remembers what was last registered where, so that unchanged commands are not
+/// sent again at each start.
+pub fn framework(
+    desks: Vec<Desk>,
+    telemetry: Arc<Telemetry>,
+    wording: &Wording,
+    registered: std::path::PathBuf,
+) -> poise::Framework<Data, Error> {
+    let commands = commands(wording, true);
+    let plans: Vec<(Option<u64>, Vec<serenity::CreateCommand>)> = registrations(&desks)
+        .into_iter()
+        .map(|(guild, several)| {
+            let create =
+                poise::builtins::create_application_commands(&self::commands(wording, several));
+            (guild, create)
+        })
+        .collect();
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands,
@@ -92,20 +249,16 @@ pub fn framework(
             initialize_owners: false,
             ..Default::default()
         })
-        .setup(move |ctx, _ready, framework| {
+        .setup(move |ctx, _ready, _framework| {
             let http = ctx.http.clone();
-            let create =
-                poise::builtins::create_application_commands(&framework.options().commands);
             Box::pin(async move {
                 // A failed registration must never leave poise waiting forever for its user data:
                 // log, retry in the background, and start answering right away.
-                tokio::spawn(register(http, create, guild_id));
+                for (guild, create) in plans {
+                    tokio::spawn(register(http.clone(), create, guild, registered.clone()));
+                }
                 telemetry.set_gateway(true);
-                Ok(Data {
-                    status,
-                    tab,
-                    telemetry,
-                })
+                Ok(Data { desks, telemetry })
             })
         })
         .build()
@@ -163,7 +316,24 @@ async fn register(
     http: Arc<serenity::Http>,
     commands: Vec<serenity::CreateCommand>,
     guild_id: Option<u64>,
+    registered: std::path::PathBuf,
 ) {
+    // What was registered last, by the hash of the request's body: Discord keeps commands across
+    // restarts, and a bot in a hundred guilds would otherwise send a hundred requests at each start.
+    let memo = registered.join(match guild_id {
+        Some(id) => format!("guild-{id}"),
+        None => "global".to_string(),
+    });
+    let hash = serde_json::to_string(&commands)
+        .map(|body| format!("{:016x}\n", crier_core::schedule::stable_hash(&body)))
+        .unwrap_or_default();
+    if !hash.is_empty() && std::fs::read_to_string(&memo).is_ok_and(|last| last == hash) {
+        info!(
+            guild = guild_id,
+            "slash commands unchanged since they were last registered; not sent again"
+        );
+        return;
+    }
     let mut backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(300));
     loop {
         let result = match guild_id {
@@ -183,6 +353,11 @@ async fn register(
                 } else {
                     info!("slash commands registered globally (they can take up to an hour to appear)");
                 }
+                let written = std::fs::create_dir_all(&registered)
+                    .and_then(|()| std::fs::write(&memo, &hash));
+                if let Err(e) = written {
+                    warn!(error = %e, file = %memo.display(), "cannot remember the registered commands; they will be sent again at the next start");
+                }
                 return;
             }
             Err(e) if Class::of(&e).is_retryable() => {
@@ -199,9 +374,14 @@ async fn register(
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
+            if error.is::<Answered>() {
+                return;
+            }
             warn!(command = %ctx.command().qualified_name, %error, "command failed");
-            let status = ctx.data().status.get();
-            let _ = ctx.say(reply_texts(ctx, &status).get("reply-failed")).await;
+            if let Some(desk) = ctx.data().any_desk(ctx.guild_id()) {
+                let status = desk.status.get();
+                let _ = ctx.say(reply_texts(ctx, &status).get("reply-failed")).await;
+            }
         }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {
@@ -235,10 +415,18 @@ async fn on_event(
 
 /// Sends a command's answer. Nothing an answer holds may ping anyone: it is sent with no mention
 /// allowed, except a plain [`Answer::Say`], whose text the core has neutralised.
-async fn send(ctx: Context<'_>, answer: Answer) -> Result<(), Error> {
+/// `desk` is the site the answer is from: with several sites, its paging buttons name it.
+async fn send(ctx: Context<'_>, desk: Option<&Desk>, answer: Answer) -> Result<(), Error> {
     match answer {
         Answer::Embed(embed) => ctx.send(reply(&embed)).await?,
-        Answer::Page(embed, buttons) => ctx.send(reply(&embed).components(rows(&buttons))).await?,
+        Answer::Page(embed, mut buttons) => {
+            if let (Some(desk), true) = (desk, ctx.data().desks.len() > 1) {
+                for button in &mut buttons {
+                    button.custom_id = paging::with_site(&button.custom_id, &desk.name);
+                }
+            }
+            ctx.send(reply(&embed).components(rows(&buttons))).await?
+        }
         Answer::Say(text) => ctx.say(text).await?,
         Answer::Private(text) => {
             ctx.send(
@@ -290,14 +478,27 @@ fn rows(buttons: &[Button]) -> Vec<CreateActionRow> {
 /// The `group` option as the member has filled it in so far, while they type another option: an
 /// autocomplete interaction carries every option's current value, and poise passes them on.
 fn typed_group(ctx: Context<'_>) -> Option<Group> {
+    Group::typed(typed(ctx, "group")?)
+}
+
+/// An option as the member has filled it in so far.
+fn typed<'a>(ctx: Context<'a>, option: &str) -> Option<&'a str> {
     let poise::Context::Application(app) = ctx else {
         return None;
     };
-    let typed = app.args.iter().find_map(|o| match (o.name, &o.value) {
-        ("group", serenity::ResolvedValue::String(value)) => Some(*value),
+    app.args.iter().find_map(|o| match (o.name, &o.value) {
+        (name, serenity::ResolvedValue::String(value)) if name == option => Some(*value),
         _ => None,
-    })?;
-    Group::typed(typed)
+    })
+}
+
+/// The status an autocomplete answers from: the site filled in so far, or the guild's only one.
+/// `None` while the guild's several sites leave it open.
+fn typed_status(ctx: Context<'_>) -> Option<Arc<Status>> {
+    ctx.data()
+        .desk(ctx.guild_id(), typed(ctx, "site"))
+        .ok()
+        .map(|desk| desk.status.get())
 }
 
 /// Choices whose value is their name, so that the command reads what the member saw.
@@ -311,7 +512,9 @@ fn choices(names: Vec<String>) -> CreateAutocompleteResponse {
 
 /// The `group` option of every command but `/crier`.
 async fn autocomplete_group(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
-    let status = ctx.data().status.get();
+    let Some(status) = typed_status(ctx) else {
+        return choices(Vec::new());
+    };
     choices(autocomplete::groups(&*status.catalog, partial))
 }
 

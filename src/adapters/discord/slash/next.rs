@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use super::{autocomplete_group, index, reply_texts, send, Context, Error};
+use super::{autocomplete_group, autocomplete_site, index, reply_texts, send, Context, Error};
 use crier_core::answers::events;
 
 /// The next event, in full.
@@ -12,9 +12,13 @@ pub async fn next(
     #[description = "Only this group's events (the `group:` of the event files)"]
     #[autocomplete = "autocomplete_group"]
     group: Option<String>,
+    #[description = "Which of this server's sites (communities) to answer from"]
+    #[autocomplete = "autocomplete_site"]
+    site: Option<String>,
 ) -> Result<(), Error> {
-    let status = ctx.data().status.get();
-    let tab = ctx.data().tab.get();
+    let desk = super::desk(ctx, site.as_deref()).await?;
+    let status = desk.status.get();
+    let tab = desk.tab.get();
     let answer = events::next(
         index(&status),
         group.as_deref(),
@@ -22,5 +26,5 @@ pub async fn next(
         Utc::now(),
         &reply_texts(ctx, &status),
     );
-    send(ctx, answer).await
+    send(ctx, Some(desk), answer).await
 }

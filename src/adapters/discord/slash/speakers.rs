@@ -3,7 +3,10 @@
 use chrono::Utc;
 use poise::serenity_prelude::CreateAutocompleteResponse;
 
-use super::{autocomplete_group, choices, index, reply_texts, send, typed_group, Context, Error};
+use super::{
+    autocomplete_group, autocomplete_site, choices, index, reply_texts, send, typed_group, Context,
+    Error,
+};
 use crier_core::answers::{autocomplete, speakers};
 
 /// Speakers of upcoming events; with a name, that speaker's talks, upcoming and past.
@@ -16,8 +19,12 @@ pub async fn speakers(
     #[description = "Only this group's events (the `group:` of the event files)"]
     #[autocomplete = "autocomplete_group"]
     group: Option<String>,
+    #[description = "Which of this server's sites (communities) to answer from"]
+    #[autocomplete = "autocomplete_site"]
+    site: Option<String>,
 ) -> Result<(), Error> {
-    let status = ctx.data().status.get();
+    let desk = super::desk(ctx, site.as_deref()).await?;
+    let status = desk.status.get();
     let answer = speakers::speakers(
         index(&status),
         name.as_deref(),
@@ -25,12 +32,14 @@ pub async fn speakers(
         Utc::now(),
         &reply_texts(ctx, &status),
     );
-    send(ctx, answer).await
+    send(ctx, Some(desk), answer).await
 }
 
 /// Names of the speakers with a talk in the group filled in so far.
 async fn autocomplete_speaker(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
-    let status = ctx.data().status.get();
+    let Some(status) = super::typed_status(ctx) else {
+        return choices(Vec::new());
+    };
     let group = typed_group(ctx);
     choices(autocomplete::speakers(
         index(&status),

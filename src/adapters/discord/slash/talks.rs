@@ -3,7 +3,7 @@
 use chrono::Utc;
 
 use super::event::autocomplete_event;
-use super::{autocomplete_group, index, reply_texts, send, Context, Error};
+use super::{autocomplete_group, autocomplete_site, index, reply_texts, send, Context, Error};
 use crier_core::answers::talks;
 
 /// The talks of an event (default: the next one).
@@ -16,8 +16,12 @@ pub async fn talks(
     #[description = "Only this group's events (the `group:` of the event files)"]
     #[autocomplete = "autocomplete_group"]
     group: Option<String>,
+    #[description = "Which of this server's sites (communities) to answer from"]
+    #[autocomplete = "autocomplete_site"]
+    site: Option<String>,
 ) -> Result<(), Error> {
-    let status = ctx.data().status.get();
+    let desk = super::desk(ctx, site.as_deref()).await?;
+    let status = desk.status.get();
     let answer = talks::talks(
         index(&status),
         event.as_deref(),
@@ -25,5 +29,5 @@ pub async fn talks(
         Utc::now(),
         &reply_texts(ctx, &status),
     );
-    send(ctx, answer).await
+    send(ctx, Some(desk), answer).await
 }

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use super::{autocomplete_group, index, reply_texts, send, Context, Error};
+use super::{autocomplete_group, autocomplete_site, index, reply_texts, send, Context, Error};
 use crier_core::answers::upcoming;
 
 /// The next upcoming events, with their talks and speakers.
@@ -16,9 +16,13 @@ pub async fn upcoming(
     #[description = "Only this group's events (the `group:` of the event files)"]
     #[autocomplete = "autocomplete_group"]
     group: Option<String>,
+    #[description = "Which of this server's sites (communities) to answer from"]
+    #[autocomplete = "autocomplete_site"]
+    site: Option<String>,
 ) -> Result<(), Error> {
-    let status = ctx.data().status.get();
+    let desk = super::desk(ctx, site.as_deref()).await?;
+    let status = desk.status.get();
     let texts = reply_texts(ctx, &status);
     let answer = upcoming::upcoming(index(&status), group.as_deref(), count, Utc::now(), &texts);
-    send(ctx, answer).await
+    send(ctx, Some(desk), answer).await
 }
