@@ -6,6 +6,7 @@
 //! - [`fake_discord`]: a fake Discord (REST and gateway) on 127.0.0.1 for crier's Discord mode.
 //! - [`git_server`]: a real git server (`git http-backend`) on 127.0.0.1, and commits to serve.
 //! - [`openapi`]: checks recorded requests against Discord's OpenAPI description.
+//! - [`postgres`]: a throwaway PostgreSQL server on 127.0.0.1, with a real password.
 //!
 //! Each test binary uses only part of this, so unused items are expected.
 #![allow(dead_code)]
@@ -15,4 +16,5 @@ pub mod fake_discord;
 pub mod git_server;
 pub mod http;
 pub mod openapi;
+pub mod postgres;
 pub mod site;
