@@ -571,35 +571,49 @@ impl Series {
         now: DateTime<Utc>,
         limit: usize,
     ) -> (Vec<DateTime<FixedOffset>>, DateTime<Utc>) {
-        // Only the latest `limit` starts are held while the rule is walked from its first.
-        let mut past = std::collections::VecDeque::with_capacity(limit.min(64));
-        let mut left_out = false;
-        let mut ahead = Vec::new();
-        for at in &self.set {
-            let utc = at.with_timezone(&Utc);
-            if utc <= now {
-                if past.len() >= limit {
-                    past.pop_front();
-                    left_out = true;
+        // Walking a rule costs a microsecond or two an occurrence, and a daily rule from a date
+        // centuries back has hundreds of thousands: skip whole periods to where `limit` occurrences
+        // surely remain, and walk from the first only when fewer did.
+        if let Some(skip_to) = self.limit_back(now, limit) {
+            if let std::borrow::Cow::Owned(set) = self.rebased(skip_to) {
+                let (starts, by_now, _) = walk(&set, skip_to, to, now, limit);
+                if by_now >= limit {
+                    let from = starts.first().map_or(skip_to, |s| s.with_timezone(&Utc));
+                    return (starts, from);
                 }
-                past.push_back(at.fixed_offset());
-                continue;
-            }
-            if utc > to && !ahead.is_empty() {
-                break;
-            }
-            ahead.push(at.fixed_offset());
-            if utc > to {
-                break;
             }
         }
-        let from = match past.front() {
+        let (starts, _, left_out) = walk(&self.set, DateTime::<Utc>::MIN_UTC, to, now, limit);
+        let from = match starts.first() {
             Some(first) if left_out => first.with_timezone(&Utc),
             _ => DateTime::<Utc>::MIN_UTC,
         };
-        let mut starts: Vec<_> = past.into();
-        starts.extend(ahead);
         (starts, from)
+    }
+
+    /// An instant before `now` with at least `limit` occurrences of the rule between it and `now`,
+    /// if the series began before it: four periods (of `INTERVAL` days, weeks, months, years) for each,
+    /// since a rule may skip some periods (`BYMONTHDAY=31`, `5TU`, the 29th of February); `None` when
+    /// the rule is not one of these or the instant is out of range.
+    fn limit_back(&self, now: DateTime<Utc>, limit: usize) -> Option<DateTime<Utc>> {
+        use rrule::Frequency;
+        let [rule] = self.set.get_rrule().as_slice() else {
+            return None;
+        };
+        let periods = i64::try_from(limit)
+            .ok()?
+            .checked_mul(4)?
+            .checked_mul(i64::from(rule.get_interval().max(1)))?;
+        let days = match rule.get_freq() {
+            Frequency::Daily => periods,
+            Frequency::Weekly => periods.checked_mul(7)?,
+            // The shortest month and year, so that the periods are all there.
+            Frequency::Monthly => periods.checked_mul(28)?,
+            Frequency::Yearly => periods.checked_mul(365)?,
+            _ => return None,
+        };
+        let at = now.checked_sub_signed(Duration::try_days(days)?)?;
+        (self.set.get_dt_start().with_timezone(&Utc) < at).then_some(at)
     }
 
     /// The starts of the occurrences from `from` to `to`, and the first one after `now` wherever it is.
@@ -629,6 +643,46 @@ impl Series {
         }
         starts
     }
+}
+
+/// The starts of `set` from `from` to `to`, and the first one after `now` wherever it is; of those
+/// that start by `now`, the latest `limit` only (held as the rule is walked, so no more are ever kept).
+/// Also how many started by `now` (at most `limit`), and whether older ones were left out.
+fn walk(
+    set: &RRuleSet,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> (Vec<DateTime<FixedOffset>>, usize, bool) {
+    let mut past = std::collections::VecDeque::with_capacity(limit.min(64));
+    let mut left_out = false;
+    let mut ahead = Vec::new();
+    for at in set {
+        let utc = at.with_timezone(&Utc);
+        if utc < from {
+            continue;
+        }
+        if utc <= now {
+            past.push_back(at.fixed_offset());
+            if past.len() > limit {
+                past.pop_front();
+                left_out = true;
+            }
+            continue;
+        }
+        if utc > to && !ahead.is_empty() {
+            break;
+        }
+        ahead.push(at.fixed_offset());
+        if utc > to {
+            break;
+        }
+    }
+    let by_now = past.len();
+    let mut starts: Vec<_> = past.into();
+    starts.extend(ahead);
+    (starts, by_now, left_out)
 }
 
 /// `; its dates near it are 2027-02-09 and 2027-03-09`, or nothing.
@@ -1092,7 +1146,8 @@ mod tests {
         assert_eq!(from, latest[0].with_timezone(&Utc));
     }
 
-    /// Moving the rule's start forward must never change which occurrences a window holds.
+    /// Moving the rule's start forward must never change which occurrences a window holds, nor which
+    /// are the latest of the whole past.
     #[test]
     fn rebasing_keeps_every_occurrence() {
         let rules = [
@@ -1148,6 +1203,25 @@ mod tests {
                         .filter(|d| d.with_timezone(&Utc) <= to)
                         .collect();
                     assert_eq!(got, walked, "{rule} from {start} at {now}");
+                    // The whole past, or its latest `limit`, whether the walk skipped ahead or not.
+                    let whole: Vec<_> = (&series.set)
+                        .into_iter()
+                        .take_while(|d| d.with_timezone(&Utc) <= to)
+                        .map(|d| d.fixed_offset())
+                        .collect();
+                    let by_now = whole
+                        .iter()
+                        .filter(|d| d.with_timezone(&Utc) <= now)
+                        .count();
+                    for limit in [3, 10, 40, PAST_LIMIT] {
+                        let (got, _) = series.starts_since_first(to, now, limit);
+                        let got: Vec<_> = got
+                            .into_iter()
+                            .filter(|d| d.with_timezone(&Utc) <= to)
+                            .collect();
+                        let first = by_now.saturating_sub(limit);
+                        assert_eq!(got, whole[first..], "{rule} from {start} at {now}, {limit}");
+                    }
                 }
             }
         }
