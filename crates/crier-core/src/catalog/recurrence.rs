@@ -573,7 +573,7 @@ impl Series {
     ) -> (Vec<DateTime<FixedOffset>>, DateTime<Utc>) {
         // Walking a rule costs a microsecond or two an occurrence, and a daily rule from a date
         // centuries back has hundreds of thousands: skip whole periods to where `limit` occurrences
-        // surely remain, and walk from the first only when fewer did.
+        // should remain, and walk from the first only when fewer did.
         if let Some(skip_to) = self.limit_back(now, limit) {
             if let std::borrow::Cow::Owned(set) = self.rebased(skip_to) {
                 let (starts, by_now, _) = walk(&set, skip_to, to, now, limit);
@@ -591,10 +591,11 @@ impl Series {
         (starts, from)
     }
 
-    /// An instant before `now` with at least `limit` occurrences of the rule between it and `now`,
-    /// if the series began before it: four periods (of `INTERVAL` days, weeks, months, years) for each,
-    /// since a rule may skip some periods (`BYMONTHDAY=31`, `5TU`, the 29th of February); `None` when
-    /// the rule is not one of these or the instant is out of range.
+    /// An instant before `now` that leaves `limit` occurrences of the rule before `now` for all but odd
+    /// rules, if the series began before it: four periods (of `INTERVAL` days, weeks, months, years)
+    /// for each, since a rule may skip some periods (`BYMONTHDAY=31`, `5TU`, the 29th of February).
+    /// A rule that skips more (`FREQ=MONTHLY;BYMONTH=2`) leaves fewer, and is walked from its first.
+    /// `None` for another frequency, several rules, or an instant out of range.
     fn limit_back(&self, now: DateTime<Utc>, limit: usize) -> Option<DateTime<Utc>> {
         use rrule::Frequency;
         let [rule] = self.set.get_rrule().as_slice() else {
