@@ -1,10 +1,13 @@
 //! Recurring events: `repeat:` in words or as an RRULE, bounded by `until`, `count` and `except`, with
 //! dated files that replace or cancel one occurrence, expanded around a `now` the test chooses.
 
+mod support;
+
 use std::fs;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use crier::catalog::{Catalog, Event, Settings};
+use support::site::Site;
 use tempfile::TempDir;
 
 fn site(files: &[(&str, &str)]) -> TempDir {
@@ -405,4 +408,65 @@ fn a_dated_file_for_the_next_occurrence_beyond_reach_is_listed_in_its_place() {
         catalog.series[0].rule.ends_with(";COUNT=3"),
         "a quoted count reads as a number"
     );
+}
+
+#[test]
+fn list_all_shows_every_date_of_an_ended_series_once() {
+    // Every Thursday of 2023 (52), one excepted, one replaced by a dated file, one cancelled.
+    let site = Site::with_events([
+        (
+            "hl.md",
+            "---\nid: hl\ntitle: Hack and Learn\ndate: 2023-01-05\ntime: \"19:00\"\ntimezone: Europe/Berlin\nrepeat: weekly on Thursday\nuntil: 2023-12-28\nexcept: [2023-06-01]\n---\n",
+        ),
+        (
+            "2023-03-09-special.md",
+            "---\nseries: hl\ndate: 2023-03-09\ntitle: Hack and Learn, with a talk\n---\n",
+        ),
+        (
+            "2023-11-02-off.md",
+            "---\nseries: hl\ndate: 2023-11-02\ncancelled: true\n---\n",
+        ),
+    ]);
+    let upcoming = site
+        .crier()
+        .output(&["list", "--json", "--events", "events"]);
+    assert_eq!(upcoming.code, Some(0), "{}", upcoming.stderr);
+    assert_eq!(
+        upcoming.stdout.trim(),
+        "[]",
+        "an ended series has nothing upcoming"
+    );
+
+    let out = site
+        .crier()
+        .output(&["list", "--all", "--json", "--events", "events"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stderr.is_empty(), "no problems: {}", out.stderr);
+    let events: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON array");
+    let events = events.as_array().expect("an array");
+    let day = |e: &serde_json::Value| e["start"].as_str().expect("a start")[..10].to_string();
+    let listed: Vec<String> = events.iter().map(day).collect();
+    let expected: Vec<String> = (0..52)
+        .map(|week| {
+            (NaiveDate::from_ymd_opt(2023, 1, 5).expect("a date") + chrono::Duration::weeks(week))
+                .to_string()
+        })
+        .filter(|date| date != "2023-06-01")
+        .collect();
+    assert_eq!(
+        listed, expected,
+        "every date once, in order, but the excepted one"
+    );
+    for (event, date) in events.iter().zip(&expected) {
+        assert_eq!(event["id"], format!("hl@{date}"));
+        assert_eq!(event["series"], "hl");
+    }
+    let on = |date: &str| events.iter().find(|e| day(e) == date).expect("listed");
+    assert_eq!(on("2023-03-09")["title"], "Hack and Learn, with a talk");
+    assert!(on("2023-03-09")["source"]
+        .as_str()
+        .is_some_and(|s| s.ends_with("2023-03-09-special.md")));
+    assert_eq!(on("2023-11-02")["cancelled"], true);
+    assert_eq!(on("2023-01-05")["start"], "2023-01-05T19:00:00+01:00");
+    assert_eq!(on("2023-07-06")["start"], "2023-07-06T19:00:00+02:00");
 }

@@ -9,14 +9,19 @@ use serde::Serialize;
 
 use super::load_catalog;
 use crate::config::SiteConfig;
-use crier_core::catalog::{Catalog, Event, Talk};
+use crier_core::catalog::{Catalog, Event, Past, Talk};
 
 pub fn command(
-    config: SiteConfig,
+    mut config: SiteConfig,
     events: Option<PathBuf>,
     all: bool,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
+    if all {
+        // Every past occurrence of a series too, as far back as the core bounds it; the announcer and
+        // the other commands expand only the recent ones.
+        config.catalog.past = Past::All;
+    }
     let catalog = load_catalog(config, events)?;
     let listed = listed(&catalog, all, chrono::Utc::now());
     let mut out = io::stdout().lock();
@@ -35,7 +40,8 @@ pub fn command(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The events to list: upcoming ones (not started by `now`), or all.
+/// The events to list: upcoming ones (not started by `now`), or all (the catalog read with
+/// [`Past::All`] for a series' whole past).
 pub fn listed(catalog: &Catalog, all: bool, now: DateTime<Utc>) -> Vec<&Event> {
     catalog
         .events

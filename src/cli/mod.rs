@@ -56,7 +56,8 @@ pub enum Command {
     },
     /// Lists upcoming events with their talks and speakers.
     List {
-        /// Past events too.
+        /// Past events too, with every past occurrence of a recurring series (the latest 500 of
+        /// each).
         #[arg(long)]
         all: bool,
         /// One JSON array, for scripts.
@@ -232,6 +233,7 @@ pub(crate) fn load_catalog(
             timezone: config.catalog.timezone,
             default_time: config.catalog.default_time,
             reach: config.catalog.reach,
+            past: config.catalog.past,
             dates_timezone: config.catalog.dates_timezone,
             vocabulary: config.catalog.vocabulary.clone(),
             explain: config.catalog.explain,

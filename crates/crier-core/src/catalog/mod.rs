@@ -35,7 +35,7 @@ pub use library::Library;
 pub use model::Occurrence;
 pub use model::{Event, Link, Speaker, Talk};
 pub use problem::{Position, Problem, Severity};
-pub use recurrence::{Override, Series};
+pub use recurrence::{Override, Past, Series};
 
 /// Files larger than this are not event files; reading them would only slow every check down.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -58,6 +58,9 @@ pub struct Settings {
     /// How far ahead a recurring series is expanded (the longest reminder offset and a margin): the
     /// announcer needs no occurrence beyond it. The next occurrence is listed whatever its distance.
     pub reach: std::time::Duration,
+    /// How far back a recurring series is expanded: the last days only for the announcer (the
+    /// default), or its whole past for `crier list --all` (see [`recurrence::PAST_LIMIT`]).
+    pub past: Past,
     /// The zone of dates written without an offset, when the site's generator's own rule is wrong for
     /// this site (see [`site::date_rule`]); `None` follows the generator.
     pub dates_timezone: Option<Tz>,
@@ -117,6 +120,7 @@ impl Settings {
             timezone: chrono_tz::Asia::Jerusalem,
             default_time: NaiveTime::from_hms_opt(18, 0, 0).unwrap_or(NaiveTime::MIN),
             reach: DEFAULT_REACH,
+            past: Past::Recent,
             dates_timezone: None,
             vocabulary: Vocabulary::default(),
             explain: false,
@@ -180,8 +184,8 @@ pub struct SiteFiles {
 }
 
 impl Catalog {
-    /// Reads the site's files with `read`, with the series expanded around `now` (see
-    /// [`recurrence::expand`]). `read` is called once per file, from several threads: the texts are
+    /// Reads the site's files with `read`, with the series expanded around `now` and as far back as
+    /// `settings.past` says (see [`recurrence::expand`]). `read` is called once per file, from several threads: the texts are
     /// parsed as they arrive and dropped, so a large site is never held in memory whole.
     pub fn read<R>(settings: &Settings, files: SiteFiles, read: R, now: DateTime<Utc>) -> Catalog
     where
@@ -257,7 +261,12 @@ impl Catalog {
         problems.extend(identify_shared_links(&mut events, &identities));
         problems.extend(library.problems.iter().cloned());
         problems.extend(recurrence::attach_overrides(&mut series, overrides));
-        events.extend(recurrence::expand(&series, now, settings.reach));
+        events.extend(recurrence::expand(
+            &series,
+            now,
+            settings.reach,
+            settings.past,
+        ));
         let mut catalog = Catalog {
             events,
             series,

@@ -6,8 +6,9 @@
 //!
 //! Expansion is bounded: [`expand`] lists the occurrences from a little in the past to `now + reach`
 //! (the longest reminder offset plus a margin), plus the next one whatever its distance, so a weekly
-//! series never expands without end and a yearly one is still listed. `now` is passed in: nothing here
-//! reads a clock.
+//! series never expands without end and a yearly one is still listed. With [`Past::All`]
+//! (`crier list --all`) it lists the past from the series' first occurrence too, at most
+//! [`PAST_LIMIT`] occurrences of a series. `now` is passed in: nothing here reads a clock.
 
 use std::str::FromStr;
 
@@ -18,6 +19,27 @@ use super::model::{Event, Occurrence};
 
 /// How far back occurrences stay listed: the calendar feed keeps the last 30 days.
 pub const LOOKBACK_DAYS: i64 = 30;
+
+/// How far back [`expand`] lists a series' occurrences.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Past {
+    /// The last [`LOOKBACK_DAYS`]: all that the announcer and the calendar's recent window need, and
+    /// cheap on every reload however long ago a series began.
+    #[default]
+    Recent,
+    /// Every occurrence from the series' first (`crier list --all`), bounded by the series' own end
+    /// (`until`, `count`) and, before `now`, by [`PAST_LIMIT`].
+    All,
+}
+
+/// With [`Past::All`], at most this many occurrences of one series that started by `now` are listed:
+/// the latest ones. A series' past is finite, but a file may start a daily rule decades ago, and each
+/// occurrence is a whole event (talks and all) to hold and print. 500 is nearly ten years of a weekly
+/// meetup and over forty of a monthly one, so a real series' history is listed whole; a daily one
+/// shows its last 16 months. It is far above the [`LOOKBACK_DAYS`] of even a daily series, so
+/// `Past::All` never lists less than `Past::Recent`.
+pub const PAST_LIMIT: usize = 500;
+const _: () = assert!(PAST_LIMIT as i64 > LOOKBACK_DAYS);
 
 /// The rrule crate gives up on a rule after this many occurrences are looked at without a match
 /// (`30 February`); crier asks for at most this many at a time.
@@ -540,6 +562,61 @@ impl Series {
         std::borrow::Cow::Owned(set)
     }
 
+    /// The starts of every occurrence up to `to`, and the first one after `now` wherever it is; of those
+    /// that start by `now`, the latest `limit` only. Also the instant the list begins from: the
+    /// earliest start kept when older ones were left out, else the beginning of time.
+    fn starts_since_first(
+        &self,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> (Vec<DateTime<FixedOffset>>, DateTime<Utc>) {
+        // Walking a rule costs a microsecond or two an occurrence, and a daily rule from a date
+        // centuries back has hundreds of thousands: skip whole periods to where `limit` occurrences
+        // should remain, and walk from the first only when fewer did.
+        if let Some(skip_to) = self.limit_back(now, limit) {
+            if let std::borrow::Cow::Owned(set) = self.rebased(skip_to) {
+                let (starts, by_now, _) = walk(&set, skip_to, to, now, limit);
+                if by_now >= limit {
+                    let from = starts.first().map_or(skip_to, |s| s.with_timezone(&Utc));
+                    return (starts, from);
+                }
+            }
+        }
+        let (starts, _, left_out) = walk(&self.set, DateTime::<Utc>::MIN_UTC, to, now, limit);
+        let from = match starts.first() {
+            Some(first) if left_out => first.with_timezone(&Utc),
+            _ => DateTime::<Utc>::MIN_UTC,
+        };
+        (starts, from)
+    }
+
+    /// An instant before `now` that leaves `limit` occurrences of the rule before `now` for all but odd
+    /// rules, if the series began before it: four periods (of `INTERVAL` days, weeks, months, years)
+    /// for each, since a rule may skip some periods (`BYMONTHDAY=31`, `5TU`, the 29th of February).
+    /// A rule that skips more (`FREQ=MONTHLY;BYMONTH=2`) leaves fewer, and is walked from its first.
+    /// `None` for another frequency, several rules, or an instant out of range.
+    fn limit_back(&self, now: DateTime<Utc>, limit: usize) -> Option<DateTime<Utc>> {
+        use rrule::Frequency;
+        let [rule] = self.set.get_rrule().as_slice() else {
+            return None;
+        };
+        let periods = i64::try_from(limit)
+            .ok()?
+            .checked_mul(4)?
+            .checked_mul(i64::from(rule.get_interval().max(1)))?;
+        let days = match rule.get_freq() {
+            Frequency::Daily => periods,
+            Frequency::Weekly => periods.checked_mul(7)?,
+            // The shortest month and year, so that the periods are all there.
+            Frequency::Monthly => periods.checked_mul(28)?,
+            Frequency::Yearly => periods.checked_mul(365)?,
+            _ => return None,
+        };
+        let at = now.checked_sub_signed(Duration::try_days(days)?)?;
+        (self.set.get_dt_start().with_timezone(&Utc) < at).then_some(at)
+    }
+
     /// The starts of the occurrences from `from` to `to`, and the first one after `now` wherever it is.
     fn starts(
         &self,
@@ -567,6 +644,46 @@ impl Series {
         }
         starts
     }
+}
+
+/// The starts of `set` from `from` to `to`, and the first one after `now` wherever it is; of those
+/// that start by `now`, the latest `limit` only (held as the rule is walked, so no more are ever kept).
+/// Also how many started by `now` (at most `limit`), and whether older ones were left out.
+fn walk(
+    set: &RRuleSet,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> (Vec<DateTime<FixedOffset>>, usize, bool) {
+    let mut past = std::collections::VecDeque::with_capacity(limit.min(64));
+    let mut left_out = false;
+    let mut ahead = Vec::new();
+    for at in set {
+        let utc = at.with_timezone(&Utc);
+        if utc < from {
+            continue;
+        }
+        if utc <= now {
+            past.push_back(at.fixed_offset());
+            if past.len() > limit {
+                past.pop_front();
+                left_out = true;
+            }
+            continue;
+        }
+        if utc > to && !ahead.is_empty() {
+            break;
+        }
+        ahead.push(at.fixed_offset());
+        if utc > to {
+            break;
+        }
+    }
+    let by_now = past.len();
+    let mut starts: Vec<_> = past.into();
+    starts.extend(ahead);
+    (starts, by_now, left_out)
 }
 
 /// `; its dates near it are 2027-02-09 and 2027-03-09`, or nothing.
@@ -609,11 +726,18 @@ fn strip_parts(rule: &str, parts: &[&str]) -> String {
         .join(";")
 }
 
-/// The occurrences of every series from `LOOKBACK_DAYS` ago to `now + reach`, and at least the next
-/// one of each, with the dated files that replace or cancel some of them put in their place. A series
-/// whose own `reminders:` reach further than `reach` is expanded as far as they do, and a day more.
-pub fn expand(series: &[Series], now: DateTime<Utc>, reach: std::time::Duration) -> Vec<Event> {
-    let from = now - Duration::days(LOOKBACK_DAYS);
+/// The occurrences of every series from `LOOKBACK_DAYS` ago (with [`Past::All`], from its first
+/// occurrence, at most [`PAST_LIMIT`] of them by `now`) to `now + reach`, and at least the next one of
+/// each, with the dated files that replace or cancel some of them put in their place; an `except:`
+/// date is not listed. A series whose own `reminders:` reach further than `reach` is expanded as far
+/// as they do, and a day more.
+pub fn expand(
+    series: &[Series],
+    now: DateTime<Utc>,
+    reach: std::time::Duration,
+    past: Past,
+) -> Vec<Event> {
+    let recent = now - Duration::days(LOOKBACK_DAYS);
     let reach = Duration::from_std(reach).unwrap_or(Duration::days(8));
     let mut events = Vec::new();
     for one in series {
@@ -631,7 +755,11 @@ pub fn expand(series: &[Series], now: DateTime<Utc>, reach: std::time::Duration)
             .iter()
             .filter_map(|o| o.event.occurrence.as_ref().map(|occ| (occ.date, o)))
             .collect();
-        for start in one.starts(from, to, now) {
+        let (starts, from) = match past {
+            Past::Recent => (one.starts(recent, to, now), recent),
+            Past::All => one.starts_since_first(to, now, PAST_LIMIT),
+        };
+        for start in starts {
             let date = start.with_timezone(&one.zone).date_naive();
             match replaced.remove(&date) {
                 Some(replacement) => events.push(replacement.event.clone()),
@@ -796,7 +924,231 @@ mod tests {
         }
     }
 
-    /// Moving the rule's start forward must never change which occurrences a window holds.
+    /// The catalog of in-memory event files (names in `events/`, texts) at `now`.
+    fn catalog(files: &[(&str, &str)], now: &str, past: Past) -> crate::catalog::Catalog {
+        use crate::catalog::{Catalog, FileText, Problem, Settings, SiteFiles};
+        let texts: std::collections::HashMap<std::path::PathBuf, String> = files
+            .iter()
+            .map(|(name, text)| {
+                (
+                    std::path::Path::new("events").join(name),
+                    (*text).to_string(),
+                )
+            })
+            .collect();
+        let mut paths: Vec<_> = texts.keys().cloned().collect();
+        paths.sort();
+        let settings = Settings {
+            past,
+            ..Settings::for_events_dir("events")
+        };
+        let files = SiteFiles {
+            events: paths,
+            ..SiteFiles::default()
+        };
+        let now = DateTime::parse_from_rfc3339(now)
+            .expect("rfc3339")
+            .with_timezone(&Utc);
+        Catalog::read(
+            &settings,
+            files,
+            |path| {
+                texts
+                    .get(path)
+                    .map(|text| FileText {
+                        text: text.clone(),
+                        modified: None,
+                    })
+                    .ok_or_else(|| Problem::error(path, None, "no such file"))
+            },
+            now,
+        )
+    }
+
+    fn series_file(date: &str, repeat: &str, extra: &str) -> String {
+        format!("---\nid: hl\ntitle: Hack and Learn\ndate: {date}\ntime: \"19:00\"\ntimezone: Europe/Berlin\nrepeat: {repeat}\n{extra}---\n")
+    }
+
+    fn days(catalog: &crate::catalog::Catalog) -> Vec<NaiveDate> {
+        catalog
+            .events
+            .iter()
+            .map(|e| {
+                e.start
+                    .with_timezone(&chrono_tz::Europe::Berlin)
+                    .date_naive()
+            })
+            .collect()
+    }
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("a date")
+    }
+
+    #[test]
+    fn an_ended_weekly_series_is_listed_whole_with_its_whole_past() {
+        let file = series_file("2023-01-05", "weekly on Thursday", "until: 2023-12-28\n");
+        let now = "2027-03-01T12:00:00Z";
+        let recent = catalog(&[("hl.md", &file)], now, Past::Recent);
+        assert!(recent.problems.is_empty(), "{:#?}", recent.problems);
+        assert!(recent.events.is_empty(), "the announcer needs no history");
+        let all = catalog(&[("hl.md", &file)], now, Past::All);
+        assert!(all.problems.is_empty(), "{:#?}", all.problems);
+        // Every Thursday of 2023, from the 5th of January to the 28th of December: 52.
+        let expected: Vec<NaiveDate> = (0..52)
+            .map(|week| ymd(2023, 1, 5) + Duration::weeks(week))
+            .collect();
+        assert_eq!(days(&all), expected);
+        assert_eq!(all.events[0].id, "hl@2023-01-05");
+        assert_eq!(all.events[51].id, "hl@2023-12-28");
+        assert_eq!(
+            all.events[0].start.to_rfc3339(),
+            "2023-01-05T19:00:00+01:00"
+        );
+        assert_eq!(
+            all.events[30].start.to_rfc3339(),
+            "2023-08-03T19:00:00+02:00",
+            "the wall time across DST"
+        );
+        assert_eq!(all.series.len(), 1);
+
+        let counted = series_file("2023-01-05", "weekly on Thursday", "count: 10\n");
+        let all = catalog(&[("hl.md", &counted)], now, Past::All);
+        assert_eq!(days(&all), expected[..10]);
+    }
+
+    #[test]
+    fn an_endless_series_is_listed_from_its_first_occurrence_up_to_the_limit() {
+        let now = "2027-03-01T12:00:00Z";
+        // Since 2000: 326 past occurrences, under the limit, and the next one (9 March 2027).
+        let file = series_file("2000-01-01", "monthly on the 2nd Tuesday", "");
+        let all = catalog(&[("hl.md", &file)], now, Past::All);
+        assert!(all.problems.is_empty(), "{:#?}", all.problems);
+        let listed = days(&all);
+        assert_eq!(listed.len(), 27 * 12 + 2 + 1);
+        assert_eq!(listed[0], ymd(2000, 1, 11));
+        assert_eq!(listed[listed.len() - 1], ymd(2027, 3, 9));
+        // Past::Recent holds February's and the next; Past::All holds them too.
+        let recent = catalog(&[("hl.md", &file)], now, Past::Recent);
+        assert_eq!(days(&recent), [ymd(2027, 2, 9), ymd(2027, 3, 9)]);
+        assert!(listed.ends_with(&days(&recent)));
+
+        // Since 1970: 686 past occurrences; the latest PAST_LIMIT of them, and the next one.
+        let file = series_file("1970-01-01", "monthly on the 2nd Tuesday", "");
+        let all = catalog(&[("hl.md", &file)], now, Past::All);
+        let listed = days(&all);
+        assert_eq!(listed.len(), PAST_LIMIT + 1);
+        // 499 months before February 2027.
+        assert_eq!(listed[0], ymd(1985, 7, 9));
+        assert_eq!(listed[PAST_LIMIT - 1], ymd(2027, 2, 9));
+        assert_eq!(listed[PAST_LIMIT], ymd(2027, 3, 9));
+        let mut unique = listed.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), listed.len());
+    }
+
+    #[test]
+    fn except_dates_and_dated_files_hold_in_the_past() {
+        // The Thursdays from 5 January to 30 March 2023: 13.
+        let series = series_file(
+            "2023-01-05",
+            "weekly on Thursday",
+            "until: 2023-03-30\nexcept: [2023-01-19, 2023-01-26]\n",
+        );
+        let files = [
+            ("hl.md", series.as_str()),
+            (
+                "2023-02-09-special.md",
+                "---\nseries: hl\ndate: 2023-02-09\ntitle: Hack and Learn, with a talk\n---\n",
+            ),
+            (
+                "2023-03-02-off.md",
+                "---\nseries: hl\ndate: 2023-03-02\ncancelled: true\n---\n",
+            ),
+            (
+                "2023-03-16-late.md",
+                "---\nseries: hl\ndate: 2023-03-16\ntime: \"20:00\"\n---\n",
+            ),
+            // An excepted date that a dated file brings back.
+            (
+                "2023-01-26-back.md",
+                "---\nseries: hl\ndate: 2023-01-26\ntitle: Back after all\n---\n",
+            ),
+        ];
+        let all = catalog(&files, "2027-03-01T12:00:00Z", Past::All);
+        assert!(all.problems.is_empty(), "{:#?}", all.problems);
+        let listed = days(&all);
+        let expected: Vec<NaiveDate> = (0..13)
+            .map(|week| ymd(2023, 1, 5) + Duration::weeks(week))
+            .filter(|d| *d != ymd(2023, 1, 19))
+            .collect();
+        assert_eq!(
+            listed, expected,
+            "each date once, the excepted one left out"
+        );
+        let on = |date: NaiveDate| {
+            let i = listed.iter().position(|d| *d == date).expect("listed");
+            &all.events[i]
+        };
+        let special = on(ymd(2023, 2, 9));
+        assert_eq!(special.title, "Hack and Learn, with a talk");
+        assert!(special.source.ends_with("2023-02-09-special.md"));
+        assert!(special.occurrence.as_ref().is_some_and(|o| o.overridden));
+        assert!(on(ymd(2023, 3, 2)).cancelled);
+        assert_eq!(
+            on(ymd(2023, 3, 16)).start.to_rfc3339(),
+            "2023-03-16T20:00:00+01:00"
+        );
+        assert_eq!(on(ymd(2023, 1, 26)).title, "Back after all");
+        assert_eq!(on(ymd(2023, 1, 12)).title, "Hack and Learn");
+        assert!(!on(ymd(2023, 1, 12)).cancelled);
+    }
+
+    /// Walking the rule from its first occurrence with room for every start lists what a plain walk
+    /// does, up to the window's end and the next one.
+    #[test]
+    fn the_whole_past_is_the_rule_walked_from_its_start() {
+        let spec = RuleSpec {
+            written: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH".into(),
+            rrule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH".into(),
+            until: None,
+            count: None,
+            except: Vec::new(),
+        };
+        let (series, _) = Series::new(
+            template("2024-10-31T19:00:00+01:00"),
+            &spec,
+            chrono_tz::Europe::Berlin,
+        )
+        .expect("a valid rule");
+        let now = DateTime::parse_from_rfc3339("2026-03-20T00:00:00Z")
+            .expect("rfc3339")
+            .with_timezone(&Utc);
+        let to = now + Duration::days(8);
+        let walked: Vec<_> = (&series.set)
+            .into_iter()
+            .take_while(|d| d.with_timezone(&Utc) <= to)
+            .map(|d| d.fixed_offset())
+            .collect();
+        let (all, from) = series.starts_since_first(to, now, usize::MAX);
+        assert_eq!(all[..walked.len()], walked[..]);
+        assert_eq!(
+            all.len(),
+            walked.len() + 1,
+            "and the next one, beyond reach"
+        );
+        assert_eq!(from, DateTime::<Utc>::MIN_UTC, "nothing was left out");
+        let (latest, from) = series.starts_since_first(to, now, 3);
+        let by_now = walked
+            .iter()
+            .filter(|d| d.with_timezone(&Utc) <= now)
+            .count();
+        assert_eq!(latest[..3], walked[by_now - 3..by_now]);
+        assert_eq!(from, latest[0].with_timezone(&Utc));
+    }
+
+    /// Moving the rule's start forward must never change which occurrences a window holds, nor which
+    /// are the latest of the whole past.
     #[test]
     fn rebasing_keeps_every_occurrence() {
         let rules = [
@@ -852,6 +1204,25 @@ mod tests {
                         .filter(|d| d.with_timezone(&Utc) <= to)
                         .collect();
                     assert_eq!(got, walked, "{rule} from {start} at {now}");
+                    // The whole past, or its latest `limit`, whether the walk skipped ahead or not.
+                    let whole: Vec<_> = (&series.set)
+                        .into_iter()
+                        .take_while(|d| d.with_timezone(&Utc) <= to)
+                        .map(|d| d.fixed_offset())
+                        .collect();
+                    let by_now = whole
+                        .iter()
+                        .filter(|d| d.with_timezone(&Utc) <= now)
+                        .count();
+                    for limit in [3, 10, 40, PAST_LIMIT] {
+                        let (got, _) = series.starts_since_first(to, now, limit);
+                        let got: Vec<_> = got
+                            .into_iter()
+                            .filter(|d| d.with_timezone(&Utc) <= to)
+                            .collect();
+                        let first = by_now.saturating_sub(limit);
+                        assert_eq!(got, whole[first..], "{rule} from {start} at {now}, {limit}");
+                    }
                 }
             }
         }
