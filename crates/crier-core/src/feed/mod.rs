@@ -28,10 +28,6 @@ pub const RECENT_DAYS: i64 = 30;
 /// The length of an event whose file gives no end.
 pub const DEFAULT_LENGTH: TimeDelta = TimeDelta::minutes(150);
 
-/// The zones of a series that never ends are written this many years past the latest time the feed
-/// names, so that an app that does not know the zone by name can still place the next occurrences.
-const OPEN_SERIES_YEARS: i32 = 5;
-
 /// RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break.
 const LINE_OCTETS: usize = 75;
 
@@ -181,8 +177,8 @@ pub fn build_in(
         Scope::Recent { now } => Some(now.year()),
         Scope::All => None,
     };
-    for (tz, first, last) in writer.zone_years(now_year) {
-        for line in vtimezone::lines(tz, first - 1, last + 1) {
+    for (tz, first, last, open) in writer.zone_years(now_year) {
+        for line in vtimezone::lines(tz, first - 1, last + 1, open) {
             calendar.append_property(line);
         }
     }
@@ -450,9 +446,10 @@ impl Writer<'_> {
         span.2 = span.2.max(year);
     }
 
-    /// Each zone used, with the first and last year it is needed for; a zone with a series that never
-    /// ends reaches [`OPEN_SERIES_YEARS`] past the latest year the feed names (or `now`'s).
-    fn zone_years(&self, now_year: Option<i32>) -> Vec<(Tz, i32, i32)> {
+    /// Each zone used, with the first and last year it is needed for, and whether a series in it never
+    /// ends. Such a zone reaches the latest year the feed names (or `now`'s), so that the rule its
+    /// `VTIMEZONE` ends with for the occurrences to come is the zone's current one.
+    fn zone_years(&self, now_year: Option<i32>) -> Vec<(Tz, i32, i32, bool)> {
         let latest = self
             .zones
             .values()
@@ -463,12 +460,9 @@ impl Writer<'_> {
         self.zones
             .iter()
             .map(|(name, &(tz, first, last))| {
-                let last = if self.open.contains(name) {
-                    last.max(latest + OPEN_SERIES_YEARS)
-                } else {
-                    last
-                };
-                (tz, first, last)
+                let open = self.open.contains(name);
+                let last = if open { last.max(latest) } else { last };
+                (tz, first, last, open)
             })
             .collect()
     }
@@ -879,7 +873,7 @@ mod tests {
         let (_, occurrences) = monthly();
         let feed = build(&occurrences, &[], Scope::All, &|_| 0);
         assert_eq!(feed.events, 3);
-        assert!(!feed.body.contains("RRULE"));
+        assert!(vevents(&feed.body).iter().all(|v| !v.contains("RRULE")));
     }
 
     #[test]
@@ -911,8 +905,12 @@ mod tests {
         assert!(body.contains(&format!("{:016x}", stable_hash("open"))));
         assert!(body.contains(&format!("{:016x}", stable_hash("still"))));
         assert_eq!(feed.events, 4);
-        // The series that never ends takes its zone five years past now.
-        assert!(body.contains("DTSTART:20321031T020000\r\n"));
+        // The series that never ends takes its zone's changes up to now's year and the next, then
+        // the zone's rule for every later occurrence.
+        assert!(body.contains("DTSTART:20281029T020000\r\n"));
+        assert!(
+            body.contains("DTSTART:20291028T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n")
+        );
         // Everything is there in the whole feed.
         let (ended, _) = monthly();
         assert_eq!(
@@ -920,6 +918,46 @@ mod tests {
             3,
             "the ended series, with its overrides"
         );
+    }
+
+    #[test]
+    fn an_open_berlin_series_is_placed_in_summer_time_years_on() {
+        let mut template = event("b", "Berlin", "2027-01-12T19:00:00+01:00");
+        template.timezone = "Europe/Berlin".into();
+        let spec = crate::catalog::recurrence::RuleSpec {
+            written: "monthly on the 2nd Tuesday".into(),
+            rrule: "FREQ=MONTHLY;BYDAY=2TU".into(),
+            until: None,
+            count: None,
+            except: Vec::new(),
+        };
+        let (series, _) =
+            Series::new(template, &spec, chrono_tz::Europe::Berlin).expect("a valid rule");
+        let now = at("2027-06-15T12:00:00Z").with_timezone(&Utc);
+        let body = build(&[], &[series], Scope::Recent { now }, &|_| 0).body;
+        let master = &vevents(&body)[0];
+        assert!(master.contains("DTSTART;TZID=Europe/Berlin:20270112T190000\r\n"));
+        assert!(master.contains("RRULE:FREQ=MONTHLY;BYDAY=2TU\r\n"));
+        // 10 July 2040, the series' 2nd Tuesday, at 19:00 in Berlin: read through the VTIMEZONE
+        // alone (as Outlook does for a series), it is summer time, as chrono-tz says.
+        let occurrence = NaiveDate::from_weekday_of_month_opt(2040, 7, chrono::Weekday::Tue, 2)
+            .and_then(|d| d.and_hms_opt(19, 0, 0))
+            .expect("a date");
+        assert_eq!(occurrence.to_string(), "2040-07-10 19:00:00");
+        let zone = vtimezone::resolve::Zone::read(&body, "Europe/Berlin", 2041);
+        assert_eq!(zone.offset(occurrence), Some(2 * 3600));
+        assert_eq!(
+            zone.rules,
+            [
+                "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+                "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"
+            ]
+        );
+        // And winter time in January.
+        let winter = NaiveDate::from_weekday_of_month_opt(2040, 1, chrono::Weekday::Tue, 2)
+            .and_then(|d| d.and_hms_opt(19, 0, 0))
+            .expect("a date");
+        assert_eq!(zone.offset(winter), Some(3600));
     }
 
     #[test]
