@@ -22,7 +22,8 @@ pub fn command(
     for problem in catalog.problems.iter().filter(|p| p.is_error()) {
         eprintln!("{problem}");
     }
-    // SEQUENCE numbers live in the ledger; without a state folder every event is at 0.
+    // The ledger's count of each event's changes, added to the SEQUENCE its file's modification time
+    // gives; without a state folder that time alone raises it.
     let sequences = if state_dir.join("ledger.sqlite3").is_file() {
         let mut ledger = crate::adapters::ledger::Ledger::open(&state_dir)?;
         ledger.feed_sequences(&crier_core::feed::fingerprints(
