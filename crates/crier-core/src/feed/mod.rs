@@ -129,14 +129,14 @@ pub fn build(
 ///
 /// Each `VEVENT`'s `SEQUENCE` rises whenever the event moves, is cancelled, or changes its end or
 /// rule, with or without state: it is the event's revision, the whole minutes from 2000-01-01 UTC to
-/// its last change (see [`revision`]), plus `sequence(id)`, the ledger's count of the changes it has
-/// seen. Any change is made in the event's file, whose modification time (`LAST-MODIFIED`) then
-/// rises, so `crier ics` alone (a site's CI) raises it; the ledger, when there is one, can only add
-/// to it, and still raises it for a second change within the same minute. An event without a
-/// modification time has `sequence(id)` alone. A series' own `VEVENT` takes its file's time (its
-/// rule, `except:` dates and times are all in that file); an occurrence a dated file replaces takes
-/// the later of that file's and its series' (it takes its time and details from the series where it
-/// gives none, and is never older than the series).
+/// its last change (why minutes: see `revision`), plus `sequence(id)`, the ledger's count of the
+/// changes it has seen. Any change is made in the event's file, whose modification time
+/// (`LAST-MODIFIED`) then rises, so `crier ics` alone (a site's CI) raises it; the ledger, when there
+/// is one, can only add to it, and still raises it for a second change within the same minute. An
+/// event without a modification time has `sequence(id)` alone. A series' own `VEVENT` takes its
+/// file's time (its rule, `except:` dates and times are all in that file); an occurrence a dated file
+/// replaces takes the later of that file's and its series' (it takes its time and details from the
+/// series where it gives none, and is never older than the series).
 pub fn build_in(
     events: &[Event],
     series: &[Series],
