@@ -227,8 +227,31 @@ fn ics_writes_the_calendar_with_each_series_once() {
         ics.contains("BEGIN:VTIMEZONE\r\nTZID:Asia/Jerusalem\r\n"),
         "{ics}"
     );
-    // No state folder: every SEQUENCE is 0.
-    assert!(!ics.contains("SEQUENCE:1"), "{ics}");
+    // No state folder: each SEQUENCE is its file's modification time alone, in whole minutes since
+    // 2000-01-01 UTC (an override's, or its series' when that changed later), not 0.
+    let minutes: Vec<u64> = std::fs::read_dir(root.join("events"))
+        .expect("the events folder")
+        .map(|entry| {
+            let modified = entry
+                .and_then(|e| e.metadata())
+                .and_then(|m| m.modified())
+                .expect("a modification time");
+            let seconds = modified
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("after 1970")
+                .as_secs();
+            (seconds - 946_684_800) / 60
+        })
+        .collect();
+    let sequences: Vec<u64> = ics
+        .lines()
+        .filter_map(|l| l.trim_end().strip_prefix("SEQUENCE:"))
+        .map(|n| n.parse().expect("a number"))
+        .collect();
+    assert_eq!(sequences.len(), 5, "{ics}");
+    for sequence in sequences {
+        assert!(minutes.contains(&sequence), "{sequence} in {minutes:?}");
+    }
     assert!(
         ics.lines().all(|l| l.len() <= 76),
         "folded at 75 octets plus CR"

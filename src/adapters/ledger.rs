@@ -773,9 +773,9 @@ impl Ledger {
             .map_err(|e| self.err(e))
     }
 
-    /// The calendar feed's `SEQUENCE` for each event, raised by one whenever the event's
-    /// `fingerprint` (its start, end, status and rule) differs from the one recorded. Events seen for
-    /// the first time start at 0. One transaction for the whole feed.
+    /// The count the calendar feed adds to each event's `SEQUENCE` (see `feed::build_in`), raised by
+    /// one whenever the event's `fingerprint` (its start, end, status and rule) differs from the one
+    /// recorded. Events seen for the first time start at 0. One transaction for the whole feed.
     pub fn feed_sequences(
         &mut self,
         fingerprints: &[(String, String)],

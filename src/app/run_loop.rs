@@ -414,7 +414,7 @@ fn lock(publisher: &Mutex<Publisher>) -> std::sync::MutexGuard<'_, Publisher> {
 }
 
 /// Builds `/events.ics` once per catalog change (and hourly, as events leave its 30-day window),
-/// with each event's `SEQUENCE` kept in the ledger.
+/// with the ledger's count of each event's changes added to its `SEQUENCE` (see `feed::build_in`).
 struct FeedPublisher {
     ledger: Ledger,
     tx: tokio::sync::watch::Sender<Option<Arc<crate::adapters::http::ServedFeed>>>,

@@ -23,8 +23,8 @@ pub fn command(
     for problem in catalog.problems.iter().filter(|p| p.is_error()) {
         eprintln!("{problem}");
     }
-    // The ledger can only raise the SEQUENCE numbers derived from the files (see `feed::build_in`);
-    // without one the feed stands on its own.
+    // The ledger's count of each event's changes, added to the SEQUENCE its file's modification time
+    // gives; without a ledger that time alone raises it.
     let sequences = if ledger.postgres.is_some() || state_dir.join("ledger.sqlite3").is_file() {
         let mut ledger = crate::adapters::ledger::Ledger::open(&ledger, &site)?;
         ledger.feed_sequences(&crier_core::feed::fingerprints(

@@ -28,10 +28,6 @@ pub const RECENT_DAYS: i64 = 30;
 /// The length of an event whose file gives no end.
 pub const DEFAULT_LENGTH: TimeDelta = TimeDelta::minutes(150);
 
-/// The zones of a series that never ends are written this many years past the latest time the feed
-/// names, so that an app that does not know the zone by name can still place the next occurrences.
-const OPEN_SERIES_YEARS: i32 = 5;
-
 /// RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets, excluding the line break.
 const LINE_OCTETS: usize = 75;
 
@@ -110,8 +106,8 @@ pub fn fingerprints(events: &[Event], series: &[Series]) -> Vec<(String, String)
 }
 
 /// The feed of `events` (as the catalog lists them) and `series`. Occurrences of a series that is in
-/// `series` are not written one by one: the series is, once. `sequence(id)` is the `SEQUENCE` kept
-/// for an event (0 when unknown).
+/// `series` are not written one by one: the series is, once. `sequence(id)` is the `SEQUENCE` the
+/// ledger keeps for an event (0 when unknown, or without state); see [`build_in`] for what is written.
 pub fn build(
     events: &[Event],
     series: &[Series],
@@ -130,6 +126,17 @@ pub fn build(
 
 /// [`build`], with each event's few words of crier's own (its registration line) in the language
 /// `policy` chooses for it, from `wording`.
+///
+/// Each `VEVENT`'s `SEQUENCE` rises whenever the event moves, is cancelled, or changes its end or
+/// rule, with or without state: it is the event's revision, the whole minutes from 2000-01-01 UTC to
+/// its last change (why minutes: see `revision`), plus `sequence(id)`, the ledger's count of the
+/// changes it has seen. Any change is made in the event's file, whose modification time
+/// (`LAST-MODIFIED`) then rises, so `crier ics` alone (a site's CI) raises it; the ledger, when there
+/// is one, can only add to it, and still raises it for a second change within the same minute. An
+/// event without a modification time has `sequence(id)` alone. A series' own `VEVENT` takes its
+/// file's time (its rule, `except:` dates and times are all in that file); an occurrence a dated file
+/// replaces takes the later of that file's and its series' (it takes its time and details from the
+/// series where it gives none, and is never older than the series).
 pub fn build_in(
     events: &[Event],
     series: &[Series],
@@ -181,8 +188,8 @@ pub fn build_in(
         Scope::Recent { now } => Some(now.year()),
         Scope::All => None,
     };
-    for (tz, first, last) in writer.zone_years(now_year) {
-        for line in vtimezone::lines(tz, first - 1, last + 1) {
+    for (tz, first, last, open) in writer.zone_years(now_year) {
+        for line in vtimezone::lines(tz, first - 1, last + 1, open) {
             calendar.append_property(line);
         }
     }
@@ -260,6 +267,32 @@ fn last_year(series: &Series) -> Option<i32> {
     set.all(count).dates.last().map(Datelike::year)
 }
 
+/// 2000-01-01T00:00:00Z, where [`revision`] counts from.
+const REVISION_EPOCH: i64 = 946_684_800;
+
+/// The largest `SEQUENCE`: RFC 5545 (§3.3.8) makes it an INTEGER, a signed 32-bit value.
+const SEQUENCE_MAX: u32 = 0x7fff_ffff;
+
+/// The revision a change at `modified` stands for: the whole minutes from 2000-01-01 UTC to it (0
+/// before), a number that only grows with the file's modification time.
+///
+/// Minutes, because `SEQUENCE` must fit a signed 32-bit integer (apps store it so): minutes from
+/// 2000 last until the year 6083, where seconds would run out in 2068 and days would give two edits
+/// of one day the same number. Two changes within one minute share a revision; the ledger's count,
+/// added to it where there is state, tells them apart.
+fn revision(modified: DateTime<Utc>) -> u32 {
+    let minutes = (modified.timestamp() - REVISION_EPOCH).div_euclid(60);
+    u32::try_from(minutes.clamp(0, i64::from(SEQUENCE_MAX))).unwrap_or(SEQUENCE_MAX)
+}
+
+/// The `SEQUENCE` of an event last changed at `modified`, `kept` the ledger's count for it.
+fn sequence_of(modified: Option<DateTime<Utc>>, kept: u32) -> u32 {
+    match modified {
+        Some(modified) => revision(modified).saturating_add(kept).min(SEQUENCE_MAX),
+        None => kept,
+    }
+}
+
 /// Where an event's times are written in.
 #[derive(Debug, Clone, Copy)]
 enum Zone {
@@ -318,7 +351,11 @@ impl Writer<'_> {
         let uid = uid(&event.id);
         Unit {
             start: event.start.with_timezone(&Utc),
-            components: vec![self.vevent(event, &uid, sequence(&event.id))],
+            components: vec![self.vevent(
+                event,
+                &uid,
+                sequence_of(event.modified, sequence(&event.id)),
+            )],
             modified: event.modified,
             uid,
         }
@@ -328,7 +365,11 @@ impl Writer<'_> {
         let template = &series.template;
         let zone = Zone::of(template);
         let uid = uid(&series.id);
-        let mut master = self.vevent(template, &uid, sequence(&series.id));
+        let mut master = self.vevent(
+            template,
+            &uid,
+            sequence_of(template.modified, sequence(&series.id)),
+        );
         master.append_property(Property::new(
             "RRULE",
             rule_value(&series.rule, zone, template.time_known),
@@ -350,7 +391,9 @@ impl Writer<'_> {
         let mut overrides: Vec<_> = series.overrides.iter().collect();
         overrides.sort_by_key(|o| o.recurrence_id);
         for o in overrides {
-            let mut vevent = self.vevent(&o.event, &uid, sequence(&o.event.id));
+            let changed = o.event.modified.max(template.modified);
+            let mut vevent =
+                self.vevent(&o.event, &uid, sequence_of(changed, sequence(&o.event.id)));
             // The occurrence is named as the rule gives it, in the series' own value type.
             let when = When::of(o.recurrence_id, zone, template.time_known);
             vevent.append_property(self.time("RECURRENCE-ID", when));
@@ -450,9 +493,10 @@ impl Writer<'_> {
         span.2 = span.2.max(year);
     }
 
-    /// Each zone used, with the first and last year it is needed for; a zone with a series that never
-    /// ends reaches [`OPEN_SERIES_YEARS`] past the latest year the feed names (or `now`'s).
-    fn zone_years(&self, now_year: Option<i32>) -> Vec<(Tz, i32, i32)> {
+    /// Each zone used, with the first and last year it is needed for, and whether a series in it never
+    /// ends. Such a zone reaches the latest year the feed names (or `now`'s), so that the rule its
+    /// `VTIMEZONE` ends with for the occurrences to come is the zone's current one.
+    fn zone_years(&self, now_year: Option<i32>) -> Vec<(Tz, i32, i32, bool)> {
         let latest = self
             .zones
             .values()
@@ -463,12 +507,9 @@ impl Writer<'_> {
         self.zones
             .iter()
             .map(|(name, &(tz, first, last))| {
-                let last = if self.open.contains(name) {
-                    last.max(latest + OPEN_SERIES_YEARS)
-                } else {
-                    last
-                };
-                (tz, first, last)
+                let open = self.open.contains(name);
+                let last = if open { last.max(latest) } else { last };
+                (tz, first, last, open)
             })
             .collect()
     }
@@ -711,7 +752,8 @@ mod tests {
             "LOCATION:Tel Aviv".into(),
             "URL:https://example.org/e".into(),
             "STATUS:CONFIRMED".into(),
-            "SEQUENCE:3".into(),
+            // 14 157 251 minutes from 2000 to the file's time, and the 3 the ledger adds.
+            "SEQUENCE:14157254".into(),
         ];
         for line in expected {
             assert!(v.contains(&format!("{line}\r\n")), "{line} in\n{v}");
@@ -879,7 +921,7 @@ mod tests {
         let (_, occurrences) = monthly();
         let feed = build(&occurrences, &[], Scope::All, &|_| 0);
         assert_eq!(feed.events, 3);
-        assert!(!feed.body.contains("RRULE"));
+        assert!(vevents(&feed.body).iter().all(|v| !v.contains("RRULE")));
     }
 
     #[test]
@@ -911,8 +953,12 @@ mod tests {
         assert!(body.contains(&format!("{:016x}", stable_hash("open"))));
         assert!(body.contains(&format!("{:016x}", stable_hash("still"))));
         assert_eq!(feed.events, 4);
-        // The series that never ends takes its zone five years past now.
-        assert!(body.contains("DTSTART:20321031T020000\r\n"));
+        // The series that never ends takes its zone's changes up to now's year and the next, then
+        // the zone's rule for every later occurrence.
+        assert!(body.contains("DTSTART:20281029T020000\r\n"));
+        assert!(
+            body.contains("DTSTART:20291028T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n")
+        );
         // Everything is there in the whole feed.
         let (ended, _) = monthly();
         assert_eq!(
@@ -920,6 +966,129 @@ mod tests {
             3,
             "the ended series, with its overrides"
         );
+    }
+
+    #[test]
+    fn an_open_berlin_series_is_placed_in_summer_time_years_on() {
+        let mut template = event("b", "Berlin", "2027-01-12T19:00:00+01:00");
+        template.timezone = "Europe/Berlin".into();
+        let spec = crate::catalog::recurrence::RuleSpec {
+            written: "monthly on the 2nd Tuesday".into(),
+            rrule: "FREQ=MONTHLY;BYDAY=2TU".into(),
+            until: None,
+            count: None,
+            except: Vec::new(),
+        };
+        let (series, _) =
+            Series::new(template, &spec, chrono_tz::Europe::Berlin).expect("a valid rule");
+        let now = at("2027-06-15T12:00:00Z").with_timezone(&Utc);
+        let body = build(&[], &[series], Scope::Recent { now }, &|_| 0).body;
+        let master = &vevents(&body)[0];
+        assert!(master.contains("DTSTART;TZID=Europe/Berlin:20270112T190000\r\n"));
+        assert!(master.contains("RRULE:FREQ=MONTHLY;BYDAY=2TU\r\n"));
+        // 10 July 2040, the series' 2nd Tuesday, at 19:00 in Berlin: read through the VTIMEZONE
+        // alone (as Outlook does for a series), it is summer time, as chrono-tz says.
+        let occurrence = NaiveDate::from_weekday_of_month_opt(2040, 7, chrono::Weekday::Tue, 2)
+            .and_then(|d| d.and_hms_opt(19, 0, 0))
+            .expect("a date");
+        assert_eq!(occurrence.to_string(), "2040-07-10 19:00:00");
+        let zone = vtimezone::resolve::Zone::read(&body, "Europe/Berlin", 2041);
+        assert_eq!(zone.offset(occurrence), Some(2 * 3600));
+        assert_eq!(
+            zone.rules,
+            [
+                "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+                "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"
+            ]
+        );
+        // And winter time in January.
+        let winter = NaiveDate::from_weekday_of_month_opt(2040, 1, chrono::Weekday::Tue, 2)
+            .and_then(|d| d.and_hms_opt(19, 0, 0))
+            .expect("a date");
+        assert_eq!(zone.offset(winter), Some(3600));
+    }
+
+    /// Each `VEVENT`'s `SEQUENCE`, in order.
+    fn sequences(body: &str) -> Vec<u32> {
+        vevents(body)
+            .iter()
+            .filter_map(|v| {
+                v.split("\r\n")
+                    .find_map(|l| l.strip_prefix("SEQUENCE:"))
+                    .and_then(|n| n.parse().ok())
+            })
+            .collect()
+    }
+
+    fn utc(text: &str) -> Option<DateTime<Utc>> {
+        Some(at(text).with_timezone(&Utc))
+    }
+
+    #[test]
+    fn a_moved_event_has_a_greater_sequence_without_state() {
+        let mut e = event("m", "Meetup", "2027-01-14T19:00:00+02:00");
+        e.modified = utc("2026-12-01T10:11:12Z");
+        let before = all(std::slice::from_ref(&e));
+        assert_eq!(before, all(std::slice::from_ref(&e)), "the same bytes");
+        let mut moved = e.clone();
+        moved.start = at("2027-01-21T19:00:00+02:00");
+        moved.modified = utc("2026-12-01T10:12:00Z");
+        let after = all(std::slice::from_ref(&moved));
+        assert!(sequences(&after.body)[0] > sequences(&before.body)[0]);
+        let mut cancelled = moved;
+        cancelled.cancelled = true;
+        cancelled.modified = utc("2026-12-20T08:00:00Z");
+        let last = all(&[cancelled]);
+        assert!(sequences(&last.body)[0] > sequences(&after.body)[0]);
+    }
+
+    #[test]
+    fn the_ledger_adds_to_the_sequence_and_alone_counts_without_a_time() {
+        let mut e = event("l", "Meetup", "2027-01-14T19:00:00+02:00");
+        let kept = |_: &str| 2;
+        // No modification time: the ledger's count.
+        let body = build(std::slice::from_ref(&e), &[], Scope::All, &kept).body;
+        assert_eq!(sequences(&body), [2]);
+        // A second move within the minute is told apart by the ledger's count.
+        e.modified = utc("2026-12-01T10:11:12Z");
+        let once = sequences(&build(std::slice::from_ref(&e), &[], Scope::All, &|_| 1).body);
+        let twice = sequences(&build(&[e], &[], Scope::All, &kept).body);
+        assert_eq!(once, [14_157_252]);
+        assert_eq!(twice, [14_157_253]);
+    }
+
+    #[test]
+    fn a_revision_is_whole_minutes_from_2000_within_32_bits() {
+        let on = |y, m, d| {
+            NaiveDate::from_ymd_opt(y, m, d)
+                .and_then(|d| d.and_hms_opt(0, 0, 59))
+                .expect("a date")
+                .and_utc()
+        };
+        assert_eq!(revision(on(2000, 1, 1)), 0);
+        assert_eq!(revision(on(1999, 12, 31)), 0);
+        assert_eq!(revision(on(2000, 1, 2)), 24 * 60);
+        assert!(revision(on(6082, 12, 31)) < SEQUENCE_MAX);
+        assert_eq!(revision(on(6084, 1, 1)), SEQUENCE_MAX);
+        assert_eq!(sequence_of(Some(on(6084, 1, 1)), 5), SEQUENCE_MAX);
+    }
+
+    #[test]
+    fn a_series_sequence_follows_its_file_and_an_override_is_never_older() {
+        let (mut series, occurrences) = monthly();
+        // The series' file changed after the moved occurrence's (2027-02-01): the series' rule and
+        // times are in it, and the overrides take their times from it.
+        series.template.modified = utc("2027-03-01T00:00:00Z");
+        let body = build(&occurrences, &[series.clone()], Scope::All, &|_| 0).body;
+        let changed = revision(at("2027-03-01T00:00:00Z").with_timezone(&Utc));
+        assert_eq!(sequences(&body)[..3], [changed, changed, changed]);
+        // A later change of the moved occurrence's file raises it alone.
+        series.overrides[1].event.modified = utc("2027-04-01T00:00:00Z");
+        let body = build(&occurrences, &[series], Scope::All, &|_| 0).body;
+        let later = sequences(&body);
+        assert_eq!(later[0], changed);
+        assert!(later[1] > changed, "{later:?}");
+        assert_eq!(later[2], changed);
     }
 
     #[test]
