@@ -346,3 +346,44 @@ fn preflight_names_the_routes_channel_the_bot_cannot_post_in() {
     );
     assert_eq!(fake.count(is_any_post), 0, "nothing is posted");
 }
+
+/// Channels are posted to side by side and each channel in order: while Discord sits on a post to
+/// one channel, the other channel's post goes out, and the first channel's next post waits its turn.
+#[test]
+fn a_stalled_channel_holds_up_only_its_own_posts() {
+    let fake = FakeDiscord::start();
+    fake.hold_next("POST", &format!("/channels/{HEBREW_CHANNEL}/messages"));
+    let site = Site::with_events([
+        (
+            "hebrew-1.md",
+            event_file("hebrew-1", "Rust in Hebrew", "Hebrew", None),
+        ),
+        (
+            "hebrew-2.md",
+            event_file("hebrew-2", "More Rust in Hebrew", "Hebrew", None),
+        ),
+        (
+            "zz-english.md",
+            event_file("zz-english", "Rust in English", "English", None),
+        ),
+    ]);
+    let routes =
+        format!("\n[[routes]]\nlanguage = \"Hebrew\"\nchannel_id = \"{HEBREW_CHANNEL}\"\n");
+    let bot = site.crier().discord(&fake).config(&routes).start();
+    let held = fake
+        .wait_for(START, posts_in(HEBREW_CHANNEL))
+        .unwrap_or_else(|| panic!("the first Hebrew post\n{}", bot.logs()));
+    let english = fake
+        .wait_for(START, posts_in(DEFAULT_CHANNEL))
+        .unwrap_or_else(|| panic!("the English post while #A is stalled\n{}", bot.logs()));
+    assert_eq!(embed_title(&english), "Rust in English");
+    // The request timeout is 10 s: until then the stalled post is in flight, and the second Hebrew
+    // event waits behind it.
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        fake.count(posts_in(HEBREW_CHANNEL)),
+        1,
+        "one post at a time in a channel (held: {})",
+        embed_title(&held)
+    );
+}

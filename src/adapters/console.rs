@@ -3,6 +3,8 @@
 //! This is what `crier run` does without a Discord token, and what the integration tests read.
 
 use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use chrono::{SecondsFormat, Utc};
 use serde_json::json;
@@ -10,9 +12,11 @@ use serde_json::json;
 use crate::app::sink::{Outgoing, Sink, SinkError};
 
 pub struct Console<W> {
-    out: W,
+    /// Each announcement is written whole under the lock: posts to different channels go out at
+    /// once, and their lines must not interleave.
+    out: Mutex<W>,
     json: bool,
-    sent: u64,
+    sent: AtomicU64,
     /// The site's name as `--json` writes it, and `Some` for a site of `[[sites]]`, whose text
     /// header names it too.
     site: String,
@@ -22,9 +26,9 @@ pub struct Console<W> {
 impl<W: Write> Console<W> {
     pub fn new(out: W, json: bool) -> Self {
         Console {
-            out,
+            out: Mutex::new(out),
             json,
-            sent: 0,
+            sent: AtomicU64::new(0),
             site: crate::config::DEFAULT_SITE.to_string(),
             named: false,
         }
@@ -43,9 +47,10 @@ impl<W: Write> Console<W> {
 }
 
 impl<W: Write> Sink for Console<W> {
-    async fn send(&mut self, outgoing: Outgoing<'_>) -> Result<String, SinkError> {
+    async fn send(&self, outgoing: Outgoing<'_>) -> Result<String, SinkError> {
         let sent_at = Utc::now();
         let m = outgoing.message;
+        let mut out = self.out.lock().unwrap_or_else(PoisonError::into_inner);
         let result = if self.json {
             let line = json!({
                 "site": self.site,
@@ -64,7 +69,7 @@ impl<W: Write> Sink for Console<W> {
                 "channel": outgoing.destination.map(|d| d.channel_id.to_string()),
                 "text": m.text,
             });
-            writeln!(self.out, "{line}")
+            writeln!(out, "{line}")
         } else {
             let mut channel = outgoing
                 .destination
@@ -74,7 +79,7 @@ impl<W: Write> Sink for Console<W> {
                 channel = format!(" {{{}}}{channel}", self.site);
             }
             writeln!(
-                self.out,
+                out,
                 "=== {} [{}]{channel} ===\n{}",
                 sent_at.format("%Y-%m-%d %H:%M:%S UTC"),
                 m.kind,
@@ -82,14 +87,14 @@ impl<W: Write> Sink for Console<W> {
             )
         };
         result
-            .and_then(|()| self.out.flush())
+            .and_then(|()| out.flush())
             .map_err(|e| SinkError::Retry(format!("cannot write to standard output: {e}")))?;
-        self.sent += 1;
+        drop(out);
+        let sent = self.sent.fetch_add(1, Ordering::Relaxed) + 1;
         Ok(format!(
-            "console-{}-{}-{}",
+            "console-{}-{}-{sent}",
             self.site,
             std::process::id(),
-            self.sent
         ))
     }
 }

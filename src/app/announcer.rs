@@ -31,6 +31,28 @@ use crier_core::schedule::{plan_event, Due, Key, Kind, Memory, Rules, Timeline};
 /// The timeline entry of the digest, beside the events.
 const DIGEST_ID: &str = "\u{0}digest";
 
+/// How many channels are posted to at once. Discord allows a bot 50 requests a second in all:
+/// a second's worth in flight keeps every channel busy without queueing hundreds of requests in
+/// serenity's rate limiter.
+pub const PARALLEL_CHANNELS: usize = 50;
+
+/// The work of a tick by channel (`None`: the sink's default channel), each channel's in the order
+/// planned, channels in the order their first work was planned.
+fn by_channel(work: &[Work]) -> Vec<Vec<&Work>> {
+    let mut groups: Vec<(Option<u64>, Vec<&Work>)> = Vec::new();
+    for item in work {
+        let channel = match item {
+            Work::Event(d) => d.destination.as_ref().map(|d| d.channel_id),
+            Work::Digest(post) => post.destination.as_ref().map(|d| d.channel_id),
+        };
+        match groups.iter_mut().find(|(c, _)| *c == channel) {
+            Some((_, items)) => items.push(item),
+            None => groups.push((channel, vec![item])),
+        }
+    }
+    groups.into_iter().map(|(_, items)| items).collect()
+}
+
 /// Events planned per transaction: one commit for many rows, yet a bounded hold on the write lock (the
 /// feed's and the Events tab's connections wait meanwhile) and a bounded write-ahead log.
 pub const BATCH: usize = 1_000;
@@ -263,10 +285,41 @@ impl<S: Sink> Announcer<S> {
 
     /// Does everything due at `now`: plans the events that need a look and records the decisions (on
     /// the announcer's thread, in batches), then sends. Returns how many announcements were sent.
+    ///
+    /// Posts to different channels go out side by side, at most [`PARALLEL_CHANNELS`] channels at a
+    /// time; within a channel they go one after another, in the order planned (a reminder never
+    /// overtakes the "new event" before it). Discord limits each channel on its own, so a slow or
+    /// rate-limited channel holds up only its own posts.
     pub async fn tick(&mut self, now: DateTime<Utc>) -> Result<usize, LedgerError> {
+        use futures_util::StreamExt;
         let work = self.blocking(move |core| core.plan_due(now)).await?;
+        let this = &*self;
+        let results: Vec<Result<usize, LedgerError>> =
+            futures_util::stream::iter(by_channel(&work))
+                .map(|items| this.deliver_in_order(items, now))
+                .buffer_unordered(PARALLEL_CHANNELS)
+                .collect()
+                .await;
         let mut sent = 0;
-        for (i, item) in work.iter().enumerate() {
+        let mut failed = None;
+        for result in results {
+            match result {
+                Ok(n) => sent += n,
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        failed.map_or(Ok(sent), Err)
+    }
+
+    /// One channel's work, in order. When the ledger fails, this item and the ones after it stay
+    /// due, so the next tick (after the ledger recovers) plans them again: nothing is lost.
+    async fn deliver_in_order(
+        &self,
+        items: Vec<&Work>,
+        now: DateTime<Utc>,
+    ) -> Result<usize, LedgerError> {
+        let mut sent = 0;
+        for (i, item) in items.iter().enumerate() {
             let result = match item {
                 Work::Event(delivery) => self.deliver(delivery, now).await,
                 Work::Digest(post) => self.post_digest(post, now).await,
@@ -274,10 +327,8 @@ impl<S: Sink> Announcer<S> {
             match result {
                 Ok(n) => sent += n,
                 Err(e) => {
-                    // The ledger failed: this send and the ones not reached yet stay due, so the
-                    // next tick (after the ledger recovers) plans them again; nothing is lost.
                     let mut core = self.core();
-                    for item in &work[i..] {
+                    for item in &items[i..] {
                         match item {
                             Work::Event(d) => core.timeline.set(&d.event.id, Some(now)),
                             Work::Digest(post) => core.retry_digest(post.fire, now),
@@ -291,11 +342,7 @@ impl<S: Sink> Announcer<S> {
     }
 
     /// Sends one event's due announcements, then sets when it next needs a look.
-    async fn deliver(
-        &mut self,
-        delivery: &Delivery,
-        now: DateTime<Utc>,
-    ) -> Result<usize, LedgerError> {
+    async fn deliver(&self, delivery: &Delivery, now: DateTime<Utc>) -> Result<usize, LedgerError> {
         let mut sent = 0;
         let mut retry_at: Option<DateTime<Utc>> = None;
         for due in &delivery.due {
@@ -314,7 +361,7 @@ impl<S: Sink> Announcer<S> {
 
     /// Sends one announcement. Returns when to retry, if it failed and there is time left.
     async fn send(
-        &mut self,
+        &self,
         event: &Arc<Event>,
         due: &Due,
         destination: Option<&Destination>,
@@ -351,7 +398,7 @@ impl<S: Sink> Announcer<S> {
     }
 
     async fn post_digest(
-        &mut self,
+        &self,
         post: &DigestPost,
         now: DateTime<Utc>,
     ) -> Result<usize, LedgerError> {

@@ -43,7 +43,9 @@ pub enum SinkError {
     Fatal(String),
 }
 
+/// Takes `&self`: the announcer posts to different channels at once (one post at a time per channel),
+/// so a sink is shared by the sends in flight.
 pub trait Sink {
     /// Posts a message and returns its id on the platform.
-    fn send(&mut self, outgoing: Outgoing<'_>) -> impl Future<Output = Result<String, SinkError>>;
+    fn send(&self, outgoing: Outgoing<'_>) -> impl Future<Output = Result<String, SinkError>>;
 }

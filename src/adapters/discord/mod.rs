@@ -364,7 +364,7 @@ pub fn post_body(
 }
 
 impl Sink for DiscordSink {
-    async fn send(&mut self, outgoing: Outgoing<'_>) -> Result<String, SinkError> {
+    async fn send(&self, outgoing: Outgoing<'_>) -> Result<String, SinkError> {
         let message = outgoing.message;
         let (channel, role) = self.target(&outgoing)?;
         let create = post_body(
