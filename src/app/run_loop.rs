@@ -200,7 +200,7 @@ async fn run_site<S: Sink>(
             Err(e) => {
                 let wait = retry.fail();
                 error!(error = %format!("{e:#}"), retry_in = ?wait, "this site cannot start; the other sites carry on");
-                telemetry.set_ledger(Err(format!("the site's source cannot start: {e:#}")));
+                telemetry.set_source_start(Err(format!("{e:#}")));
                 tokio::select! {
                     () = tokio::time::sleep(wait) => {}
                     _ = stop.wait_for(|stop| *stop) => return Ok(()),
@@ -208,7 +208,7 @@ async fn run_site<S: Sink>(
             }
         }
     };
-    telemetry.set_ledger(Ok(()));
+    telemetry.set_source_start(Ok(()));
     let feed = match feed {
         Some((tx, hook)) => {
             if let Some(h) = source.hook.take() {

@@ -67,6 +67,10 @@ pub struct Telemetry {
     /// Failed fetches in a row, and the last error; stale at [`crate::app::health::STALE_AFTER`].
     source_failures: std::sync::Mutex<(u32, Option<String>)>,
     catalog_loaded: AtomicBool,
+    /// What this telemetry reports on: the health of a catalog is a site's, not the process's.
+    part: Part,
+    /// Why the site's source (its folder watch, or its first git clone) cannot start, while it cannot.
+    source_error: std::sync::Mutex<Option<String>>,
     ledger_ok: AtomicBool,
     /// `None` without Discord; else whether the gateway is connected.
     discord: Option<AtomicBool>,
@@ -123,17 +127,50 @@ pub fn merge_expositions(texts: &[String]) -> String {
     out
 }
 
+/// What a [`Telemetry`] reports on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// A process with one site (no `[[sites]]`): everything, unlabelled.
+    Whole,
+    /// The process of `[[sites]]`: the gateway and the commands, which every site shares.
+    Process,
+    /// One site of `[[sites]]`: its catalog, ledger, announcements, feed and source.
+    Site,
+}
+
+/// `registry` for a metric the telemetry reports, else `unreported`.
+fn pick<'a>(
+    reported: bool,
+    registry: &'a mut Registry,
+    unreported: &'a mut Registry,
+) -> &'a mut Registry {
+    if reported {
+        registry
+    } else {
+        unreported
+    }
+}
+
 impl Telemetry {
     pub fn new(with_discord: bool) -> Arc<Telemetry> {
-        Telemetry::labelled(with_discord, None)
+        Telemetry::labelled(with_discord, None, Part::Whole)
+    }
+
+    /// The process's own telemetry in a process with `[[sites]]`: the Discord gateway and the
+    /// slash commands. It has no catalog: its health does not wait for one, and it has none of the
+    /// sites' metrics (an unlabelled `crier_events_loaded 0` beside every site's would be wrong).
+    pub fn for_process(with_discord: bool) -> Arc<Telemetry> {
+        Telemetry::labelled(with_discord, None, Part::Process)
     }
 
     /// A site's telemetry in a process with `[[sites]]`: every metric carries `site="<name>"`.
+    /// The process's metrics (the gateway's reconnections, the commands' durations) are not a
+    /// site's, and are left to [`Telemetry::for_process`].
     pub fn for_site(name: &str) -> Arc<Telemetry> {
-        Telemetry::labelled(false, Some(name))
+        Telemetry::labelled(false, Some(name), Part::Site)
     }
 
-    fn labelled(with_discord: bool, site: Option<&str>) -> Arc<Telemetry> {
+    fn labelled(with_discord: bool, site: Option<&str>, part: Part) -> Arc<Telemetry> {
         let mut registry = match site {
             Some(name) => Registry::with_prefix_and_labels(
                 "crier",
@@ -145,6 +182,10 @@ impl Telemetry {
             ),
             None => Registry::with_prefix("crier"),
         };
+        // Each metric is reported by the part it is about; a part's others go to a registry that is
+        // never encoded.
+        let mut unreported = Registry::default();
+        let (site_metrics, process_metrics) = (part != Part::Process, part != Part::Site);
         let events_loaded = Gauge::default();
         let file_problems = Family::<SeverityLabels, Gauge>::default();
         let announcements = Family::<SendLabels, Counter>::default();
@@ -155,72 +196,72 @@ impl Telemetry {
         let command_seconds = Histogram::new([
             0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 3.0,
         ]);
-        registry.register(
+        pick(site_metrics, &mut registry, &mut unreported).register(
             "events_loaded",
             "Events in the catalog",
             events_loaded.clone(),
         );
-        registry.register(
+        pick(site_metrics, &mut registry, &mut unreported).register(
             "file_problems",
             "Problems in the event files, by severity",
             file_problems.clone(),
         );
-        registry.register(
+        pick(site_metrics, &mut registry, &mut unreported).register(
             "announcements",
             "Announcements by kind and result (sent, failed, skipped)",
             announcements.clone(),
         );
-        registry.register(
+        pick(site_metrics, &mut registry, &mut unreported).register(
             "next_announcement_timestamp_seconds",
             "Unix time of the next planned announcement (0: none)",
             next_announcement.clone(),
         );
-        registry.register(
+        pick(process_metrics, &mut registry, &mut unreported).register(
             "gateway_reconnects",
             "Discord gateway reconnections",
             gateway_reconnects.clone(),
         );
-        registry.register(
+        pick(process_metrics, &mut registry, &mut unreported).register(
             "command_duration_seconds",
             "Slash command handling time, interaction received to reply sent",
             command_seconds.clone(),
         );
-        registry.register(
+        pick(site_metrics, &mut registry, &mut unreported).register(
             "scheduled_event_requests",
             "Events tab requests by action (create, update, cancel, delete) and result",
             scheduled_event_requests.clone(),
         );
-        registry.register(
+        pick(site_metrics, &mut registry, &mut unreported).register(
             "scheduled_events_kept",
             "Upcoming events that crier keeps a scheduled event for in the server's Events tab",
             scheduled_events_kept.clone(),
         );
         let feed_requests = Family::<StatusLabels, Counter>::default();
-        registry.register(
+        pick(site_metrics, &mut registry, &mut unreported).register(
             "feed_requests",
             "Calendar feed (/events.ics) requests by answer status",
             feed_requests.clone(),
         );
         let feed_events = Gauge::default();
-        registry.register(
+        pick(site_metrics, &mut registry, &mut unreported).register(
             "feed_events",
             "VEVENTs in the calendar feed (a series counts once)",
             feed_events.clone(),
         );
         let source_fetches = Family::<ResultLabels, Counter>::default();
-        registry.register(
+        pick(site_metrics, &mut registry, &mut unreported).register(
             "source_fetch",
             "Fetches of the git source by result (updated, unchanged, failed)",
             source_fetches.clone(),
         );
         let source_commit_timestamp = Gauge::default();
-        registry.register(
+        pick(site_metrics, &mut registry, &mut unreported).register(
             "source_commit_timestamp_seconds",
             "Commit time of the git tree the catalog is read from (0: not a git source)",
             source_commit_timestamp.clone(),
         );
         let webhook_requests = Family::<StatusLabels, Counter>::default();
-        registry.register(
+        pick(site_metrics, &mut registry, &mut unreported).register(
             "webhook_requests",
             "Push webhook (/hooks/git) requests by answer status",
             webhook_requests.clone(),
@@ -242,6 +283,8 @@ impl Telemetry {
             scheduled_event_requests,
             scheduled_events_kept,
             catalog_loaded: AtomicBool::new(false),
+            part,
+            source_error: std::sync::Mutex::new(None),
             ledger_ok: AtomicBool::new(true),
             discord: with_discord.then(|| AtomicBool::new(false)),
             ledger_error: std::sync::Mutex::new(None),
@@ -274,6 +317,13 @@ impl Telemetry {
     pub fn set_ledger(&self, result: Result<(), String>) {
         self.ledger_ok.store(result.is_ok(), Ordering::Relaxed);
         if let Ok(mut slot) = self.ledger_error.lock() {
+            *slot = result.err();
+        }
+    }
+
+    /// Why the site's source cannot start (`Err`), or that it has started.
+    pub fn set_source_start(&self, result: Result<(), String>) {
+        if let Ok(mut slot) = self.source_error.lock() {
             *slot = result.err();
         }
     }
@@ -311,7 +361,10 @@ impl Telemetry {
     /// `Ok` when healthy, else the reasons.
     pub fn health(&self) -> Result<(), String> {
         let mut reasons = Vec::new();
-        if !self.catalog_loaded.load(Ordering::Relaxed) {
+        if let Some(error) = self.source_error.lock().ok().and_then(|e| e.clone()) {
+            reasons.push(format!("the site's source cannot start: {error}"));
+        }
+        if self.part != Part::Process && !self.catalog_loaded.load(Ordering::Relaxed) {
             reasons.push("the catalog is not loaded yet".to_string());
         }
         if !self.ledger_ok.load(Ordering::Relaxed) {
@@ -383,6 +436,37 @@ mod tests {
         assert!(reasons.contains("connection refused"), "{reasons}");
         console.set_source_failures(0, None);
         assert_eq!(console.health(), Ok(()));
+    }
+
+    /// With `[[sites]]`, the process's telemetry has no catalog: it is healthy without one, and
+    /// reports only what is the process's; each site's reports the rest, and why its source cannot
+    /// start.
+    #[test]
+    fn the_process_and_each_site_report_their_own_part() {
+        let process = Telemetry::for_process(true);
+        process.set_gateway(true);
+        assert_eq!(process.health(), Ok(()));
+        let text = process.encode();
+        assert!(text.contains("crier_gateway_reconnects_total 0"), "{text}");
+        assert!(!text.contains("events_loaded"), "{text}");
+        let site = Telemetry::for_site("rust-tlv");
+        assert!(site.health().is_err(), "a site waits for its catalog");
+        site.set_catalog(2, 0, 0);
+        assert_eq!(site.health(), Ok(()));
+        site.set_source_start(Err("cannot clone".into()));
+        let reasons = site.health().expect_err("no source");
+        assert!(
+            reasons.contains("source cannot start: cannot clone") && !reasons.contains("ledger"),
+            "{reasons}"
+        );
+        site.set_source_start(Ok(()));
+        assert_eq!(site.health(), Ok(()));
+        let text = site.encode();
+        assert!(
+            text.contains("crier_events_loaded{site=\"rust-tlv\"} 2"),
+            "{text}"
+        );
+        assert!(!text.contains("gateway_reconnects"), "{text}");
     }
 
     #[test]

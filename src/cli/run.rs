@@ -83,10 +83,11 @@ pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
 /// The process's telemetry and each site's. Without `[[sites]]` they are one and the same, so the
 /// metrics carry no `site` label, as before; with it each site's metrics are labelled with its name.
 fn telemetries(config: &Config, discord: bool) -> (Arc<Telemetry>, Vec<Arc<Telemetry>>) {
-    let process = Telemetry::new(discord);
     if !config.has_named_sites() {
-        return (process.clone(), vec![process]);
+        let whole = Telemetry::new(discord);
+        return (whole.clone(), vec![whole]);
     }
+    let process = Telemetry::for_process(discord);
     let sites = config
         .sites
         .iter()

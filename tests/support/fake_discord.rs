@@ -17,10 +17,13 @@
 //! is 404, recorded like any request.
 //!
 //! The world: one guild ([`GUILD_ID`], owned by [`OWNER_ID`], not by the bot), a text channel
-//! ([`CHANNEL_ID`]), an announcement channel ([`ANNOUNCE_CHANNEL_ID`]) and a second text channel
-//! ([`ROUTE_CHANNEL_ID`]). `@everyone` grants nothing
-//! and the bot's role grants [`default_bot_permissions`] (see [`FakeDiscord::set_bot_permissions`]), so
-//! the bot's permissions are exactly what the test set.
+//! ([`CHANNEL_ID`]), an announcement channel ([`ANNOUNCE_CHANNEL_ID`]), a second text channel
+//! ([`ROUTE_CHANNEL_ID`]) and a third ([`MEETUPS_CHANNEL_ID`]); and a second guild
+//! ([`GUILD2_ID`], for `[[sites]]` in several servers) with one text channel
+//! ([`GUILD2_CHANNEL_ID`]). In each, `@everyone` grants nothing and the bot's role grants
+//! [`default_bot_permissions`] (see [`FakeDiscord::set_bot_permissions`]), so the bot's permissions
+//! are exactly what the test set. Slash commands come from [`GUILD_ID`] unless a test sends them
+//! from the second guild ([`FakeDiscord::slash_from`]).
 //!
 //! The guild has an Events tab (guild scheduled events, external ones only: `entity_type` 3), empty
 //! at the start; [`FakeDiscord::add_foreign_scheduled_event`] puts in one made by [`OWNER_ID`], and
@@ -82,6 +85,16 @@ pub const ANNOUNCE_CHANNEL_ID: &str = "555555555555555555";
 pub const BOT_ROLE_ID: &str = "777777777777777777";
 /// A second GuildText channel (type 0), `#berlin`, for tests that route events to several channels.
 pub const ROUTE_CHANNEL_ID: &str = "888888888888888888";
+/// A third GuildText channel (type 0) in [`GUILD_ID`], `#meetups`.
+pub const MEETUPS_CHANNEL_ID: &str = "121212121212121212";
+/// A second guild, also owned by [`OWNER_ID`], where the bot is a member too.
+pub const GUILD2_ID: &str = "666666666666666666";
+/// The second guild's GuildText channel (type 0), `#lobby`.
+pub const GUILD2_CHANNEL_ID: &str = "999999999999999999";
+/// The bot's managed role in [`GUILD2_ID`], with the same permissions as [`BOT_ROLE_ID`].
+pub const GUILD2_BOT_ROLE_ID: &str = "676767676767676767";
+/// Every guild of the fake world.
+const GUILDS: [&str; 2] = [GUILD_ID, GUILD2_ID];
 const TOKEN: &str = "fake-token";
 const API: &str = "/api/v10";
 /// Discord's limit on uploads for a guild without boosts; serenity requires the field.
@@ -135,7 +148,23 @@ impl Recorded {
 
     /// Whether this posts a message in [`CHANNEL_ID`], where announcements go by default.
     pub fn is_post_message(&self) -> bool {
-        self.method == "POST" && self.route() == format!("/channels/{CHANNEL_ID}/messages")
+        self.is_post_in(CHANNEL_ID)
+    }
+
+    /// Whether this posts a message in `channel`.
+    pub fn is_post_in(&self, channel: &str) -> bool {
+        self.method == "POST" && self.route() == format!("/channels/{channel}/messages")
+    }
+
+    /// The channel this posts a message in, if it posts one.
+    pub fn posted_in(&self) -> Option<&str> {
+        if self.method != "POST" {
+            return None;
+        }
+        self.route()
+            .strip_prefix("/channels/")?
+            .strip_suffix("/messages")
+            .filter(|channel| !channel.contains('/'))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -288,11 +317,18 @@ impl FakeDiscord {
 
     /// The request that registered the slash commands in [`GUILD_ID`], within `timeout`.
     pub fn registered(&self, timeout: Duration) -> Recorded {
-        self.wait_for(timeout, |r| {
-            r.method == "PUT"
-                && r.route() == format!("/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
-        })
-        .expect("the commands are registered in the guild")
+        self.registered_in(GUILD_ID, timeout)
+    }
+
+    /// The request that registered the slash commands in `guild`, within `timeout`.
+    pub fn registered_in(&self, guild: &str, timeout: Duration) -> Recorded {
+        self.wait_for(timeout, |r| is_registration_in(r, guild))
+            .unwrap_or_else(|| panic!("the commands are registered in the guild {guild}"))
+    }
+
+    /// How many times the slash commands were registered in `guild` so far.
+    pub fn registrations_in(&self, guild: &str) -> usize {
+        self.count(|r| is_registration_in(r, guild))
     }
 
     /// The callback body of an interaction, once crier has answered it (within 5 s).
@@ -460,6 +496,23 @@ impl FakeDiscord {
         guild_locale: Option<&str>,
     ) -> String {
         self.command_interaction_in(2, name, options, locale, guild_locale)
+    }
+
+    /// Like [`FakeDiscord::slash`], run in `guild`'s `channel` (e.g. [`GUILD2_ID`] and
+    /// [`GUILD2_CHANNEL_ID`]). Returns the interaction id.
+    pub fn slash_from(&self, guild: &str, channel: &str, name: &str, options: Value) -> String {
+        let (id, mut payload) = {
+            let mut st = self.lock();
+            let command_id = match st.commands.get(name) {
+                Some(id) => id.clone(),
+                None => st.snowflake(),
+            };
+            let data = json!({"id": command_id, "name": name, "type": 1, "options": options});
+            st.interaction(2, data, channel, None)
+        };
+        payload["guild_id"] = json!(guild);
+        self.dispatch("INTERACTION_CREATE", payload);
+        id
     }
 
     /// Dispatches an autocomplete request (type 4); mark the typed option with `"focused": true`.
@@ -803,7 +856,7 @@ impl Shared {
                 st.sent.clear();
                 json!({"op": 0, "t": "READY", "s": 1, "d": {
                     "v": 10, "user": user_json(BOT_USER_ID).expect("bot user"),
-                    "guilds": [{"id": GUILD_ID, "unavailable": true}],
+                    "guilds": GUILDS.map(|id| json!({"id": id, "unavailable": true})),
                     "session_id": format!("session-{}", st.sessions),
                     "resume_gateway_url": self.ws_url, "shard": [0, 1],
                     "application": {"id": APP_ID, "flags": 0},
@@ -875,13 +928,17 @@ impl Shared {
                 "owner": user_json(OWNER_ID)})),
             ("GET", ["users", "@me"]) => ok(user_json(BOT_USER_ID).expect("bot user")),
             ("PUT", ["applications", APP_ID, "commands"]) => st.echo_commands(&body, None),
-            ("PUT", ["applications", APP_ID, "guilds", GUILD_ID, "commands"]) => {
-                st.echo_commands(&body, Some(GUILD_ID))
+            ("PUT", ["applications", APP_ID, "guilds", guild, "commands"])
+                if GUILDS.contains(guild) =>
+            {
+                st.echo_commands(&body, Some(guild))
             }
             ("GET", ["channels", id]) => channel_json(id).map_or_else(unknown_channel, ok),
-            ("GET", ["guilds", GUILD_ID]) => ok(guild_json(st.bot_permissions)),
-            ("GET", ["guilds", GUILD_ID, "members", user]) => {
-                member_json(user).map_or_else(|| error(404, 10007, "Unknown Member"), ok)
+            ("GET", ["guilds", guild]) if GUILDS.contains(guild) => {
+                ok(guild_json(guild, st.bot_permissions))
+            }
+            ("GET", ["guilds", guild, "members", user]) if GUILDS.contains(guild) => {
+                member_json_in(guild, user).map_or_else(|| error(404, 10007, "Unknown Member"), ok)
             }
             (method, ["guilds", GUILD_ID, "scheduled-events", rest @ ..]) => {
                 st.scheduled_events_route(method, rest, &rec.query, &body)
@@ -1038,7 +1095,7 @@ impl State {
         member["permissions"] = json!(Permissions::all().bits().to_string());
         let mut payload = json!({
             "id": id, "application_id": APP_ID, "type": kind, "data": data,
-            "guild_id": GUILD_ID, "channel_id": channel_id, "member": member,
+            "guild_id": guild_of(channel_id), "channel_id": channel_id, "member": member,
             "app_permissions": self.bot_permissions.to_string(),
             "token": token, "version": 1, "locale": "en-US", "guild_locale": "en-US",
             "entitlements": [], "context": 0, "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
@@ -1380,7 +1437,7 @@ fn message_json(id: &str, channel_id: &str, body: &Value) -> Value {
         "embeds": [], "components": [], "pinned": false, "type": 0, "flags": 0,
     });
     if channel_json(channel_id).is_some() {
-        message["guild_id"] = json!(GUILD_ID);
+        message["guild_id"] = json!(guild_of(channel_id));
     }
     if !body["nonce"].is_null() {
         message["nonce"] = body["nonce"].clone();
@@ -1413,8 +1470,13 @@ fn user_json(id: &str) -> Option<Value> {
 }
 
 fn member_json(user_id: &str) -> Option<Value> {
+    member_json_in(GUILD_ID, user_id)
+}
+
+/// A member of `guild`: the bot has that guild's bot role.
+fn member_json_in(guild: &str, user_id: &str) -> Option<Value> {
     let roles = if user_id == BOT_USER_ID {
-        json!([BOT_ROLE_ID])
+        json!([bot_role_of(guild)])
     } else {
         json!([])
     };
@@ -1425,15 +1487,40 @@ fn member_json(user_id: &str) -> Option<Value> {
     )
 }
 
+/// The guild a channel of the fake world is in ([`GUILD_ID`] for an unknown one).
+fn guild_of(channel_id: &str) -> &'static str {
+    if channel_id == GUILD2_CHANNEL_ID {
+        GUILD2_ID
+    } else {
+        GUILD_ID
+    }
+}
+
+/// The bot's managed role in `guild`.
+fn bot_role_of(guild: &str) -> &'static str {
+    if guild == GUILD2_ID {
+        GUILD2_BOT_ROLE_ID
+    } else {
+        BOT_ROLE_ID
+    }
+}
+
+/// Whether `r` registers the slash commands in `guild` (a bulk overwrite).
+fn is_registration_in(r: &Recorded, guild: &str) -> bool {
+    r.method == "PUT" && r.route() == format!("/applications/{APP_ID}/guilds/{guild}/commands")
+}
+
 fn channel_json(id: &str) -> Option<Value> {
     let (kind, name) = match id {
         CHANNEL_ID => (0, "general"),
         ANNOUNCE_CHANNEL_ID => (5, "announcements"),
         ROUTE_CHANNEL_ID => (0, "berlin"),
+        MEETUPS_CHANNEL_ID => (0, "meetups"),
+        GUILD2_CHANNEL_ID => (0, "lobby"),
         _ => return None,
     };
     Some(
-        json!({"id": id, "type": kind, "guild_id": GUILD_ID, "name": name, "position": 0,
+        json!({"id": id, "type": kind, "guild_id": guild_of(id), "name": name, "position": 0,
         "permission_overwrites": [], "nsfw": false, "topic": null, "last_message_id": null,
         "parent_id": null, "rate_limit_per_user": 0, "flags": 0}),
     )
@@ -1451,12 +1538,17 @@ fn role_json(id: &str, name: &str, perms: u64, managed: bool) -> Value {
     role
 }
 
-fn guild_json(bot_perms: u64) -> Value {
-    json!({"id": GUILD_ID, "name": "Fake Guild", "icon": null, "icon_hash": null, "splash": null,
+fn guild_json(guild: &str, bot_perms: u64) -> Value {
+    let name = if guild == GUILD2_ID {
+        "Second Fake Guild"
+    } else {
+        "Fake Guild"
+    };
+    json!({"id": guild, "name": name, "icon": null, "icon_hash": null, "splash": null,
         "discovery_splash": null, "owner_id": OWNER_ID, "afk_channel_id": null, "afk_timeout": 300,
         "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
         // @everyone grants nothing, so the bot's permissions are exactly its role's.
-        "roles": [role_json(GUILD_ID, "@everyone", 0, false), role_json(BOT_ROLE_ID, "fakebot", bot_perms, true)],
+        "roles": [role_json(guild, "@everyone", 0, false), role_json(bot_role_of(guild), "fakebot", bot_perms, true)],
         "emojis": [], "features": [], "mfa_level": 0, "application_id": null,
         "system_channel_id": null, "system_channel_flags": 0, "rules_channel_id": null,
         "vanity_url_code": null, "description": null, "banner": null, "premium_tier": 0,

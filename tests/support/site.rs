@@ -38,6 +38,12 @@ impl Site {
         self.write(&format!("events/{file}"), text);
     }
 
+    /// Writes `<folder>/<file>`: an event file of another events folder than `events/` (each site
+    /// of `[[sites]]` has its own, e.g. `a/events`).
+    pub fn event_in(&self, folder: &str, file: &str, text: &str) {
+        self.write(&format!("{folder}/{file}"), text);
+    }
+
     /// Writes `path` (in the site) whole.
     pub fn write(&self, path: &str, text: &str) {
         let to = self.path().join(path);

@@ -324,9 +324,7 @@ async fn register(
         Some(id) => format!("guild-{id}"),
         None => "global".to_string(),
     });
-    let hash = serde_json::to_string(&commands)
-        .map(|body| format!("{:016x}\n", crier_core::schedule::stable_hash(&body)))
-        .unwrap_or_default();
+    let hash = commands_hash(&commands);
     if !hash.is_empty() && std::fs::read_to_string(&memo).is_ok_and(|last| last == hash) {
         info!(
             guild = guild_id,
@@ -369,6 +367,37 @@ async fn register(
         }
         tokio::time::sleep(wait).await;
     }
+}
+
+/// The hash of a registration's body, as remembered in `state_dir/commands/`; empty if it cannot
+/// be serialized. The body's maps (each command's `name_localizations`, `description_localizations`)
+/// are `HashMap`s, whose order changes from one process to the next: the keys are sorted first, so
+/// that the same commands hash the same at every start.
+fn commands_hash(commands: &[serenity::CreateCommand]) -> String {
+    fn sorted(value: serde_json::Value) -> serde_json::Value {
+        match value {
+            serde_json::Value::Object(map) => {
+                let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                serde_json::Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(key, value)| (key, sorted(value)))
+                        .collect(),
+                )
+            }
+            serde_json::Value::Array(items) => {
+                serde_json::Value::Array(items.into_iter().map(sorted).collect())
+            }
+            other => other,
+        }
+    }
+    serde_json::to_value(commands)
+        .map(|body| {
+            let body = sorted(body).to_string();
+            format!("{:016x}\n", crier_core::schedule::stable_hash(&body))
+        })
+        .unwrap_or_default()
 }
 
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
@@ -548,4 +577,29 @@ fn speaker_talks(entry: &SpeakerEntry) -> SpeakerTalks<'_> {
 /// The catalog of a status, as the core's answers read it.
 fn index(status: &Status) -> &Snapshot {
     &status.catalog
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The commands built again, as at each start, have their localizations in another order
+    /// (they are `HashMap`s): their hash is the same all the same, so that they are not sent again.
+    #[test]
+    fn the_same_commands_hash_the_same_at_every_build() {
+        let wording = Wording::builtin();
+        let build = |with_site| {
+            poise::builtins::create_application_commands(&commands(&wording, with_site))
+        };
+        let first = commands_hash(&build(true));
+        assert!(!first.is_empty());
+        for _ in 0..8 {
+            assert_eq!(commands_hash(&build(true)), first);
+        }
+        assert_ne!(
+            commands_hash(&build(false)),
+            first,
+            "another body, another hash"
+        );
+    }
 }
