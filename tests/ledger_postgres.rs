@@ -631,3 +631,126 @@ fn the_password_never_appears_in_an_error() {
     let err = Store::connect(&missing).expect_err("no file");
     assert!(err.to_string().contains("ledger.password_file"), "{err}");
 }
+
+/// `[ledger]` for `crier run` on this place's PostgreSQL database.
+fn ledger_toml(place: &Place) -> String {
+    let pg = place.config.postgres.as_ref().expect("postgres");
+    let file = pg.password_file.as_ref().expect("password file");
+    format!(
+        "[ledger]\nurl = \"{}\"\npassword_file = \"{}\"\n",
+        pg.url,
+        file.display()
+    )
+}
+
+/// The real binary on a PostgreSQL ledger: the announcer, the feed (HTTP on) and the run loop use
+/// it off the runtime's thread (the client would panic there), and a kill -9 mid-run followed by a
+/// restart posts nothing twice and misses nothing, as with SQLite.
+#[test]
+fn crier_run_on_a_postgres_ledger_posts_once_across_a_kill() {
+    use std::os::unix::process::ExitStatusExt;
+    use support::crier::label;
+    let Some(place) = Place::postgres() else {
+        return;
+    };
+    let site = support::site::Site::new();
+    let start = support::site::in_secs(9);
+    site.event(
+        "k.md",
+        &format!(
+            "---\nid: k\ntitle: Event k\ndate: \"{}\"\nonline: true\nreminders: [7s, 5s, 3s]\n---\n",
+            start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+    );
+    let crier = || site.crier().listen().config(&ledger_toml(&place));
+    let mut app = crier().start();
+    let mut seen = app.collect(Duration::from_millis(2600));
+    assert_eq!(
+        app.kill().signal(),
+        Some(9),
+        "killed mid-run: {}",
+        app.logs()
+    );
+    let app = crier().start();
+    seen.extend(
+        app.collect((start - Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(500)),
+    );
+    let labels: Vec<String> = seen.iter().map(label).collect();
+    assert_eq!(
+        labels,
+        ["k new", "k reminder 7s", "k reminder 5s", "k reminder 3s"],
+        "{}",
+        app.logs()
+    );
+    assert!(!app.logs().contains("panicked"), "{}", app.logs());
+    let (cluster, db) = place.pg.as_ref().expect("postgres");
+    assert_eq!(
+        cluster.psql(
+            db,
+            "SELECT count(*) FROM announcements WHERE site = 'default' AND status = 'sent'"
+        ),
+        "4"
+    );
+}
+
+/// The Events tab sync, whose task runs on the run loop's runtime, on a PostgreSQL ledger: created
+/// once, and nothing again after a restart.
+#[test]
+fn the_events_tab_is_kept_on_a_postgres_ledger() {
+    use support::fake_discord::FakeDiscord;
+    let Some(place) = Place::postgres() else {
+        return;
+    };
+    let fake = FakeDiscord::start();
+    let site = support::site::Site::new();
+    let now = Utc::now().timestamp();
+    let start = DateTime::from_timestamp(now - now % 3600 + 48 * 3600, 0).expect("valid");
+    site.event(
+        "a.md",
+        &format!(
+            "---\nid: a\ntitle: Rust night\ndate: \"{}\"\nonline: false\nlocation: Hall A\n---\n",
+            start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+    );
+    let crier = || {
+        site.crier()
+            .discord(&fake)
+            .config("[discord]\nscheduled_events = true\nevents_refresh = \"1s\"\n")
+            .config(&ledger_toml(&place))
+    };
+    let tab_writes = || {
+        fake.requests()
+            .into_iter()
+            .filter(|r| r.route().contains("/scheduled-events") && r.method != "GET")
+            .count()
+    };
+    let tab_reads = || fake.count(|r| r.route().contains("/scheduled-events") && r.method == "GET");
+    let wait = |what: &str, done: &dyn Fn() -> bool, bot: &support::crier::Crier| {
+        let end = Instant::now() + Duration::from_secs(15);
+        while !done() {
+            assert!(Instant::now() < end, "{what}: {}", bot.logs());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let mut bot = crier().start();
+    wait("one create", &|| tab_writes() >= 1, &bot);
+    let (cluster, db) = place.pg.as_ref().expect("postgres");
+    let recorded = || {
+        cluster.psql(
+            db,
+            "SELECT state FROM scheduled_events WHERE site = 'default' AND event_id = 'a'",
+        )
+    };
+    wait("recorded as scheduled", &|| recorded() == "scheduled", &bot);
+    bot.kill();
+    let before = tab_writes();
+    let bot = crier().start();
+    let reads = tab_reads();
+    wait(
+        "two reads after the restart",
+        &|| tab_reads() >= reads + 2,
+        &bot,
+    );
+    assert_eq!(tab_writes(), before, "a restart writes nothing");
+    assert!(!bot.logs().contains("panicked"), "{}", bot.logs());
+}
