@@ -450,6 +450,23 @@ fn processes_starting_together_migrate_once() {
     assert_eq!(cluster.psql(db, "SELECT version FROM crier_schema"), "5");
 }
 
+/// Closing a connection blocks on the client's own runtime: the store's last handle, dropped in
+/// async code (a site's loop ending at shutdown), must not panic there.
+#[test]
+fn the_last_store_handle_may_be_dropped_in_async_code() {
+    let Some(place) = Place::postgres() else {
+        return;
+    };
+    let store = place.store();
+    let ledger = store.open("default").expect("opens");
+    assert!(ledger.is_empty().expect("a pooled connection, left idle"));
+    drop(ledger);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async move { drop(store) });
+}
+
 #[test]
 fn a_sqlite_ledger_has_no_lease() {
     let place = Place::sqlite();
@@ -671,7 +688,7 @@ fn crier_run_on_a_postgres_ledger_posts_once_across_a_kill() {
         "killed mid-run: {}",
         app.logs()
     );
-    let app = crier().start();
+    let mut app = crier().start();
     seen.extend(
         app.collect((start - Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(500)),
     );
@@ -682,6 +699,8 @@ fn crier_run_on_a_postgres_ledger_posts_once_across_a_kill() {
         "{}",
         app.logs()
     );
+    let status = app.stop();
+    assert!(status.success(), "{status}: {}", app.logs());
     assert!(!app.logs().contains("panicked"), "{}", app.logs());
     let (cluster, db) = place.pg.as_ref().expect("postgres");
     assert_eq!(
@@ -744,7 +763,7 @@ fn the_events_tab_is_kept_on_a_postgres_ledger() {
     wait("recorded as scheduled", &|| recorded() == "scheduled", &bot);
     bot.kill();
     let before = tab_writes();
-    let bot = crier().start();
+    let mut bot = crier().start();
     let reads = tab_reads();
     wait(
         "two reads after the restart",
@@ -752,5 +771,8 @@ fn the_events_tab_is_kept_on_a_postgres_ledger() {
         &bot,
     );
     assert_eq!(tab_writes(), before, "a restart writes nothing");
+    // A clean stop closes the pool's connections off the runtime (the client blocks to close).
+    let status = bot.stop();
+    assert!(status.success(), "{status}: {}", bot.logs());
     assert!(!bot.logs().contains("panicked"), "{}", bot.logs());
 }

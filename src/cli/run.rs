@@ -71,17 +71,20 @@ pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
             runtime.block_on(crate::app::run_loop::run(
                 config,
                 lock,
-                store,
+                store.clone(),
                 sites,
                 process,
                 std::future::pending(),
             ))
         }
-        Some(token) => runtime.block_on(run_discord(config, lock, store, token)),
+        Some(token) => runtime.block_on(run_discord(config, lock, store.clone(), token)),
     };
     // A git fetch in flight is interrupted, not waited for: the ledger is not its business, and
     // the half-written tree it leaves is swept at the next start.
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    // The store's last handle goes here, off the runtime: closing a PostgreSQL connection blocks,
+    // which may not happen on a thread that drives a runtime.
+    drop(store);
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {

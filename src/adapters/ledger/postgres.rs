@@ -129,8 +129,27 @@ type Pooled = PooledConnection<Manager>;
 /// The PostgreSQL ledger of a process: its pool and its URL (which holds no password).
 #[derive(Clone)]
 pub(super) struct PgStore {
+    /// Declared before `_closer`, so that it is dropped first and `_closer`'s is the last.
     pool: Pool<Manager>,
     url: Arc<str>,
+    _closer: Arc<Closer>,
+}
+
+/// Closes the pool safely wherever the store's last handle goes. Closing a client blocks on the
+/// client's own small runtime, which panics on a thread that drives a tokio runtime (the run
+/// loop's, where the last site's handle may be dropped at shutdown): there the pool's last handle,
+/// this one, is dropped on a thread of its own. `crier run` keeps a store until its runtime is
+/// shut down, so this is the fallback.
+struct Closer(Option<Pool<Manager>>);
+
+impl Drop for Closer {
+    fn drop(&mut self) {
+        if let Some(pool) = self.0.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                std::thread::spawn(move || drop(pool));
+            }
+        }
+    }
 }
 
 impl PgStore {
@@ -189,6 +208,7 @@ impl PgStore {
             .connection_timeout(POOL_WAIT)
             .build_unchecked(PostgresConnectionManager::new(config, NoTls));
         Ok(PgStore {
+            _closer: Arc::new(Closer(Some(pool.clone()))),
             pool,
             url: url.into(),
         })
@@ -242,6 +262,9 @@ fn migrate(client: &mut Client, url: &str) -> Result<(), LedgerError> {
         source,
     };
     let mut tx = client.transaction().map_err(db)?;
+    // Without this each start logs the server's notice that `crier_schema` exists already.
+    tx.batch_execute("SET LOCAL client_min_messages = warning")
+        .map_err(db)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .map_err(db)?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS crier_schema (version INT NOT NULL)")
