@@ -4,7 +4,7 @@
 //! catalog, what is due, where it goes, what it says, the feed, the sync plans) and does no I/O. Here:
 //!
 //! - `app`: the run loop and the orchestration that applies the core's plans, status and telemetry;
-//! - `adapters`: the edges (the site's files, the folder and git sources, the SQLite ledger, HTTP,
+//! - `adapters`: the edges (the site's files, the folder and git sources, the ledger (SQLite or PostgreSQL), HTTP,
 //!   the console, Discord);
 //! - `cli`: the subcommands `main.rs` dispatches to;
 //! - [`config`]: the configuration, from `config.toml` and the environment;

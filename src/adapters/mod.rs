@@ -3,7 +3,7 @@
 //!
 //! - [`site_files`]: lists and reads a site's event, presentation and people files for the catalog.
 //! - [`source`]: where the site comes from (a watched folder, or a followed git repository).
-//! - [`ledger`]: the SQLite record of what was announced.
+//! - [`ledger`]: the record of what was announced (SQLite, or PostgreSQL shared by several processes).
 //! - [`http`]: `/healthz`, `/metrics`, `/events.ics` and the push webhook.
 //! - [`console`]: announcements on standard output.
 //! - [`discord`]: posting, the slash commands, and the Events-tab executor.

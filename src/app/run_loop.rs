@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 use tracing::{error, info, warn};
 
-use crate::adapters::ledger::Ledger;
+use crate::adapters::ledger::{Ledger, LedgerError, Store};
 use crate::adapters::override_files::Overrides;
 use crate::app::announcer::{Announcer, Core};
 use crate::app::sink::Sink;
@@ -77,6 +77,7 @@ pub struct SiteRun<S> {
 pub async fn run<S: Sink>(
     config: Config,
     lock: StateLock,
+    store: Store,
     sites: Vec<SiteRun<S>>,
     process: Arc<Telemetry>,
     fatal: impl std::future::Future<Output = anyhow::Result<()>>,
@@ -84,7 +85,7 @@ pub async fn run<S: Sink>(
     let _lock = lock;
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("cannot listen for SIGTERM")?;
-    adopt_unnamed_rows(&config).await?;
+    adopt_unnamed_rows(&config, &store).await?;
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let mut endpoints = Vec::new();
     let mut runs = Vec::new();
@@ -98,7 +99,7 @@ pub async fn run<S: Sink>(
             hook: hook.clone(),
         });
         let feed = config.http_listen.map(|_| (feed_tx, hook));
-        runs.push(run_site(site, feed, stop.clone()));
+        runs.push(run_site(site, store.clone(), feed, stop.clone()));
     }
     if let Some(addr) = config.http_listen {
         tokio::spawn(
@@ -141,19 +142,17 @@ pub async fn run<S: Sink>(
 /// The rows of a configuration without `[[sites]]` belong to the first of `[[sites]]` once the site is
 /// moved there with a name (unless one of the sites is named `default`, which keeps them): nothing
 /// is announced again after the move.
-async fn adopt_unnamed_rows(config: &Config) -> anyhow::Result<()> {
+async fn adopt_unnamed_rows(config: &Config, store: &Store) -> anyhow::Result<()> {
     if !config.has_named_sites() || config.sites.iter().any(|s| s.key() == DEFAULT_SITE) {
         return Ok(());
     }
     let Some(first) = config.sites.first() else {
         return Ok(());
     };
-    let (ledger, site) = (config.ledger.clone(), first.key().to_string());
-    let adopted = tokio::task::spawn_blocking(
-        move || -> Result<bool, crate::adapters::ledger::LedgerError> {
-            Ledger::open(&ledger, &site)?.adopt(DEFAULT_SITE)
-        },
-    )
+    let (store, site) = (store.clone(), first.key().to_string());
+    let adopted = tokio::task::spawn_blocking(move || -> Result<bool, LedgerError> {
+        store.open(&site)?.adopt(DEFAULT_SITE)
+    })
     .await??;
     if adopted {
         info!(site = %first.key(), "the ledger's rows from before `[[sites]]` now belong to the first site");
@@ -165,6 +164,7 @@ async fn adopt_unnamed_rows(config: &Config) -> anyhow::Result<()> {
 /// early by a file change, the periodic rescan, or `stop`.
 async fn run_site<S: Sink>(
     site: SiteRun<S>,
+    store: Store,
     feed: Option<(FeedSender, crate::adapters::http::HookSlot)>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
@@ -214,23 +214,21 @@ async fn run_site<S: Sink>(
             if let Some(h) = source.hook.take() {
                 *hook.write().unwrap_or_else(PoisonError::into_inner) = Some(h);
             }
-            let ledger = config.ledger.clone();
-            let key = name.clone();
-            let ledger = tokio::task::spawn_blocking(move || Ledger::open(&ledger, &key)).await??;
+            let (store, key) = (store.clone(), name.clone());
+            let ledger = tokio::task::spawn_blocking(move || store.open(&key)).await??;
             Some(FeedPublisher::new(ledger, tx))
         }
         None => None,
     };
-    info!(ledger = %config.ledger.describe(), events = %config.catalog.events_dir.display(), commit = source.commit.as_ref().map(super::super::adapters::source::git::Checkout::short), "starting");
+    info!(ledger = %store.describe(), events = %config.catalog.events_dir.display(), commit = source.commit.as_ref().map(super::super::adapters::source::git::Checkout::short), "starting");
     let mut announcer = {
-        let ledger = config.ledger.clone();
         let key = name.clone();
         let (rules, digest) = (config.rules.clone(), config.digest.clone());
         let zone = config.catalog.timezone;
         // Opening the ledger reads every row: on the announcer's thread, as is everything it does
-        // with SQLite or with the whole catalog (see `Announcer::blocking`).
+        // with the ledger or with the whole catalog (see `Announcer::blocking`).
         Announcer::start(sink, move || {
-            Core::open(Ledger::open(&ledger, &key)?, rules, digest, zone, Utc::now())
+            Core::open(store.open(&key)?, rules, digest, zone, Utc::now())
         })
         .await?
         .with_telemetry(telemetry.clone())

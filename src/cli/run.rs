@@ -32,6 +32,16 @@ pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    // The ledger before the runtime: connecting to PostgreSQL blocks (its client may not be called
+    // on a runtime's thread), and a wrong address or password is better said now than at the first
+    // announcement. One store for the process: every site's ledger handles share its pool.
+    let store = match crate::adapters::ledger::Store::connect(&config.ledger) {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("crier: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     // One thread for the run loop, the HTTP listener and the Events tab sync, which mostly wait on
     // I/O. Two kinds of work have a thread of their own: the Discord gateway and its commands, which
     // must answer within 3 s whatever else is going on (see `discord::run_gateway`), and each site's
@@ -61,16 +71,20 @@ pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
             runtime.block_on(crate::app::run_loop::run(
                 config,
                 lock,
+                store.clone(),
                 sites,
                 process,
                 std::future::pending(),
             ))
         }
-        Some(token) => runtime.block_on(run_discord(config, lock, token)),
+        Some(token) => runtime.block_on(run_discord(config, lock, store.clone(), token)),
     };
     // A git fetch in flight is interrupted, not waited for: the ledger is not its business, and
     // the half-written tree it leaves is swept at the next start.
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    // The store's last handle goes here, off the runtime: closing a PostgreSQL connection blocks,
+    // which may not happen on a thread that drives a runtime.
+    drop(store);
     match result {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
@@ -99,6 +113,7 @@ fn telemetries(config: &Config, discord: bool) -> (Arc<Telemetry>, Vec<Arc<Telem
 async fn run_discord(
     config: Config,
     lock: crate::app::run_loop::StateLock,
+    store: crate::adapters::ledger::Store,
     token: crate::adapters::discord::Token,
 ) -> anyhow::Result<()> {
     use crate::adapters::discord;
@@ -138,7 +153,15 @@ async fn run_discord(
         let tab = crate::app::status::SharedTab::default();
         let overrides = Overrides::load(site.messages.dir.as_deref());
         if let (true, Some(ready)) = (site.discord.scheduled_events, ready) {
-            spawn_tab_sync(site, &http, ready, &tab, &status, &telemetry, &overrides)?;
+            let tab_sync = TabContext {
+                http: &http,
+                ready,
+                tab: &tab,
+                status: &status,
+                telemetry: &telemetry,
+                overrides: &overrides,
+            };
+            spawn_tab_sync(site, &store, tab_sync).await?;
         }
         if site.digest.is_some() && site.discord.channel_id.is_none() {
             tracing::warn!(site = %site.key(), "`digest.cron` is set but `discord.channel_id` is not: the digest goes to the default channel, so it will not be posted; set `discord.channel_id`");
@@ -177,25 +200,42 @@ async fn run_discord(
             Err(e) => Err(anyhow::anyhow!("the Discord task failed: {e}")),
         }
     };
-    crate::app::run_loop::run(config, lock, sites, process, fatal).await
+    crate::app::run_loop::run(config, lock, store, sites, process, fatal).await
 }
 
-/// Keeps the site's Events tab in step, beside the announcer, with its own ledger connection: the
-/// sync never waits on the announcer, nor it on the sync.
-fn spawn_tab_sync(
-    site: &SiteConfig,
-    http: &Arc<serenity::all::Http>,
+/// What a site's Events tab sync shares with the rest of the process.
+struct TabContext<'a> {
+    http: &'a Arc<serenity::all::Http>,
     ready: crate::adapters::discord::Ready,
-    tab: &crate::app::status::SharedTab,
-    status: &Shared,
-    telemetry: &Arc<Telemetry>,
-    overrides: &Overrides,
+    tab: &'a crate::app::status::SharedTab,
+    status: &'a Shared,
+    telemetry: &'a Arc<Telemetry>,
+    overrides: &'a Overrides,
+}
+
+/// Keeps the site's Events tab in step, beside the announcer, with its own ledger handle: the sync
+/// never waits on the announcer, nor it on the sync. The handle is opened on a blocking thread (a
+/// SQLite file is opened and migrated there), as is all the sync's ledger work.
+async fn spawn_tab_sync(
+    site: &SiteConfig,
+    store: &crate::adapters::ledger::Store,
+    context: TabContext<'_>,
 ) -> anyhow::Result<()> {
+    let TabContext {
+        http,
+        ready,
+        tab,
+        status,
+        telemetry,
+        overrides,
+    } = context;
+    let (store, key) = (store.clone(), site.key().to_string());
+    let ledger = tokio::task::spawn_blocking(move || store.open(&key)).await??;
     let sync = crate::adapters::discord::events_tab_sync::TabSync {
         http: http.clone(),
         guild: ready.guild_id,
         bot: ready.bot_id,
-        ledger: crate::adapters::ledger::Ledger::open(&site.ledger, site.key())?,
+        ledger: crate::adapters::discord::events_tab_sync::SharedLedger::new(ledger),
         duration: site.discord.event_duration,
         refresh: site.discord.events_refresh,
         permissions: ready.events,

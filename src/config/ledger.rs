@@ -74,7 +74,8 @@ pub(super) fn resolve(
             format!("is not a URL ({e}); write it like `postgres://crier@db.example:5432/crier`"),
         )
     })?;
-    if url.password().is_some() {
+    // `?password=` is the other place libpq's URLs take one.
+    if url.password().is_some() || url.query_pairs().any(|(key, _)| key == "password") {
         // The URL is not echoed: it holds the secret.
         return Err(at.error(
             "ledger.url",

@@ -699,6 +699,13 @@ channel_id = 4
         assert!(!err.to_string().contains("s3cret"), "{err}");
         let path = write(
             dir.path(),
+            "[ledger]\nurl = \"postgres://crier@db.example:5432/crier?password=s3cret\"\n",
+        );
+        let err = Config::load_with_env(Some(&path), |_| None).expect_err("password in query");
+        assert_eq!(err.key.as_deref(), Some("ledger.url"));
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+        let path = write(
+            dir.path(),
             "[ledger]\nurl = \"postgres://crier@db.example:5432/crier\"\npassword_file = \"pw\"\n[discord]\nshards = \"auto\"\n",
         );
         let config = Config::load_with_env(Some(&path), |_| None).expect("loads");

@@ -1,8 +1,10 @@
 //! Keeps the server's Events tab in step: runs the actions [`crier_core::events_tab`] decides, against
 //! Discord's guild scheduled events, and writes each result to the ledger.
 //!
-//! It runs as its own task with its own ledger connection, so a slow or failing Discord never holds
-//! up an announcement. It wakes when the catalog changes, when an event starts (room frees up under
+//! It runs as its own task with its own ledger handle, so a slow or failing Discord never holds up an
+//! announcement. The task runs on the run loop's runtime, and the ledger blocks (the PostgreSQL
+//! client would even panic there): every ledger call goes through [`SharedLedger::run`], on tokio's
+//! blocking threads. It wakes when the catalog changes, when an event starts (room frees up under
 //! Discord's limit of 100), and every `discord.events_refresh`, when it reads the Events tab back
 //! (`with_user_count=true`: the interested counts the commands show; no gateway intent needed).
 //!
@@ -11,7 +13,7 @@
 //! marker at the end of its description and adopts it, or, where Discord has none, creates it again.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -23,7 +25,7 @@ use tokio::sync::watch;
 use tracing::{error, info, warn};
 
 use super::errors::{self, Class};
-use crate::adapters::ledger::Ledger;
+use crate::adapters::ledger::{Ledger, LedgerError};
 use crate::app::status::{SharedTab, Snapshot};
 use crier_core::backoff::Backoff;
 use crier_core::events_tab::{self, Action, Fix, Guild, Recorded, Remote, State};
@@ -53,7 +55,7 @@ pub struct TabSync {
     pub http: Arc<Http>,
     pub guild: GuildId,
     pub bot: UserId,
-    pub ledger: Ledger,
+    pub ledger: SharedLedger,
     pub duration: Duration,
     pub refresh: Duration,
     pub permissions: EventPermissions,
@@ -62,6 +64,36 @@ pub struct TabSync {
     /// The words a scheduled event's place and registration line are written in, per event.
     pub wording: Arc<crier_core::l10n::Wording>,
     pub policy: crier_core::l10n::Policy,
+}
+
+/// The sync's ledger handle, used from async code: each call runs on a blocking thread.
+#[derive(Clone)]
+pub struct SharedLedger(Arc<Mutex<Ledger>>);
+
+impl SharedLedger {
+    pub fn new(ledger: Ledger) -> SharedLedger {
+        SharedLedger(Arc::new(Mutex::new(ledger)))
+    }
+
+    /// Runs `f` on the ledger in `spawn_blocking`: never on the runtime's thread, which the
+    /// announcers' loops and the HTTP listener share (and where the PostgreSQL client panics).
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Ledger) -> Result<T, LedgerError> + Send + 'static,
+    ) -> Result<T, LedgerError> {
+        let ledger = self.0.clone();
+        let job = tokio::task::spawn_blocking(move || {
+            // A panic in an earlier call left no write half-done: each is a statement or a
+            // transaction of its own.
+            f(&ledger.lock().unwrap_or_else(PoisonError::into_inner))
+        });
+        match job.await {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // Cancelled: the runtime is shutting down, and drops this task with it.
+            Err(_) => std::future::pending().await,
+        }
+    }
 }
 
 /// How a failed request is handled.
@@ -204,7 +236,7 @@ impl TabSync {
                 user_count: e.user_count,
             })
             .collect();
-        let mut records = self.ledger.scheduled_events()?;
+        let mut records = self.ledger.run(Ledger::scheduled_events).await?;
         let now = Utc::now();
         let fixes = events_tab::reconcile(&records, &remote, &snapshot.events);
         let fixed = !fixes.is_empty();
@@ -223,25 +255,27 @@ impl TabSync {
                             .map(|e| e.start.with_timezone(&Utc))
                     });
                     info!(event = %event_id, scheduled_event = %discord_id, "found the scheduled event of a create whose answer was lost; adopting it");
-                    self.ledger.put_scheduled_event(
-                        &Recorded {
-                            event_id,
-                            discord_id: Some(discord_id),
-                            state: State::Scheduled,
-                            // Unknown for an event the ledger lost: the next sync sends one PATCH.
-                            fingerprint: old.map(|r| r.fingerprint.clone()).unwrap_or_default(),
-                            start: start.unwrap_or(now),
-                        },
-                        now,
-                    )?;
+                    let record = Recorded {
+                        event_id,
+                        discord_id: Some(discord_id),
+                        state: State::Scheduled,
+                        // Unknown for an event the ledger lost: the next sync sends one PATCH.
+                        fingerprint: old.map(|r| r.fingerprint.clone()).unwrap_or_default(),
+                        start: start.unwrap_or(now),
+                    };
+                    self.ledger
+                        .run(move |l| l.put_scheduled_event(&record, now))
+                        .await?;
                 }
                 Fix::Forget { event_id } => {
-                    self.ledger.forget_scheduled_event(&event_id)?;
+                    self.ledger
+                        .run(move |l| l.forget_scheduled_event(&event_id))
+                        .await?;
                 }
             }
         }
         if fixed {
-            records = self.ledger.scheduled_events()?;
+            records = self.ledger.run(Ledger::scheduled_events).await?;
         }
         let counts = events_tab::interested(&records, &remote);
         self.shared.update(|t| {
@@ -259,7 +293,7 @@ impl TabSync {
         mut probe: bool,
         refused: &mut HashSet<String>,
     ) -> Result<(), ()> {
-        let records = match self.ledger.scheduled_events() {
+        let records = match self.ledger.run(Ledger::scheduled_events).await {
             Ok(records) => records,
             Err(e) => {
                 error!(error = %e, "cannot read the ledger for the Events tab");
@@ -352,11 +386,15 @@ impl TabSync {
             }
         }
         let now = Utc::now();
-        let kept = self.ledger.scheduled_events().map_or(0, |r| {
-            r.iter()
-                .filter(|r| r.state == State::Scheduled && r.start > now)
-                .count()
-        });
+        let kept = self
+            .ledger
+            .run(Ledger::scheduled_events)
+            .await
+            .map_or(0, |r| {
+                r.iter()
+                    .filter(|r| r.state == State::Scheduled && r.start > now)
+                    .count()
+            });
         self.shared.update(|t| t.kept = kept);
         self.telemetry
             .scheduled_events_kept
@@ -367,7 +405,7 @@ impl TabSync {
     /// Runs one action and records its result.
     async fn apply(&mut self, action: Action) -> Result<(), Failure> {
         let now = Utc::now();
-        let ledger_failed = |e: crate::adapters::ledger::LedgerError| Failure::Retry(e.to_string());
+        let ledger_failed = |e: LedgerError| Failure::Retry(e.to_string());
         match action {
             Action::Create { event_id, spec } => {
                 let mut record = Recorded {
@@ -377,9 +415,7 @@ impl TabSync {
                     fingerprint: spec.fingerprint(),
                     start: spec.start,
                 };
-                self.ledger
-                    .put_scheduled_event(&record, now)
-                    .map_err(ledger_failed)?;
+                self.put(&record, now).await.map_err(ledger_failed)?;
                 let create =
                     CreateScheduledEvent::new(ScheduledEventType::External, &spec.name, spec.start)
                         .end_time(spec.end)
@@ -389,9 +425,7 @@ impl TabSync {
                     Ok(created) => {
                         record.discord_id = Some(created.id.to_string());
                         record.state = State::Scheduled;
-                        self.ledger
-                            .put_scheduled_event(&record, Utc::now())
-                            .map_err(ledger_failed)?;
+                        self.put(&record, Utc::now()).await.map_err(ledger_failed)?;
                         if !self.permissions.create {
                             info!("the bot may create events now; keeping the Events tab");
                             self.permissions.create = true;
@@ -406,9 +440,7 @@ impl TabSync {
                         // Refused outright: nothing was created. Otherwise (no answer, 5xx) it may have
                         // been; the `creating` record stays for the next read to settle.
                         if !matches!(failed, Failure::Retry(_)) {
-                            self.ledger
-                                .forget_scheduled_event(&event_id)
-                                .map_err(ledger_failed)?;
+                            self.forget(&event_id).await.map_err(ledger_failed)?;
                         }
                         Err(failed)
                     }
@@ -465,16 +497,11 @@ impl TabSync {
                         other => return Err(other),
                     },
                 }
-                self.ledger
-                    .forget_scheduled_event(&event_id)
-                    .map_err(ledger_failed)?;
+                self.forget(&event_id).await.map_err(ledger_failed)?;
                 info!(event = %event_id, scheduled_event = %discord_id, "removed from the Events tab");
                 Ok(())
             }
-            Action::Forget { event_id } => self
-                .ledger
-                .forget_scheduled_event(&event_id)
-                .map_err(ledger_failed),
+            Action::Forget { event_id } => self.forget(&event_id).await.map_err(ledger_failed),
         }
     }
 
@@ -487,31 +514,41 @@ impl TabSync {
         edit: EditScheduledEvent<'_>,
         record: Recorded,
     ) -> Result<(), Failure> {
-        let ledger_failed = |e: crate::adapters::ledger::LedgerError| Failure::Retry(e.to_string());
+        let ledger_failed = |e: LedgerError| Failure::Retry(e.to_string());
         let id = parse_id(discord_id)?;
         match self.guild.edit_scheduled_event(&self.http, id, edit).await {
             Ok(_) => {
                 self.clear_problem();
-                self.ledger
-                    .put_scheduled_event(&record, Utc::now())
-                    .map_err(ledger_failed)
+                self.put(&record, Utc::now()).await.map_err(ledger_failed)
             }
             Err(e) => match failure(&e) {
                 Failure::Gone => {
-                    self.ledger
-                        .forget_scheduled_event(&record.event_id)
-                        .map_err(ledger_failed)?;
+                    self.forget(&record.event_id).await.map_err(ledger_failed)?;
                     Err(Failure::Gone)
                 }
                 Failure::Finished => {
-                    self.ledger
-                        .put_scheduled_event(&record, Utc::now())
-                        .map_err(ledger_failed)?;
+                    self.put(&record, Utc::now()).await.map_err(ledger_failed)?;
                     Err(Failure::Finished)
                 }
                 other => Err(other),
             },
         }
+    }
+
+    /// Writes the record of an event's scheduled event (on a blocking thread).
+    async fn put(&self, record: &Recorded, now: chrono::DateTime<Utc>) -> Result<(), LedgerError> {
+        let record = record.clone();
+        self.ledger
+            .run(move |l| l.put_scheduled_event(&record, now))
+            .await
+    }
+
+    /// Forgets the record of an event's scheduled event (on a blocking thread).
+    async fn forget(&self, event_id: &str) -> Result<(), LedgerError> {
+        let event_id = event_id.to_string();
+        self.ledger
+            .run(move |l| l.forget_scheduled_event(&event_id))
+            .await
     }
 
     fn clear_problem(&self) {
