@@ -186,6 +186,8 @@ pub struct Endpoints {
     /// The process's own health and metrics (the gateway, the commands, the ledger's leadership).
     pub process: Arc<Telemetry>,
     pub sites: Vec<SiteEndpoints>,
+    /// With a shared ledger: whether this process leads, or which does.
+    pub role: crate::app::leadership::Role,
 }
 
 impl Endpoints {
@@ -250,9 +252,21 @@ impl Endpoints {
             healthy = false;
             lines.push(format!("unhealthy: {reason}"));
         }
-        if self.sites.len() == 1 && Arc::ptr_eq(&self.sites[0].telemetry, &self.process) {
+        // A standby is healthy: it is ready to take over, which is its job.
+        lines.extend(self.role.get());
+        if self.sites.len() <= 1
+            && self
+                .sites
+                .first()
+                .is_none_or(|site| Arc::ptr_eq(&site.telemetry, &self.process))
+        {
             return if healthy {
-                Ok("ok\n".into())
+                let mut body = String::from("ok\n");
+                for line in &lines {
+                    body.push_str(line);
+                    body.push('\n');
+                }
+                Ok(body)
             } else {
                 Err(lines.join("\n") + "\n")
             };

@@ -65,6 +65,9 @@ pub struct Announcer<S> {
     /// The announcer's thread; `None` if it could not be started, and then tokio's blocking pool
     /// does its work.
     worker: Option<rayon::ThreadPool>,
+    /// With a shared ledger: the lease this process posts under, looked at once more just before
+    /// each post (the `sending` row was checked against it; a pause may fall in between).
+    fence: Option<crate::adapters::ledger::Fence>,
 }
 
 /// The announcer minus its sink: the catalog, the ledger and its mirror, the timeline.
@@ -213,6 +216,7 @@ impl<S: Sink> Announcer<S> {
             sink,
             core: Arc::new(Mutex::new(core)),
             worker,
+            fence: None,
         })
     }
 
@@ -221,6 +225,7 @@ impl<S: Sink> Announcer<S> {
             sink,
             core: Arc::new(Mutex::new(core)),
             worker: worker(),
+            fence: None,
         }
     }
 
@@ -228,6 +233,31 @@ impl<S: Sink> Announcer<S> {
     pub fn with_telemetry(self, telemetry: Arc<crate::app::telemetry::Telemetry>) -> Self {
         self.core().telemetry = Some(telemetry);
         self
+    }
+
+    /// Posts only while `fence` (this process's lease) holds.
+    #[must_use]
+    pub fn with_fence(mut self, fence: Option<crate::adapters::ledger::Fence>) -> Self {
+        self.fence = fence;
+        self
+    }
+
+    /// Whether a post may go out now: always with one process; with several, while this one's
+    /// lease holds by its own clock. A leader paused past its lease (SIGSTOP) wakes up refusing.
+    fn may_post(&self) -> Result<(), LedgerError> {
+        match &self.fence {
+            Some(fence) => match fence.leadership() {
+                Some(term) if term.is_valid() => Ok(()),
+                _ => {
+                    let term = fence.last();
+                    Err(LedgerError::Fenced {
+                        holder: term.as_ref().map(|t| t.holder.clone()).unwrap_or_default(),
+                        epoch: term.map_or(0, |t| t.epoch),
+                    })
+                }
+            },
+            None => Ok(()),
+        }
     }
 
     /// Routes events with `router` (the console default sends every event to the sink's own place).
@@ -374,6 +404,9 @@ impl<S: Sink> Announcer<S> {
                 .await?
         };
         let wording = self.core().wording.clone();
+        // The row says `sending`: if the lease is gone now, the successor sends it (same key, same
+        // nonce) and this process must not.
+        self.may_post()?;
         let result = self
             .sink
             .send(Outgoing {
@@ -409,6 +442,7 @@ impl<S: Sink> Announcer<S> {
         })
         .await?;
         let wording = self.core().wording.clone();
+        self.may_post()?;
         let result = self
             .sink
             .send(Outgoing {

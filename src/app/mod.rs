@@ -6,10 +6,12 @@
 //! - [`sink`]: the port announcements leave through (console or Discord).
 //! - [`status`]: what the bot knows now, shared read-only with commands and health.
 //! - [`health`]: when the bot counts as unhealthy (a stale source).
+//! - [`leadership`]: with a shared PostgreSQL ledger, leading or standing by.
 //! - [`telemetry`]: the Prometheus metrics.
 
 pub mod announcer;
 pub mod health;
+pub mod leadership;
 pub mod run_loop;
 pub mod sink;
 pub mod status;

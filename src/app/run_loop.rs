@@ -10,9 +10,10 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 use tracing::{error, info, warn};
 
-use crate::adapters::ledger::{Ledger, LedgerError, Store};
+use crate::adapters::ledger::{Fence, Ledger, LedgerError, Store};
 use crate::adapters::override_files::Overrides;
 use crate::app::announcer::{Announcer, Core};
+use crate::app::leadership::Role;
 use crate::app::sink::Sink;
 use crate::app::status::Shared;
 use crate::app::telemetry::Telemetry;
@@ -75,17 +76,20 @@ pub struct SiteRun<S> {
 /// side and apart: one site's broken files, failing git fetch or slow channel never holds up
 /// another's announcements.
 pub async fn run<S: Sink>(
-    config: Config,
-    lock: StateLock,
-    store: Store,
+    config: &Config,
+    process: Process,
     sites: Vec<SiteRun<S>>,
-    process: Arc<Telemetry>,
     fatal: impl std::future::Future<Output = anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
-    let _lock = lock;
+    let Process {
+        store,
+        telemetry: process,
+        fence,
+        role,
+    } = process;
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("cannot listen for SIGTERM")?;
-    adopt_unnamed_rows(&config, &store).await?;
+    adopt_unnamed_rows(config, &store).await?;
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let mut endpoints = Vec::new();
     let mut runs = Vec::new();
@@ -99,20 +103,29 @@ pub async fn run<S: Sink>(
             hook: hook.clone(),
         });
         let feed = config.http_listen.map(|_| (feed_tx, hook));
-        runs.push(run_site(site, store.clone(), feed, stop.clone()));
+        runs.push(run_site(
+            site,
+            store.clone(),
+            fence.clone(),
+            feed,
+            stop.clone(),
+        ));
     }
-    if let Some(addr) = config.http_listen {
-        tokio::spawn(
+    // Stopped with the sites: a leader that stands by again serves its standby's listener instead.
+    let _listener = match config.http_listen {
+        Some(addr) => Some(AbortOnDrop(tokio::spawn(
             crate::adapters::http::serve(
                 addr,
                 crate::adapters::http::Endpoints {
                     process,
                     sites: endpoints,
+                    role,
                 },
             )
             .await?,
-        );
-    }
+        ))),
+        None => None,
+    };
     let single = runs.len() == 1;
     let all = futures_util::future::join_all(runs);
     tokio::pin!(all);
@@ -137,6 +150,26 @@ pub async fn run<S: Sink>(
         }
     }
     Ok(())
+}
+
+/// What every site shares: the ledger, the process's telemetry, and with a shared ledger the fence
+/// of this process's lease and what to say about it.
+pub struct Process {
+    pub store: Store,
+    pub telemetry: Arc<Telemetry>,
+    /// With a shared (PostgreSQL) ledger: the lease this process leads under; every `sending` is
+    /// checked against it.
+    pub fence: Option<Fence>,
+    pub role: Role,
+}
+
+/// A task that ends with its owner.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The rows of a configuration without `[[sites]]` belong to the first of `[[sites]]` once the site is
@@ -165,6 +198,7 @@ async fn adopt_unnamed_rows(config: &Config, store: &Store) -> anyhow::Result<()
 async fn run_site<S: Sink>(
     site: SiteRun<S>,
     store: Store,
+    fence: Option<Fence>,
     feed: Option<(FeedSender, crate::adapters::http::HookSlot)>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
@@ -227,10 +261,16 @@ async fn run_site<S: Sink>(
         let zone = config.catalog.timezone;
         // Opening the ledger reads every row: on the announcer's thread, as is everything it does
         // with the ledger or with the whole catalog (see `Announcer::blocking`).
+        let opened = fence.clone();
         Announcer::start(sink, move || {
-            Core::open(store.open(&key)?, rules, digest, zone, Utc::now())
+            let ledger = match &opened {
+                Some(fence) => store.open_fenced(&key, fence)?,
+                None => store.open(&key)?,
+            };
+            Core::open(ledger, rules, digest, zone, Utc::now())
         })
         .await?
+        .with_fence(fence.clone())
         .with_telemetry(telemetry.clone())
         .with_router(router)
         .with_messages(overrides.wording(), config.messages.policy)
@@ -273,6 +313,15 @@ async fn run_site<S: Sink>(
                 if sent > 0 {
                     publish(&announcer, &publisher).await;
                 }
+            }
+            Err(LedgerError::Fenced { holder, epoch }) => {
+                // Another process leads now: not one more post from here. The lease keeper sees the
+                // revoked fence and stands the process by.
+                warn!(%holder, epoch, "the lease was lost: this site stops posting");
+                if let Some(fence) = &fence {
+                    fence.revoke();
+                }
+                break;
             }
             Err(e) => {
                 // The ledger cannot be written (disk full, volume gone): nothing may be sent until it

@@ -7,8 +7,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::{router, USAGE_ERROR};
+use crate::adapters::ledger::{Fence, Store};
 use crate::adapters::override_files::Overrides;
-use crate::app::run_loop::SiteRun;
+use crate::app::leadership::{self, Role};
+use crate::app::run_loop::{Process, SiteRun};
 use crate::app::status::Shared;
 use crate::app::telemetry::Telemetry;
 use crate::config::{Config, SiteConfig};
@@ -49,36 +51,23 @@ pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let result = match token {
-        None => {
-            tracing::info!("no DISCORD_TOKEN: announcing to the console (standard output)");
-            let (process, telemetries) = telemetries(&config, false);
-            let sites = config
-                .sites
-                .iter()
-                .zip(telemetries)
-                .map(|(site, telemetry)| SiteRun {
-                    sink: crate::adapters::console::Console::new(io::stdout(), json)
-                        .for_site(site.name.clone()),
-                    // The console has one place to write: events no route takes are shown there too.
-                    router: router(site, true),
-                    status: Shared::default(),
-                    telemetry,
-                    overrides: Overrides::load(site.messages.dir.as_deref()),
-                    config: site.clone(),
-                })
-                .collect();
-            runtime.block_on(crate::app::run_loop::run(
-                config,
-                lock,
-                store.clone(),
-                sites,
-                process,
-                std::future::pending(),
-            ))
+    let result = runtime.block_on(async {
+        if store.is_shared() {
+            lead_or_stand_by(&config, &store, token.as_ref(), json).await
+        } else {
+            let forever = std::future::pending();
+            lead(
+                &config,
+                &store,
+                (None, Role::default()),
+                token.as_ref(),
+                json,
+                forever,
+            )
+            .await
         }
-        Some(token) => runtime.block_on(run_discord(config, lock, store.clone(), token)),
-    };
+    });
+    drop(lock);
     // A git fetch in flight is interrupted, not waited for: the ledger is not its business, and
     // the half-written tree it leaves is swept at the next start.
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
@@ -92,6 +81,125 @@ pub fn command(config: Config, json: bool) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// The lease was lost: the process stands by again.
+#[derive(Debug, thiserror::Error)]
+#[error("lost the lease: {0}")]
+struct LeaseLost(String);
+
+/// With a shared ledger: stands by until this process holds the lease, then leads until a signal
+/// (gives the lease up and exits) or until the lease is lost (stands by again).
+async fn lead_or_stand_by(
+    config: &Config,
+    store: &Store,
+    token: Option<&crate::adapters::discord::Token>,
+    json: bool,
+) -> anyhow::Result<()> {
+    let holder = leadership::holder_id(&config.state_dir);
+    let role = Role::default();
+    role.set(format!("standby: {holder} is waiting for the lease"));
+    loop {
+        let listener = standby_listener(config, &role).await;
+        let term = leadership::wait_to_lead(store, &holder, &role, stop_signal()).await;
+        if let Some(listener) = listener {
+            // Awaited, so the port is free for the leader's own listener.
+            listener.abort();
+            let _ = listener.await;
+        }
+        let Some(term) = term? else {
+            return Ok(());
+        };
+        let fence = term.fence();
+        let keeper = leadership::keep(store.clone(), term, fence.clone());
+        let lost = async move { Err(anyhow::Error::new(LeaseLost(keeper.await))) };
+        let lease = (Some(fence.clone()), role.clone());
+        match lead(config, store, lease, token, json, lost).await {
+            Err(e) if e.is::<LeaseLost>() => {
+                tracing::warn!(error = %e, "standing by: another process may lead now");
+                role.set(format!("standby: {e}"));
+            }
+            other => {
+                leadership::resign(store, &fence).await;
+                return other;
+            }
+        }
+    }
+}
+
+/// Resolves at SIGTERM or Ctrl-C.
+async fn stop_signal() {
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(mut terminate) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// A standby's `/healthz` (who leads) and `/metrics`; no feed, no webhook: the leader serves them.
+async fn standby_listener(config: &Config, role: &Role) -> Option<tokio::task::JoinHandle<()>> {
+    let addr = config.http_listen?;
+    // The leader's listener this process had a moment ago may still hold the port.
+    for _ in 0..20 {
+        let endpoints = crate::adapters::http::Endpoints {
+            process: Telemetry::for_process(false),
+            sites: Vec::new(),
+            role: role.clone(),
+        };
+        match crate::adapters::http::serve(addr, endpoints).await {
+            Ok(serving) => return Some(tokio::spawn(serving)),
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    tracing::warn!(%addr, "cannot listen while standing by");
+    None
+}
+
+/// Runs every site: to the console without a token, else to Discord. With a ledger of this
+/// process's own (SQLite) there is no fence; with a shared one, `lease` is the fence of this
+/// process's lease and what to say about it, and `lost` resolves when the lease is lost.
+async fn lead(
+    config: &Config,
+    store: &Store,
+    lease: (Option<Fence>, Role),
+    token: Option<&crate::adapters::discord::Token>,
+    json: bool,
+    lost: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> anyhow::Result<()> {
+    let (fence, role) = lease;
+    let Some(token) = token else {
+        tracing::info!("no DISCORD_TOKEN: announcing to the console (standard output)");
+        let (telemetry, telemetries) = telemetries(config, false);
+        let sites = config
+            .sites
+            .iter()
+            .zip(telemetries)
+            .map(|(site, telemetry)| SiteRun {
+                sink: crate::adapters::console::Console::new(io::stdout(), json)
+                    .for_site(site.name.clone()),
+                // The console has one place to write: events no route takes are shown there too.
+                router: router(site, true),
+                status: Shared::default(),
+                telemetry,
+                overrides: Overrides::load(site.messages.dir.as_deref()),
+                config: site.clone(),
+            })
+            .collect();
+        let process = Process {
+            store: store.clone(),
+            telemetry,
+            fence,
+            role,
+        };
+        return crate::app::run_loop::run(config, process, sites, lost).await;
+    };
+    run_discord(config, store, token, fence, role, lost).await
 }
 
 /// The process's telemetry and each site's. Without `[[sites]]` they are one and the same, so the
@@ -111,17 +219,19 @@ fn telemetries(config: &Config, discord: bool) -> (Arc<Telemetry>, Vec<Arc<Telem
 }
 
 async fn run_discord(
-    config: Config,
-    lock: crate::app::run_loop::StateLock,
-    store: crate::adapters::ledger::Store,
-    token: crate::adapters::discord::Token,
+    config: &Config,
+    store: &Store,
+    token: &crate::adapters::discord::Token,
+    fence: Option<Fence>,
+    role: Role,
+    lost: impl std::future::Future<Output = anyhow::Result<()>>,
 ) -> anyhow::Result<()> {
     use crate::adapters::discord;
     tracing::info!(
         "a Discord token is set (DISCORD_TOKEN or discord.token_file): announcing to Discord"
     );
     let first = &config.sites[0].discord;
-    let http = discord::http(&token, first)?;
+    let http = discord::http(token, first)?;
     // The run loop handles signals from its start; until then (preflight, which may wait for Discord
     // to come back) stop here, so a container stops at once whatever the network does.
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
@@ -145,9 +255,11 @@ async fn run_discord(
         }
     }
     let http = Arc::new(http);
-    let (process, telemetries) = telemetries(&config, true);
+    let (process, telemetries) = telemetries(config, true);
     let mut sites = Vec::new();
     let mut desks = Vec::new();
+    // The Events tab syncs end with the sites: a leader that loses its lease must stop them too.
+    let mut syncs = Vec::new();
     for ((site, telemetry), ready) in config.sites.iter().zip(telemetries).zip(readies) {
         let status = Shared::default();
         let tab = crate::app::status::SharedTab::default();
@@ -161,7 +273,7 @@ async fn run_discord(
                 telemetry: &telemetry,
                 overrides: &overrides,
             };
-            spawn_tab_sync(site, &store, tab_sync).await?;
+            syncs.push(AbortOnDrop(spawn_tab_sync(site, store, tab_sync).await?));
         }
         if site.digest.is_some() && site.discord.channel_id.is_none() {
             tracing::warn!(site = %site.key(), "`digest.cron` is set but `discord.channel_id` is not: the digest goes to the default channel, so it will not be posted; set `discord.channel_id`");
@@ -184,23 +296,46 @@ async fn run_discord(
             config: site.clone(),
         });
     }
+    let (close, closed) = tokio::sync::watch::channel(false);
     let gateway = tokio::spawn(discord::run_gateway(
-        discord::http(&token, first)?,
+        discord::http(token, first)?,
         discord::Gateway {
             desks,
             wording: Overrides::load(config.sites[0].messages.dir.as_deref()).wording(),
             shards: config.shards,
             registered: config.state_dir.join("commands"),
+            stop: closed,
         },
         process.clone(),
     ));
     let fatal = async move {
-        match gateway.await {
-            Ok(result) => result,
-            Err(e) => Err(anyhow::anyhow!("the Discord task failed: {e}")),
+        tokio::select! {
+            ended = gateway => match ended {
+                Ok(result) => result,
+                Err(e) => Err(anyhow::anyhow!("the Discord task failed: {e}")),
+            },
+            lost = lost => lost,
         }
     };
-    crate::app::run_loop::run(config, lock, store, sites, process, fatal).await
+    let process = Process {
+        store: store.clone(),
+        telemetry: process,
+        fence,
+        role,
+    };
+    let result = crate::app::run_loop::run(config, process, sites, fatal).await;
+    close.send_replace(true);
+    drop(syncs);
+    result
+}
+
+/// A task that ends with its owner.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// What a site's Events tab sync shares with the rest of the process.
@@ -218,9 +353,9 @@ struct TabContext<'a> {
 /// SQLite file is opened and migrated there), as is all the sync's ledger work.
 async fn spawn_tab_sync(
     site: &SiteConfig,
-    store: &crate::adapters::ledger::Store,
+    store: &Store,
     context: TabContext<'_>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<tokio::task::JoinHandle<()>> {
     let TabContext {
         http,
         ready,
@@ -244,6 +379,5 @@ async fn spawn_tab_sync(
         wording: overrides.wording(),
         policy: site.messages.policy,
     };
-    tokio::spawn(sync.run(status.catalog()));
-    Ok(())
+    Ok(tokio::spawn(sync.run(status.catalog())))
 }

@@ -435,6 +435,9 @@ pub struct Gateway {
     pub shards: Option<crate::config::Shards>,
     /// Where the registered commands are remembered (`state_dir/commands`).
     pub registered: std::path::PathBuf,
+    /// Set to `true` to close the connection: a leader that lost its lease stands by, and a standby
+    /// is not connected.
+    pub stop: tokio::sync::watch::Receiver<bool>,
 }
 
 async fn gateway(
@@ -442,17 +445,29 @@ async fn gateway(
     config: Gateway,
     telemetry: std::sync::Arc<crate::app::telemetry::Telemetry>,
 ) -> anyhow::Result<()> {
+    let mut stop = config.stop;
     let framework = slash::framework(config.desks, telemetry, &config.wording, config.registered);
     let intents = GatewayIntents::GUILDS;
     let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
         .framework(framework)
         .await?;
+    let shards = client.shard_manager.clone();
     // serenity's shard manager runs every shard in this process; with many guilds Discord requires
     // more than one (it refuses a connection that would hold over 2,500 guilds).
-    let started = match config.shards {
-        None => client.start().await,
-        Some(crate::config::Shards::Auto) => client.start_autosharded().await,
-        Some(crate::config::Shards::Count(n)) => client.start_shards(n).await,
+    let start = async {
+        match config.shards {
+            None => client.start().await,
+            Some(crate::config::Shards::Auto) => client.start_autosharded().await,
+            Some(crate::config::Shards::Count(n)) => client.start_shards(n).await,
+        }
+    };
+    let started = tokio::select! {
+        started = start => started,
+        _ = stop.wait_for(|stop| *stop) => {
+            info!("closing the Discord gateway");
+            shards.shutdown_all().await;
+            return Ok(());
+        }
     };
     match started {
         Ok(()) => Ok(()),

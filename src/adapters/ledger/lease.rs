@@ -131,6 +131,11 @@ impl Fence {
         self.lock().revoked = true;
     }
 
+    /// The last term given, revoked or not: to give the lease up after a stop.
+    pub fn last(&self) -> Option<Leadership> {
+        Some(self.lock().leadership.clone())
+    }
+
     /// The current term, unless revoked (it may have run out: see [`Leadership::is_valid`]).
     pub fn leadership(&self) -> Option<Leadership> {
         let state = self.lock();
