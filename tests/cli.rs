@@ -257,3 +257,24 @@ fn ics_writes_the_calendar_with_each_series_once() {
         "folded at 75 octets plus CR"
     );
 }
+
+/// `crier status` names the ledger and says who may post: with SQLite, the one process that holds
+/// the state folder's lock (PostgreSQL's leader is tested in tests/failover.rs).
+#[test]
+fn status_names_the_ledger_and_the_leader() {
+    let site = Site::with_events([("future.md", FUTURE)]);
+    let out = site.crier().output(&["status"]);
+    assert_eq!(out.code, Some(0), "{}{}", out.stdout, out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("ledger: ") && lines[0].ends_with("ledger.sqlite3"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines[1].starts_with("leader: the one process"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(lines[2], "sites: default", "{}", out.stdout);
+}

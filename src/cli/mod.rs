@@ -10,6 +10,7 @@ mod messages;
 mod preview;
 mod run;
 mod schedule;
+mod status;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -115,6 +116,9 @@ pub enum Command {
     /// Exits 0 when the running bot is healthy (asks `http.listen`), else 1 with the reason.
     /// Without a listener, checks the configuration and that the state folder is writable.
     Health,
+    /// Where the ledger is, which process leads (with a shared PostgreSQL ledger), and what this
+    /// machine's bot says about each site (asks `http.listen`).
+    Status,
 }
 
 /// Exit code for usage and configuration errors, as clap uses for usage errors.
@@ -186,6 +190,7 @@ pub fn dispatch(cli: Cli) -> ExitCode {
             Err(code) => return code,
         },
         Command::Health => health::command(&config),
+        Command::Status => status::command(&config),
         Command::Messages { locale, site: name } => match site(name) {
             Ok(site) => messages::command(&site, locale.as_deref()),
             Err(code) => return code,
