@@ -14,19 +14,16 @@
 //!   would let a successor in, however long the process was paused, without asking anyone.
 //! - In the database, a fenced [`super::Ledger`] writes `sending` (the promise to post) only in a
 //!   transaction that finds the lease still held by its holder and epoch and running, with the
-//!   row locked FOR SHARE so that no takeover commits in between ([`still_leads`]).
+//!   row locked FOR SHARE so that no takeover commits in between (`still_leads` in
+//!   [`super::postgres`]).
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use ::postgres::Client;
 use chrono::{DateTime, Utc};
 
-use super::postgres::PgStore;
+use super::postgres::{PgStore, LEASE_NAME};
 use super::LedgerError;
-
-/// The lease's row: one per ledger, whatever the number of sites.
-const LEASE_NAME: &str = "crier";
 
 /// How much sooner than the database a leader counts its lease as ended: room for the time its
 /// request took to reach the server, and for clocks that run a little apart in rate.
@@ -58,11 +55,6 @@ WHERE name = $1 AND holder = $2 AND epoch = $3 AND expires_at > now()";
 const LEADER: &str = "
 SELECT holder, epoch, (EXTRACT(EPOCH FROM expires_at) * 1000)::BIGINT
 FROM leader_lease WHERE name = $1";
-
-/// `clock_timestamp()`, not `now()`: inside a long batch `now()` is when the batch began.
-const STILL_LEADS: &str = "
-SELECT holder = $2 AND epoch = $3 AND expires_at > clock_timestamp()
-FROM leader_lease WHERE name = $1 FOR SHARE";
 
 /// A term as the leader: who, which epoch, and until when this process may act on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,20 +149,6 @@ impl Fence {
         // The state is two plain fields, whole after any panic.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// Whether `holder` still holds the lease in `epoch`, and it runs: read in the caller's transaction,
-/// the row locked FOR SHARE until it ends.
-pub(super) fn still_leads(
-    client: &mut Client,
-    holder: &str,
-    epoch: i64,
-) -> Result<bool, ::postgres::Error> {
-    Ok(client
-        .query_opt(STILL_LEADS, &[&LEASE_NAME, &holder, &epoch])?
-        .map(|row| row.try_get::<_, bool>(0))
-        .transpose()?
-        .unwrap_or(false))
 }
 
 /// The lease's length as the statements take it.

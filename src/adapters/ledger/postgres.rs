@@ -706,7 +706,7 @@ impl Backend for PgLedger {
             // `sending` row, which it sends again with the same key; a `sending` never lands after
             // the lease has passed to another process.
             Some((holder, epoch)) => self.atomically(|c| {
-                if !super::lease::still_leads(c, holder, epoch)? {
+                if !still_leads(c, holder, epoch)? {
                     return Err(Fail::Fenced {
                         holder: holder.to_string(),
                         epoch,
@@ -833,3 +833,25 @@ impl Backend for PgLedger {
         })
     }
 }
+
+/// `clock_timestamp()`, not `now()`: inside a long batch `now()` is when the batch began.
+const STILL_LEADS: &str = "
+SELECT holder = $2 AND epoch = $3 AND expires_at > clock_timestamp()
+FROM leader_lease WHERE name = $1 FOR SHARE";
+
+/// Whether `holder` still holds the lease in `epoch`, and it runs: read in the caller's transaction,
+/// the row locked FOR SHARE until it ends.
+pub(super) fn still_leads(
+    client: &mut Client,
+    holder: &str,
+    epoch: i64,
+) -> Result<bool, ::postgres::Error> {
+    Ok(client
+        .query_opt(STILL_LEADS, &[&LEASE_NAME, &holder, &epoch])?
+        .map(|row| row.try_get::<_, bool>(0))
+        .transpose()?
+        .unwrap_or(false))
+}
+
+/// The lease's row: one per ledger, whatever the number of sites.
+pub(super) const LEASE_NAME: &str = "crier";
