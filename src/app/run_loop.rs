@@ -316,11 +316,14 @@ async fn run_site<S: Sink>(
             }
             Err(LedgerError::Fenced { holder, epoch }) => {
                 // Another process leads now: not one more post from here. The lease keeper sees the
-                // revoked fence and stands the process by.
+                // revoked fence within a second and stops every site, and the process stands by.
+                // Until then this site waits: ending now would end the run as a stop does, and with
+                // one site the process would exit instead of standing by.
                 warn!(%holder, epoch, "the lease was lost: this site stops posting");
                 if let Some(fence) = &fence {
                     fence.revoke();
                 }
+                let _ = stop.wait_for(|stop| *stop).await;
                 break;
             }
             Err(e) => {

@@ -13,7 +13,8 @@
 //!
 //! A running [`Crier`] hands over its stdout lines (announcements, JSON in console mode) one by
 //! one, keeps its log (stderr) for assertions, answers HTTP on its `http.listen` port, and ends by
-//! SIGTERM ([`Crier::stop`]) or SIGKILL ([`Crier::kill`], and when dropped).
+//! SIGTERM ([`Crier::stop`]) or SIGKILL ([`Crier::kill`], and when dropped). [`Crier::pause`] and
+//! [`Crier::resume`] freeze and thaw it (SIGSTOP, SIGCONT).
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -272,6 +273,11 @@ impl Crier {
         out
     }
 
+    /// The announcements received so far and not yet taken, without waiting.
+    pub fn received(&self) -> Vec<Value> {
+        self.lines.try_iter().map(|line| json(&line)).collect()
+    }
+
     /// The log (stderr) so far; all of it once crier has exited.
     pub fn logs(&self) -> String {
         self.logs.text()
@@ -309,6 +315,31 @@ impl Crier {
     /// SIGKILL, and the exit.
     pub fn kill(&mut self) -> ExitStatus {
         self.end("KILL").expect("killed")
+    }
+
+    /// SIGSTOP: crier is frozen where it stands (a stalled machine, a long GC pause) until
+    /// [`Crier::resume`]; its clocks go on meanwhile.
+    pub fn pause(&self) {
+        self.signal("STOP");
+    }
+
+    /// SIGCONT after [`Crier::pause`].
+    pub fn resume(&self) {
+        self.signal("CONT");
+    }
+
+    /// Sends `signal` to the running crier; panics if it cannot be sent.
+    fn signal(&self, signal: &str) {
+        let sent = Command::new("kill")
+            .args(["-s", signal, &self.child.id().to_string()])
+            .status()
+            .is_ok_and(|status| status.success());
+        assert!(
+            sent,
+            "kill -s {signal} {}\n{}",
+            self.child.id(),
+            self.logs()
+        );
     }
 
     /// Sends `signal` unless crier has exited, and waits for the exit (SIGKILL past [`EXIT_WAIT`]):

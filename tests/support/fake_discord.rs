@@ -350,6 +350,29 @@ impl FakeDiscord {
         }
     }
 
+    /// The messages the fake holds (every one it created, as edited since), oldest first. A POST
+    /// that repeated an enforced nonce created none.
+    pub fn messages(&self) -> Vec<Value> {
+        let mut messages: Vec<(u64, Value)> = self
+            .lock()
+            .messages
+            .iter()
+            .map(|(id, message)| (id.parse().unwrap_or(0), message.clone()))
+            .collect();
+        messages.sort_by_key(|(id, _)| *id);
+        messages.into_iter().map(|(_, message)| message).collect()
+    }
+
+    /// How many gateway connections (websockets) have been opened so far.
+    pub fn gateway_connections(&self) -> u64 {
+        self.lock().connections
+    }
+
+    /// How many gateway frames with this `op` clients have sent so far (2: IDENTIFY, 6: RESUME).
+    pub fn frames_with_op(&self, op: u64) -> usize {
+        self.lock().frames.iter().filter(|f| f["op"] == op).count()
+    }
+
     pub fn count(&self, pred: impl Fn(&Recorded) -> bool) -> usize {
         self.lock().requests.iter().filter(|r| pred(r)).count()
     }
