@@ -190,6 +190,9 @@ impl PgStore {
             // What `pg_stat_activity` shows an operator looking for crier's connections.
             config.application_name("crier");
         }
+        if config.get_options().is_none() {
+            config.options(SESSION_LIMITS);
+        }
         let db = |source| LedgerError::Postgres {
             url: url.clone(),
             source,
@@ -855,3 +858,12 @@ pub(super) fn still_leads(
 
 /// The lease's row: one per ledger, whatever the number of sites.
 pub(super) const LEASE_NAME: &str = "crier";
+
+/// Each session's bounds. A fenced `sending` holds the lease row FOR SHARE for the millisecond of
+/// its transaction; a leader frozen (SIGSTOP, a stalled VM, a cut network) inside that millisecond
+/// would hold it for as long as it stays frozen, and the standby's request for the lease would wait
+/// behind it. The server ends a transaction idle for 5 s (the frozen leader's, whose lease runs out
+/// after 10 s anyway), and a statement waits at most 5 s for a lock, so a takeover stays within
+/// the lease plus a poll. Nothing crier does keeps a transaction idle for seconds: a batch's
+/// statements follow one another with microseconds of planning in between.
+const SESSION_LIMITS: &str = "-c idle_in_transaction_session_timeout=5000 -c lock_timeout=5000";
