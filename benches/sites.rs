@@ -15,7 +15,7 @@
 //! 1. start: from spawning the process to `/healthz` answering 200 with a `site …: ok` line for
 //!    every site (every catalog loaded, the gateway connected); to the commands registered in every
 //!    guild; and to the first start's work done (every event baselined in the ledger, nothing to
-//!    post);
+//!    post); then how many sites' calendar feeds are served;
 //! 2. slash commands: `CRIER_BENCH_COMMANDS` (2,000) `/upcoming count:5 site:…` sent through the
 //!    fake's gateway at `CRIER_BENCH_COMMAND_RATE` a second (100), round-robin over the guilds and
 //!    their sites, without waiting for the answers; from the fake dispatching each interaction to the
@@ -394,6 +394,16 @@ fn wait_started(
     figures.add(
         format!("start: commands registered in all {} guilds", sizes.guilds),
         format!("{:.2} s", secs(since(registered))),
+    );
+    // Every site's calendar is served (the feed is built at its first load).
+    let served = (0..sizes.sites)
+        .filter(|&i| {
+            get(port, &format!("/sites/{}/events.ics", site_name(i))).is_some_and(|(s, _)| s == 200)
+        })
+        .count();
+    figures.add(
+        "start: sites whose `/sites/<name>/events.ics` answers 200 right after",
+        format!("{served} of {}", sizes.sites),
     );
     figures.add(
         format!(
