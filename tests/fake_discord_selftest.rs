@@ -107,6 +107,78 @@ async fn rest_answers_parse_as_serenity_types() {
     assert_spec_ok(&fake);
 }
 
+/// Guilds and channels added with `add_world` answer like the built-in ones: each channel in its
+/// guild, the bot a member there with its own role and the default permissions, posts taken, READY
+/// listing every guild, and commands from there carrying that guild.
+#[tokio::test]
+async fn an_added_world_answers_like_the_built_in_one() {
+    let fake = FakeDiscord::start();
+    let world = fake.add_world(3, 6);
+    let http = http(&fake);
+    assert_eq!((world.guilds.len(), world.channels.len()), (3, 6));
+    let (last, guild_of_last) = &world.channels[5];
+    assert_eq!(
+        guild_of_last, &world.guilds[2],
+        "channel j is in guild j % guilds"
+    );
+    let Channel::Guild(channel) = http
+        .get_channel(ChannelId::new(id(last)))
+        .await
+        .expect("channel")
+    else {
+        panic!("not a guild channel");
+    };
+    let guild = GuildId::new(id(guild_of_last));
+    assert_eq!((channel.kind, channel.guild_id), (ChannelType::Text, guild));
+    let bot = UserId::new(id(BOT_USER_ID));
+    let (partial, member) = (
+        http.get_guild(guild).await,
+        http.get_member(guild, bot).await,
+    );
+    let permissions = partial
+        .expect("guild")
+        .user_permissions_in(&channel, &member.expect("member"));
+    assert_eq!(permissions.bits(), default_bot_permissions());
+    let registered = guild
+        .set_commands(&http, vec![CreateCommand::new("next").description("Next")])
+        .await
+        .expect("commands");
+    assert_eq!(registered[0].guild_id, Some(guild));
+    let sent = channel
+        .send_message(&http, CreateMessage::new().content("hello"))
+        .await
+        .expect("post");
+    assert_eq!(sent.guild_id, Some(guild));
+    assert_eq!(
+        fake.requests_from(fake.request_count() - 1)[0].posted_in(),
+        Some(last.as_str())
+    );
+
+    let mut ws = connect(&fake).await;
+    assert!(matches!(recv(&mut ws).await, Ok(GatewayEvent::Hello(_))));
+    send(
+        &mut ws,
+        json!({"op": 2, "d": {"token": "Bot fake-token", "intents": 1}}),
+    )
+    .await;
+    let ready = match recv(&mut ws).await {
+        Ok(GatewayEvent::Dispatch(1, Event::Ready(e))) => e.ready,
+        other => panic!("not READY: {other:?}"),
+    };
+    let ready_guilds: Vec<String> = ready.guilds.iter().map(|g| g.id.to_string()).collect();
+    assert_eq!(ready_guilds.len(), 2 + 3, "{ready_guilds:?}");
+    assert!(world.guilds.iter().all(|g| ready_guilds.contains(g)));
+    let slash = fake.slash_from(guild_of_last, last, "next", json!([]));
+    match interaction(recv(&mut ws).await) {
+        (2, Interaction::Command(c)) => {
+            assert_eq!(c.id.to_string(), slash);
+            assert_eq!((c.guild_id, c.channel_id), (Some(guild), channel.id));
+        }
+        other => panic!("not a command: {other:?}"),
+    }
+    assert_spec_ok(&fake);
+}
+
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 

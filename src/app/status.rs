@@ -147,7 +147,7 @@ impl Snapshot {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Status {
     /// Every loaded event, sorted by start, and its indexes.
     pub catalog: Arc<Snapshot>,
@@ -162,6 +162,23 @@ pub struct Status {
     /// crier has no messages in.
     pub wording: Arc<crier_core::l10n::Wording>,
     pub policy: crier_core::l10n::Policy,
+}
+
+impl Default for Status {
+    /// Nothing loaded yet, with the built-in messages, shared: each site's status starts as this
+    /// until its first load, and a fresh copy of the messages (what `Wording::default` makes) is
+    /// about 0.3 MB of parsed Fluent, and a millisecond of parsing, per site.
+    fn default() -> Self {
+        Status {
+            catalog: Arc::default(),
+            series: Arc::default(),
+            problems: Vec::new(),
+            next: Vec::new(),
+            recent: Vec::new(),
+            wording: crier_core::l10n::Wording::builtin(),
+            policy: crier_core::l10n::Policy::default(),
+        }
+    }
 }
 
 impl Status {
@@ -273,6 +290,17 @@ impl SharedTab {
 mod tests {
     use super::*;
     use crier_core::catalog::Speaker;
+
+    /// Every site's status starts empty: with the one shared copy of the built-in messages, not
+    /// a copy of its own per site (with 1,000 sites that was 300 MB and a second of the start).
+    #[test]
+    fn an_empty_status_shares_the_built_in_messages() {
+        let shared = Shared::default();
+        assert!(Arc::ptr_eq(
+            &shared.get().wording,
+            &crier_core::l10n::Wording::builtin()
+        ));
+    }
 
     fn event(id: &str, hours: i64, speakers: &[&str]) -> Event {
         Event {

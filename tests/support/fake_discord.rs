@@ -25,6 +25,13 @@
 //! are exactly what the test set. Slash commands come from [`GUILD_ID`] unless a test sends them
 //! from the second guild ([`FakeDiscord::slash_from`]).
 //!
+//! More guilds and text channels can be declared before the bot connects, for benchmarks of a bot in
+//! many servers ([`FakeDiscord::add_world`], or one by one with [`FakeDiscord::add_guild`] and
+//! [`FakeDiscord::add_channel`]): each such guild has its own bot role with the same permissions,
+//! is listed in READY, takes its own command registrations, and each channel takes posts. Lookups are
+//! hash maps and the state's lock is held only to record a request and decide its answer (a few
+//! microseconds); [`Recorded::answered_in`] says how long that took, waiting for the lock included.
+//!
 //! The guild has an Events tab (guild scheduled events, external ones only: `entity_type` 3), empty
 //! at the start; [`FakeDiscord::add_foreign_scheduled_event`] puts in one made by [`OWNER_ID`], and
 //! [`FakeDiscord::scheduled_events`] shows what is there. `GET`, `POST .../scheduled-events` and
@@ -99,6 +106,10 @@ const TOKEN: &str = "fake-token";
 const API: &str = "/api/v10";
 /// Discord's limit on uploads for a guild without boosts; serenity requires the field.
 const ATTACHMENT_SIZE_LIMIT: u32 = 26_214_400;
+/// The first id of [`FakeDiscord::add_world`]'s guilds (even) and their bot roles (odd).
+const MORE_GUILDS: u64 = 700_000_000_000_000_000;
+/// The first id of [`FakeDiscord::add_world`]'s channels.
+const MORE_CHANNELS: u64 = 710_000_000_000_000_000;
 /// How late after its delivery Discord takes an interaction's callback.
 const INTERACTION_DEADLINE: Duration = Duration::from_secs(3);
 
@@ -133,6 +144,9 @@ pub struct Recorded {
     /// The JSON body.
     pub body: Option<Value>,
     pub at: Instant,
+    /// From `at` to the answer decided, the wait for the fake's lock included: the fake's own cost
+    /// of a request (the bytes are parsed before `at` and written after).
+    pub answered_in: Duration,
 }
 
 impl Recorded {
@@ -215,7 +229,8 @@ struct State {
     messages: HashMap<String, Value>,
     nonces: HashMap<String, String>,
     commands: HashMap<String, String>,
-    interactions: Vec<Interaction>,
+    /// By interaction id.
+    interactions: HashMap<String, Interaction>,
     sessions: u64,
     seq: u64,
     connections: u64,
@@ -226,6 +241,21 @@ struct State {
     sent: Vec<Value>,
     /// The guild's scheduled events, in creation order.
     events: Vec<StoredEvent>,
+    /// Guilds declared beyond the built-in two, in the order declared (READY lists them so), and
+    /// each one's bot role.
+    more_guilds: Vec<String>,
+    more_guild_roles: HashMap<String, String>,
+    /// Text channels declared beyond the built-in ones, and the guild of each.
+    more_channels: HashMap<String, String>,
+}
+
+/// Guilds and channels declared with [`FakeDiscord::add_world`].
+#[derive(Clone, Debug)]
+pub struct World {
+    /// The guilds' ids, in order.
+    pub guilds: Vec<String>,
+    /// The channels' ids and the guild of each, in order: channel `j` is in guild `j % guilds`.
+    pub channels: Vec<(String, String)>,
 }
 
 /// A guild scheduled event: Discord's JSON for it (without `user_count`) and its interested users.
@@ -304,6 +334,65 @@ impl FakeDiscord {
 
     pub fn requests(&self) -> Vec<Recorded> {
         self.lock().requests.clone()
+    }
+
+    /// How many requests were recorded so far.
+    pub fn request_count(&self) -> usize {
+        self.lock().requests.len()
+    }
+
+    /// The requests recorded from the `start`-th on (for a reader that follows them as they come
+    /// without copying the whole list each time).
+    pub fn requests_from(&self, start: usize) -> Vec<Recorded> {
+        let st = self.lock();
+        st.requests.get(start..).unwrap_or_default().to_vec()
+    }
+
+    /// Declares a guild, owned by [`OWNER_ID`], where the bot is a member with a bot role of its
+    /// own (`bot_role`) that has the permissions of [`FakeDiscord::set_bot_permissions`]. It is in
+    /// READY from the next IDENTIFY on, and takes command registrations.
+    pub fn add_guild(&self, guild: &str, bot_role: &str) {
+        let mut st = self.lock();
+        if st
+            .more_guild_roles
+            .insert(guild.to_owned(), bot_role.to_owned())
+            .is_none()
+        {
+            st.more_guilds.push(guild.to_owned());
+        }
+    }
+
+    /// Declares a GuildText channel (type 0) in `guild` (a built-in guild or an added one), where
+    /// the bot may post as in the built-in channels.
+    pub fn add_channel(&self, channel: &str, guild: &str) {
+        self.lock()
+            .more_channels
+            .insert(channel.to_owned(), guild.to_owned());
+    }
+
+    /// Declares `guilds` guilds and `channels` text channels, channel `j` in guild `j % guilds`
+    /// (ids made up, distinct from the built-in world's), for a bot in many servers.
+    pub fn add_world(&self, guilds: usize, channels: usize) -> World {
+        assert!(guilds > 0 || channels == 0, "channels need a guild");
+        let guild_ids: Vec<String> = (0..guilds as u64)
+            .map(|g| (MORE_GUILDS + 2 * g).to_string())
+            .collect();
+        for (g, guild) in guild_ids.iter().enumerate() {
+            self.add_guild(guild, &(MORE_GUILDS + 2 * g as u64 + 1).to_string());
+        }
+        let channel_ids: Vec<(String, String)> = (0..channels)
+            .map(|j| {
+                let channel = (MORE_CHANNELS + j as u64).to_string();
+                (channel, guild_ids[j % guilds].clone())
+            })
+            .collect();
+        for (channel, guild) in &channel_ids {
+            self.add_channel(channel, guild);
+        }
+        World {
+            guilds: guild_ids,
+            channels: channel_ids,
+        }
     }
 
     /// The first request matching `pred`, whether it came already or comes within `timeout`.
@@ -548,11 +637,9 @@ impl FakeDiscord {
     pub fn click(&self, custom_id: &str, message_id: &str) -> String {
         let (id, payload) = {
             let mut st = self.lock();
-            let message = st
-                .messages
-                .get(message_id)
-                .cloned()
-                .unwrap_or_else(|| message_json(message_id, CHANNEL_ID, &json!({})));
+            let message = st.messages.get(message_id).cloned().unwrap_or_else(|| {
+                message_json(message_id, CHANNEL_ID, Some(GUILD_ID), &json!({}))
+            });
             let data = json!({"custom_id": custom_id, "component_type": 2});
             let channel = message["channel_id"]
                 .as_str()
@@ -705,6 +792,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Body>) -> Result<Response<Body
         body: parse_body(&bytes),
         headers,
         at: Instant::now(),
+        answered_in: Duration::ZERO,
     };
     if shared.take_hold(&rec) {
         // Discord's side of a scheduled-event request still happens; only the answer is lost.
@@ -836,11 +924,7 @@ impl Shared {
         let mut st = self.lock();
         // An interaction's 3 s start when the bot gets it, not when a test queued it before the
         // bot had connected.
-        if let Some(i) = st
-            .interactions
-            .iter_mut()
-            .find(|i| d["id"] == i.id.as_str())
-        {
+        if let Some(i) = d["id"].as_str().and_then(|id| st.interactions.get_mut(id)) {
             i.at = Instant::now();
         }
         st.seq += 1;
@@ -879,7 +963,8 @@ impl Shared {
                 st.sent.clear();
                 json!({"op": 0, "t": "READY", "s": 1, "d": {
                     "v": 10, "user": user_json(BOT_USER_ID).expect("bot user"),
-                    "guilds": GUILDS.map(|id| json!({"id": id, "unavailable": true})),
+                    "guilds": GUILDS.iter().copied().chain(st.more_guilds.iter().map(String::as_str))
+                    .map(|id| json!({"id": id, "unavailable": true})).collect::<Vec<_>>(),
                     "session_id": format!("session-{}", st.sessions),
                     "resume_gateway_url": self.ws_url, "shard": [0, 1],
                     "application": {"id": APP_ID, "flags": 0},
@@ -927,10 +1012,17 @@ impl Shared {
         self.changed.notify_all();
     }
 
-    fn respond(&self, rec: Recorded) -> Reply {
+    /// Decides the answer to a request and records the request, under one hold of the lock.
+    fn respond(&self, mut rec: Recorded) -> Reply {
         let mut st = self.lock();
-        st.requests.push(rec.clone());
+        let reply = self.answer(&mut st, &rec);
+        rec.answered_in = rec.at.elapsed();
+        st.requests.push(rec);
         self.changed.notify_all();
+        reply
+    }
+
+    fn answer(&self, st: &mut State, rec: &Recorded) -> Reply {
         if rec.header("authorization") != Some(&format!("Bot {TOKEN}")) {
             return error(401, 0, "401: Unauthorized");
         }
@@ -941,7 +1033,7 @@ impl Shared {
             return st.faults.remove(i).reply;
         }
         let segs: Vec<&str> = rec.route().trim_matches('/').split('/').collect();
-        let body = rec.body.clone().unwrap_or(Value::Null);
+        let body = rec.body.as_ref().unwrap_or(&Value::Null);
         match (rec.method.as_str(), segs.as_slice()) {
             _ if !rec.path.starts_with(API) => error(404, 0, "404: Not Found"),
             ("GET", ["gateway"]) => ok(json!({"url": self.ws_url})),
@@ -950,28 +1042,27 @@ impl Shared {
                 "bot_require_code_grant": false, "verify_key": "00", "flags": 0,
                 "owner": user_json(OWNER_ID)})),
             ("GET", ["users", "@me"]) => ok(user_json(BOT_USER_ID).expect("bot user")),
-            ("PUT", ["applications", APP_ID, "commands"]) => st.echo_commands(&body, None),
+            ("PUT", ["applications", APP_ID, "commands"]) => st.echo_commands(body, None),
             ("PUT", ["applications", APP_ID, "guilds", guild, "commands"])
-                if GUILDS.contains(guild) =>
+                if st.has_guild(guild) =>
             {
-                st.echo_commands(&body, Some(guild))
+                st.echo_commands(body, Some(guild))
             }
-            ("GET", ["channels", id]) => channel_json(id).map_or_else(unknown_channel, ok),
-            ("GET", ["guilds", guild]) if GUILDS.contains(guild) => {
-                ok(guild_json(guild, st.bot_permissions))
-            }
-            ("GET", ["guilds", guild, "members", user]) if GUILDS.contains(guild) => {
-                member_json_in(guild, user).map_or_else(|| error(404, 10007, "Unknown Member"), ok)
+            ("GET", ["channels", id]) => st.channel_json(id).map_or_else(unknown_channel, ok),
+            ("GET", ["guilds", guild]) if st.has_guild(guild) => ok(st.guild_json(guild)),
+            ("GET", ["guilds", guild, "members", user]) if st.has_guild(guild) => {
+                member_json_in(&st.bot_role_of(guild), user)
+                    .map_or_else(|| error(404, 10007, "Unknown Member"), ok)
             }
             (method, ["guilds", GUILD_ID, "scheduled-events", rest @ ..]) => {
-                st.scheduled_events_route(method, rest, &rec.query, &body)
+                st.scheduled_events_route(method, rest, &rec.query, body)
             }
             ("GET", ["guilds", _, ..]) | (_, ["guilds", _, "scheduled-events", ..]) => {
                 error(404, 10004, "Unknown Guild")
             }
-            ("POST", ["channels", id, "messages"]) => st.post_message(id, &body),
-            ("PATCH", ["channels", id, "messages", mid]) => st.edit_message(id, mid, &body),
-            ("POST", ["interactions", id, token, "callback"]) => st.callback(id, token, &body),
+            ("POST", ["channels", id, "messages"]) => st.post_message(id, body),
+            ("PATCH", ["channels", id, "messages", mid]) => st.edit_message(id, mid, body),
+            ("POST", ["interactions", id, token, "callback"]) => st.callback(id, token, body),
             _ => error(404, 0, "404: Not Found"),
         }
     }
@@ -1014,7 +1105,7 @@ impl State {
 
     /// Checks that the channel exists and the bot may post there, as Discord does.
     fn can_post(&self, channel_id: &str) -> Result<(), Reply> {
-        channel_json(channel_id).ok_or_else(unknown_channel)?;
+        self.channel_json(channel_id).ok_or_else(unknown_channel)?;
         let perms = Permissions::from_bits_truncate(self.bot_permissions);
         if !perms.contains(Permissions::VIEW_CHANNEL) {
             return Err(error(403, 50001, "Missing Access"));
@@ -1049,7 +1140,10 @@ impl State {
 
     fn new_message(&mut self, channel_id: &str, body: &Value) -> Value {
         let id = self.snowflake();
-        let message = message_json(&id, channel_id, body);
+        let guild = self
+            .channel_json(channel_id)
+            .map(|_| self.guild_of(channel_id));
+        let message = message_json(&id, channel_id, guild.as_deref(), body);
         self.messages.insert(id, message.clone());
         message
     }
@@ -1072,26 +1166,26 @@ impl State {
     }
 
     fn callback(&mut self, id: &str, token: &str, body: &Value) -> Reply {
-        let Some(i) = self
+        let Some(interaction) = self
             .interactions
-            .iter()
-            .position(|i| i.id == id && i.token == token)
+            .get_mut(id)
+            .filter(|i| i.id == id && i.token == token)
         else {
             return error(404, 10062, "Unknown interaction");
         };
-        if self.interactions[i].at.elapsed() > INTERACTION_DEADLINE {
+        if interaction.at.elapsed() > INTERACTION_DEADLINE {
             return error(404, 10062, "Unknown interaction");
         }
-        if self.interactions[i].acked {
+        if interaction.acked {
             return error(400, 40060, "Interaction has already been acknowledged.");
         }
         if let Err(reply) = over_limits(&body["data"]) {
             return reply;
         }
-        self.interactions[i].acked = true;
+        interaction.acked = true;
         // UPDATE_MESSAGE edits the message whose component was clicked.
         if body["type"] == 7 {
-            let clicked = self.interactions[i].message_id.clone().unwrap_or_default();
+            let clicked = interaction.message_id.clone().unwrap_or_default();
             if let Some(message) = self.messages.get_mut(&clicked) {
                 edit_message(message, &body["data"]);
             }
@@ -1118,7 +1212,7 @@ impl State {
         member["permissions"] = json!(Permissions::all().bits().to_string());
         let mut payload = json!({
             "id": id, "application_id": APP_ID, "type": kind, "data": data,
-            "guild_id": guild_of(channel_id), "channel_id": channel_id, "member": member,
+            "guild_id": self.guild_of(channel_id), "channel_id": channel_id, "member": member,
             "app_permissions": self.bot_permissions.to_string(),
             "token": token, "version": 1, "locale": "en-US", "guild_locale": "en-US",
             "entitlements": [], "context": 0, "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
@@ -1126,14 +1220,54 @@ impl State {
         if let Some(message) = message {
             payload["message"] = message;
         }
-        self.interactions.push(Interaction {
+        let interaction = Interaction {
             id: id.clone(),
             token,
             at: Instant::now(),
             acked: false,
             message_id,
-        });
+        };
+        self.interactions.insert(id.clone(), interaction);
         (id, payload)
+    }
+}
+
+/// The world: the built-in guilds and channels, and those declared with [`FakeDiscord::add_guild`]
+/// and [`FakeDiscord::add_channel`].
+impl State {
+    fn has_guild(&self, guild: &str) -> bool {
+        GUILDS.contains(&guild) || self.more_guild_roles.contains_key(guild)
+    }
+
+    /// The guild of a channel ([`GUILD_ID`] for an unknown one).
+    fn guild_of(&self, channel_id: &str) -> String {
+        match self.more_channels.get(channel_id) {
+            Some(guild) => guild.clone(),
+            None => guild_of(channel_id).to_owned(),
+        }
+    }
+
+    fn bot_role_of(&self, guild: &str) -> String {
+        match self.more_guild_roles.get(guild) {
+            Some(role) => role.clone(),
+            None => bot_role_of(guild).to_owned(),
+        }
+    }
+
+    fn channel_json(&self, id: &str) -> Option<Value> {
+        channel_json(id).or_else(|| {
+            let guild = self.more_channels.get(id)?;
+            Some(channel_value(id, 0, &format!("channel-{id}"), guild))
+        })
+    }
+
+    fn guild_json(&self, guild: &str) -> Value {
+        let name = match guild {
+            GUILD_ID => "Fake Guild".to_owned(),
+            GUILD2_ID => "Second Fake Guild".to_owned(),
+            _ => format!("Fake Guild {guild}"),
+        };
+        guild_json(guild, &name, &self.bot_role_of(guild), self.bot_permissions)
     }
 }
 
@@ -1452,15 +1586,16 @@ fn timestamp() -> String {
         .to_string()
 }
 
-fn message_json(id: &str, channel_id: &str, body: &Value) -> Value {
+/// A message the bot posted in `channel_id`, of `guild` (`None`: a channel the fake does not know).
+fn message_json(id: &str, channel_id: &str, guild: Option<&str>, body: &Value) -> Value {
     let mut message = json!({
         "id": id, "channel_id": channel_id, "author": user_json(BOT_USER_ID),
         "content": "", "timestamp": timestamp(), "edited_timestamp": null, "tts": body["tts"] == true,
         "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
         "embeds": [], "components": [], "pinned": false, "type": 0, "flags": 0,
     });
-    if channel_json(channel_id).is_some() {
-        message["guild_id"] = json!(guild_of(channel_id));
+    if let Some(guild) = guild {
+        message["guild_id"] = json!(guild);
     }
     if !body["nonce"].is_null() {
         message["nonce"] = body["nonce"].clone();
@@ -1493,13 +1628,13 @@ fn user_json(id: &str) -> Option<Value> {
 }
 
 fn member_json(user_id: &str) -> Option<Value> {
-    member_json_in(GUILD_ID, user_id)
+    member_json_in(BOT_ROLE_ID, user_id)
 }
 
-/// A member of `guild`: the bot has that guild's bot role.
-fn member_json_in(guild: &str, user_id: &str) -> Option<Value> {
+/// A member of a guild whose bot role is `bot_role`: the bot has that role.
+fn member_json_in(bot_role: &str, user_id: &str) -> Option<Value> {
     let roles = if user_id == BOT_USER_ID {
-        json!([bot_role_of(guild)])
+        json!([bot_role])
     } else {
         json!([])
     };
@@ -1533,6 +1668,7 @@ fn is_registration_in(r: &Recorded, guild: &str) -> bool {
     r.method == "PUT" && r.route() == format!("/applications/{APP_ID}/guilds/{guild}/commands")
 }
 
+/// A channel of the built-in world.
 fn channel_json(id: &str) -> Option<Value> {
     let (kind, name) = match id {
         CHANNEL_ID => (0, "general"),
@@ -1542,11 +1678,13 @@ fn channel_json(id: &str) -> Option<Value> {
         GUILD2_CHANNEL_ID => (0, "lobby"),
         _ => return None,
     };
-    Some(
-        json!({"id": id, "type": kind, "guild_id": guild_of(id), "name": name, "position": 0,
-        "permission_overwrites": [], "nsfw": false, "topic": null, "last_message_id": null,
-        "parent_id": null, "rate_limit_per_user": 0, "flags": 0}),
-    )
+    Some(channel_value(id, kind, name, guild_of(id)))
+}
+
+fn channel_value(id: &str, kind: u8, name: &str, guild: &str) -> Value {
+    json!({"id": id, "type": kind, "guild_id": guild, "name": name, "position": 0,
+    "permission_overwrites": [], "nsfw": false, "topic": null, "last_message_id": null,
+    "parent_id": null, "rate_limit_per_user": 0, "flags": 0})
 }
 
 fn role_json(id: &str, name: &str, perms: u64, managed: bool) -> Value {
@@ -1561,17 +1699,12 @@ fn role_json(id: &str, name: &str, perms: u64, managed: bool) -> Value {
     role
 }
 
-fn guild_json(guild: &str, bot_perms: u64) -> Value {
-    let name = if guild == GUILD2_ID {
-        "Second Fake Guild"
-    } else {
-        "Fake Guild"
-    };
+fn guild_json(guild: &str, name: &str, bot_role: &str, bot_perms: u64) -> Value {
     json!({"id": guild, "name": name, "icon": null, "icon_hash": null, "splash": null,
         "discovery_splash": null, "owner_id": OWNER_ID, "afk_channel_id": null, "afk_timeout": 300,
         "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
         // @everyone grants nothing, so the bot's permissions are exactly its role's.
-        "roles": [role_json(guild, "@everyone", 0, false), role_json(bot_role_of(guild), "fakebot", bot_perms, true)],
+        "roles": [role_json(guild, "@everyone", 0, false), role_json(bot_role, "fakebot", bot_perms, true)],
         "emojis": [], "features": [], "mfa_level": 0, "application_id": null,
         "system_channel_id": null, "system_channel_flags": 0, "rules_channel_id": null,
         "vanity_url_code": null, "description": null, "banner": null, "premium_tier": 0,

@@ -596,7 +596,15 @@ impl Backend for SqliteLedger {
             path: path.clone(),
             source,
         };
-        let tx = self.conn.transaction().map_err(sqlite)?;
+        // IMMEDIATE: the write lock is taken (or waited for, up to the busy timeout) before the
+        // first read. A deferred transaction that has read gets no wait when it comes to write
+        // while another connection writes: SQLite answers "database is locked" at once (waiting
+        // could deadlock, and its snapshot is stale once the other commits), and the feed was not
+        // rebuilt.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sqlite)?;
         let mut sequences = std::collections::HashMap::with_capacity(fingerprints.len());
         {
             let mut get = tx
@@ -672,8 +680,35 @@ fn row_to_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Entry>> {
 mod tests {
     use super::*;
     use crate::adapters::ledger::Ledger;
-    use chrono::DateTime;
+    use chrono::{DateTime, Utc};
     use crier_core::schedule::LedgerView;
+
+    fn t(secs: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_900_000_000 + secs, 0).expect("valid")
+    }
+
+    /// The feed's connection writes beside the announcer's and the other sites': a batch holding
+    /// the write lock makes it wait, not fail. (A deferred transaction that has read is not given
+    /// the busy timeout when it comes to write: "database is locked" at once.)
+    #[test]
+    fn feed_sequences_wait_for_another_connections_batch() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut feed = Ledger::open_sqlite(dir.path(), "a").expect("opens");
+        let announcer = Ledger::open_sqlite(dir.path(), "b").expect("opens");
+        announcer.begin().expect("begin");
+        announcer
+            .track("e", Path::new("e.md"), t(1000), t(0))
+            .expect("track");
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            announcer.commit().expect("commit");
+        });
+        let sequences = feed
+            .feed_sequences(&[("x".into(), "f1".into())])
+            .expect("waits for the batch, then writes");
+        assert_eq!(sequences.get("x"), Some(&0));
+        writer.join().expect("the batch commits");
+    }
 
     #[test]
     fn the_file_is_in_wal_mode() {
