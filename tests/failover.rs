@@ -30,8 +30,7 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::os::unix::process::ExitStatusExt;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -186,18 +185,6 @@ fn assert_each_once(stream: &Stream, runs: &[Run]) -> Vec<String> {
     repeats
 }
 
-/// The server the tests running now share: started by the first, stopped when the last drops it.
-fn cluster() -> Option<Arc<Postgres>> {
-    static SHARED: Mutex<Weak<Postgres>> = Mutex::new(Weak::new());
-    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(cluster) = shared.upgrade() {
-        return Some(cluster);
-    }
-    let cluster = Arc::new(Postgres::start_or_skip()?);
-    *shared = Arc::downgrade(&cluster);
-    Some(cluster)
-}
-
 /// A database of its own on the shared server, for one test.
 struct Db {
     cluster: Arc<Postgres>,
@@ -207,10 +194,7 @@ struct Db {
 impl Db {
     /// `None` (after `skipped: ...`) when this machine has no PostgreSQL.
     fn new() -> Option<Db> {
-        static DATABASES: AtomicUsize = AtomicUsize::new(0);
-        let cluster = cluster()?;
-        let name = format!("failover_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
-        cluster.create_database(&name);
+        let (cluster, name) = Postgres::shared_database("failover")?;
         Some(Db { cluster, name })
     }
 

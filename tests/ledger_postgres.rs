@@ -9,8 +9,7 @@
 mod support;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -32,18 +31,6 @@ fn key(id: &str) -> Key {
         kind: Kind::New,
         start: t(1000),
     }
-}
-
-/// The server the tests running now share: started by the first, stopped when the last drops it.
-fn cluster() -> Option<Arc<Postgres>> {
-    static SHARED: Mutex<Weak<Postgres>> = Mutex::new(Weak::new());
-    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(cluster) = shared.upgrade() {
-        return Some(cluster);
-    }
-    let cluster = Arc::new(Postgres::start_or_skip()?);
-    *shared = Arc::downgrade(&cluster);
-    Some(cluster)
 }
 
 /// A ledger to test: its configuration, and what must live as long as it does.
@@ -72,10 +59,7 @@ impl Place {
 
     /// A new database on the shared server; `None` when this machine has no PostgreSQL.
     fn postgres() -> Option<Place> {
-        static DATABASES: AtomicUsize = AtomicUsize::new(0);
-        let cluster = cluster()?;
-        let db = format!("ledger_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
-        cluster.create_database(&db);
+        let (cluster, db) = Postgres::shared_database("ledger")?;
         let dir = tempfile::tempdir().expect("tempdir");
         Some(Place {
             name: "postgres",

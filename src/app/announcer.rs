@@ -246,16 +246,7 @@ impl<S: Sink> Announcer<S> {
     /// lease holds by its own clock. A leader paused past its lease (SIGSTOP) wakes up refusing.
     fn may_post(&self) -> Result<(), LedgerError> {
         match &self.fence {
-            Some(fence) => match fence.leadership() {
-                Some(term) if term.is_valid() => Ok(()),
-                _ => {
-                    let term = fence.last();
-                    Err(LedgerError::Fenced {
-                        holder: term.as_ref().map(|t| t.holder.clone()).unwrap_or_default(),
-                        epoch: term.map_or(0, |t| t.epoch),
-                    })
-                }
-            },
+            Some(fence) => fence.check_locally().map(drop),
             None => Ok(()),
         }
     }

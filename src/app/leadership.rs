@@ -183,18 +183,11 @@ pub async fn keep(store: Store, mut leadership: Leadership, fence: Fence) -> Str
 /// out.
 pub async fn resign(store: &Store, fence: &Fence) {
     fence.revoke();
-    let Some(term) = fence_term(fence) else {
-        return;
-    };
+    let term = fence.last();
     let store = store.clone();
     match tokio::task::spawn_blocking(move || store.resign(&term)).await {
         Ok(Ok(())) => info!("gave up the lease: a standby may take over now"),
         Ok(Err(e)) => warn!(error = %e, "cannot give up the lease; it runs out by itself"),
         Err(e) => warn!(error = %e, "cannot give up the lease; it runs out by itself"),
     }
-}
-
-/// The term a fence was last given, revoked or not.
-fn fence_term(fence: &Fence) -> Option<Leadership> {
-    fence.last()
 }

@@ -10,7 +10,7 @@ use super::{router, USAGE_ERROR};
 use crate::adapters::ledger::{Fence, Store};
 use crate::adapters::override_files::Overrides;
 use crate::app::leadership::{self, Role};
-use crate::app::run_loop::{Process, SiteRun};
+use crate::app::run_loop::{AbortOnDrop, Process, SiteRun};
 use crate::app::status::Shared;
 use crate::app::telemetry::Telemetry;
 use crate::config::{Config, SiteConfig};
@@ -301,7 +301,8 @@ async fn run_discord(
         discord::http(token, first)?,
         discord::Gateway {
             desks,
-            wording: Overrides::load(config.sites[0].messages.dir.as_deref()).wording(),
+            // The first site's, already read: the commands are registered once, in one language set.
+            wording: sites[0].overrides.wording(),
             shards: config.shards,
             registered: config.state_dir.join("commands"),
             stop: closed,
@@ -327,15 +328,6 @@ async fn run_discord(
     close.send_replace(true);
     drop(syncs);
     result
-}
-
-/// A task that ends with its owner.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
 
 /// What a site's Events tab sync shares with the rest of the process.

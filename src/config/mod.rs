@@ -221,10 +221,7 @@ impl SiteConfig {
     /// The site's own folder under the state folder, for its git checkout: `state_dir` itself
     /// without `[[sites]]` (as before), else `state_dir/sites/<name>`.
     pub fn own_dir(&self) -> PathBuf {
-        match &self.name {
-            Some(name) => self.state_dir.join("sites").join(name),
-            None => self.state_dir.clone(),
-        }
+        own_dir(&self.state_dir, self.name.as_deref())
     }
 
     /// Stage two: each table checked, its paths resolved and its defaults applied.
@@ -241,10 +238,7 @@ impl SiteConfig {
         let state_dir = at
             .path("state_dir", raw.state_dir)
             .unwrap_or_else(|| at.beside_file("state"));
-        let own_dir = match &name {
-            Some(name) => state_dir.join("sites").join(name),
-            None => state_dir.clone(),
-        };
+        let own_dir = own_dir(&state_dir, name.as_deref());
         let rescan_interval = rescan_interval(raw.rescan_interval.as_deref(), at)?;
         let rules = reminders::rules(raw.reminders.unwrap_or_default(), at)?;
         let digest = reminders::digest(raw.digest.unwrap_or_default(), at)?;
@@ -281,6 +275,14 @@ impl SiteConfig {
             source,
             messages,
         })
+    }
+}
+
+/// [`SiteConfig::own_dir`], before there is a `SiteConfig`.
+fn own_dir(state_dir: &Path, name: Option<&str>) -> PathBuf {
+    match name {
+        Some(name) => state_dir.join("sites").join(name),
+        None => state_dir.to_path_buf(),
     }
 }
 

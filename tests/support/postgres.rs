@@ -119,6 +119,29 @@ pub struct Postgres {
 }
 
 impl Postgres {
+    /// A new database on the server the tests of this binary running now share (started by the
+    /// first, stopped when the last drops it): one cluster start, not one per test. `None` (after
+    /// `skipped: ...`) when this machine has no PostgreSQL.
+    pub fn shared_database(prefix: &str) -> Option<(std::sync::Arc<Postgres>, String)> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::{Arc, Mutex, PoisonError, Weak};
+        static SHARED: Mutex<Weak<Postgres>> = Mutex::new(Weak::new());
+        static DATABASES: AtomicUsize = AtomicUsize::new(0);
+        let cluster = {
+            let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(cluster) = shared.upgrade() {
+                cluster
+            } else {
+                let cluster = Arc::new(Postgres::start_or_skip()?);
+                *shared = Arc::downgrade(&cluster);
+                cluster
+            }
+        };
+        let name = format!("{prefix}_{}", DATABASES.fetch_add(1, Ordering::Relaxed));
+        cluster.create_database(&name);
+        Some((cluster, name))
+    }
+
     /// A new cluster, started and accepting connections; an error says why not, with the server's
     /// log. An error also when the programs are missing (see [`Postgres::start_or_skip`]).
     pub fn start() -> Result<Postgres, String> {

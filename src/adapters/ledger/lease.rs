@@ -124,8 +124,8 @@ impl Fence {
     }
 
     /// The last term given, revoked or not: to give the lease up after a stop.
-    pub fn last(&self) -> Option<Leadership> {
-        Some(self.lock().leadership.clone())
+    pub fn last(&self) -> Leadership {
+        self.lock().leadership.clone()
     }
 
     /// The current term, unless revoked (it may have run out: see [`Leadership::is_valid`]).
@@ -136,7 +136,7 @@ impl Fence {
 
     /// The holder and epoch to check in the database, or [`LedgerError::Fenced`] at once when the
     /// term was revoked or its `valid_until` has passed.
-    pub(super) fn check_locally(&self) -> Result<(String, i64), LedgerError> {
+    pub fn check_locally(&self) -> Result<(String, i64), LedgerError> {
         let state = self.lock();
         let Leadership { holder, epoch, .. } = state.leadership.clone();
         if state.revoked || !state.leadership.is_valid() {
